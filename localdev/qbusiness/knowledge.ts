@@ -1,0 +1,143 @@
+/**
+ * The local Q service's knowledge: a folder of markdown documents, split into sections and
+ * indexed with MiniSearch. Answers are extractive: the best-matching sections, verbatim, with
+ * `textMessageSegments` pointing at exactly the text taken from each document.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import MiniSearch from 'minisearch';
+
+export interface KnowledgeDocument {
+  documentId: string;
+  title: string;
+  url: string;
+  updatedAt: Date;
+}
+
+interface Section {
+  id: string;
+  documentId: string;
+  heading: string;
+  body: string;
+}
+
+export interface Segment {
+  beginOffset: number;
+  endOffset: number;
+  snippetExcerpt: { text: string };
+}
+
+export interface Attribution {
+  document: KnowledgeDocument;
+  citationNumber: number;
+  snippet: string;
+  segments: Segment[];
+}
+
+export interface ComposedAnswer {
+  text: string;
+  attributions: Attribution[];
+}
+
+export const NO_ANSWER_TEXT = 'Sorry, I could not find relevant information to complete your request.';
+
+// Words that carry no topic: without this every "how do I …" question matches every document.
+const STOP_WORDS = new Set(
+  'a an and are as at be by can do does for from how i if in is it me my of on or our should the to we what when where which who why will with you your about get'.split(' '),
+);
+const MAX_SECTIONS = 3;
+const RELATIVE_SCORE_CUTOFF = 0.45;
+
+export class Knowledge {
+  private readonly documents = new Map<string, KnowledgeDocument>();
+  private readonly sections = new Map<string, Section>();
+  private readonly index = new MiniSearch<Section>({
+    fields: ['heading', 'body', 'title'],
+    storeFields: [],
+    extractField: (section, field) => (field === 'title' ? this.documents.get(section.documentId)?.title ?? '' : String(section[field as keyof Section])),
+    processTerm: (term) => {
+      const lower = term.toLowerCase();
+      return STOP_WORDS.has(lower) ? null : lower;
+    },
+    searchOptions: { boost: { heading: 2, title: 2 }, prefix: true, fuzzy: 0.2, combineWith: 'OR' },
+  });
+
+  static fromFolder(folder: string): Knowledge {
+    const knowledge = new Knowledge();
+    for (const file of readdirSync(folder).filter((name) => name.endsWith('.md')).sort()) {
+      knowledge.add(basename(file, '.md'), readFileSync(join(folder, file), 'utf8'));
+    }
+    return knowledge;
+  }
+
+  get documentCount(): number {
+    return this.documents.size;
+  }
+
+  add(documentId: string, markdown: string): void {
+    const { meta, content } = parseFrontMatter(markdown);
+    this.documents.set(documentId, {
+      documentId,
+      title: meta.title ?? documentId,
+      url: meta.url ?? `https://intranet.example.com/${documentId}`,
+      updatedAt: new Date(meta.updated ?? '2026-01-01'),
+    });
+    const parts = content.split(/^## +/m).filter((part) => part.trim());
+    parts.forEach((part, index) => {
+      const newline = part.indexOf('\n');
+      const section: Section = {
+        id: `${documentId}#${index}`,
+        documentId,
+        heading: (newline === -1 ? part : part.slice(0, newline)).trim(),
+        body: (newline === -1 ? '' : part.slice(newline + 1)).trim(),
+      };
+      this.sections.set(section.id, section);
+      this.index.add(section);
+    });
+  }
+
+  /** Best sections for the question; `context` (an earlier question) helps short follow-ups. */
+  answer(question: string, context?: string): ComposedAnswer {
+    let hits = this.index.search(question);
+    if (hits.length === 0 && context) hits = this.index.search(`${context} ${question}`);
+    const best = hits[0]?.score ?? 0;
+    const chosen = hits
+      .filter((hit) => hit.score >= best * RELATIVE_SCORE_CUTOFF)
+      .slice(0, MAX_SECTIONS)
+      .map((hit) => this.sections.get(String(hit.id)) as Section);
+    if (chosen.length === 0) return { text: NO_ANSWER_TEXT, attributions: [] };
+
+    let text = '';
+    const byDocument = new Map<string, Attribution>();
+    for (const section of chosen) {
+      const document = this.documents.get(section.documentId) as KnowledgeDocument;
+      text += `### ${section.heading}\n\n`;
+      const beginOffset = text.length;
+      text += section.body;
+      const endOffset = text.length;
+      text += '\n\n';
+      const attribution =
+        byDocument.get(document.documentId) ??
+        ({ document, citationNumber: byDocument.size + 1, snippet: excerpt(section.body), segments: [] } satisfies Attribution);
+      attribution.segments.push({ beginOffset, endOffset, snippetExcerpt: { text: excerpt(section.body) } });
+      byDocument.set(document.documentId, attribution);
+    }
+    return { text: text.trimEnd(), attributions: [...byDocument.values()] };
+  }
+}
+
+function excerpt(body: string): string {
+  const plain = body.replace(/\s+/g, ' ').trim();
+  return plain.length > 200 ? `${plain.slice(0, 200)}…` : plain;
+}
+
+function parseFrontMatter(markdown: string): { meta: Record<string, string>; content: string } {
+  const match = /^---\n([\s\S]*?)\n---\n/.exec(markdown);
+  if (!match) return { meta: {}, content: markdown };
+  const meta: Record<string, string> = {};
+  for (const line of (match[1] ?? '').split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) meta[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return { meta, content: markdown.slice(match[0].length) };
+}

@@ -1,0 +1,234 @@
+/**
+ * restJson1 handlers of the local Q service, and its `/_local/` inspection and fault API.
+ * Error responses use Q's shapes: status code, `x-amzn-errortype` header, `{ message }` body.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Knowledge } from './knowledge';
+import type { Conversation, Fault, LocalQState } from './state';
+
+export interface Exchange {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  body: string;
+  respond(status: number, headers: Record<string, string>, body: string): void;
+}
+
+export interface RouteContext {
+  knowledge: Knowledge;
+  state: LocalQState;
+  applicationId: string;
+  conversationTtlMs: number;
+}
+
+const ERROR_STATUS: Record<string, number> = {
+  ValidationException: 400,
+  LicenseNotFoundException: 400,
+  AccessDeniedException: 403,
+  ResourceNotFoundException: 404,
+  ConflictException: 409,
+  ThrottlingException: 429,
+  InternalServerException: 500,
+  ExternalResourceException: 424,
+};
+const USER_MESSAGE_MAX_LENGTH = 7000;
+
+class QError extends Error {
+  constructor(
+    readonly errorType: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function handleQ(exchange: Exchange, context: RouteContext): Promise<void> {
+  const requestId = randomUUID();
+  const send = (status: number, payload?: unknown): void =>
+    exchange.respond(status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, payload === undefined ? '' : JSON.stringify(payload));
+  try {
+    const route = matchRoute(exchange);
+    if (!route) throw new QError('UnknownOperationException', `No Amazon Q Business operation at ${exchange.method} ${exchange.url.pathname}`);
+    const principal = principalOf(exchange.headers);
+    if (route.applicationId !== context.applicationId) {
+      throw new QError('ResourceNotFoundException', `Application ${route.applicationId} was not found.`);
+    }
+    const body = exchange.body ? (JSON.parse(exchange.body) as Record<string, unknown>) : {};
+    const fault = context.state.takeFault(route.operation);
+    context.state.calls.push({
+      ...(fault?.error ? { faultInjected: fault.error } : {}),
+      operation: route.operation,
+      principal,
+      applicationId: route.applicationId,
+      ...(route.conversationId ?? body.conversationId ? { conversationId: String(route.conversationId ?? body.conversationId) } : {}),
+      ...(route.messageId ? { messageId: route.messageId } : {}),
+      body,
+      requestId,
+      at: new Date().toISOString(),
+    });
+    if (fault?.latencyMs) await sleep(fault.latencyMs);
+    if (fault?.error) throw new QError(fault.error, fault.message ?? `Injected ${fault.error}`);
+    const handlers: Record<string, () => { status: number; payload?: unknown }> = {
+      ChatSync: () => ({ status: 200, payload: chatSync(context, principal, body, fault) }),
+      PutFeedback: () => {
+        findMessage(context, principal, route.conversationId ?? '', route.messageId ?? '');
+        return { status: 200 };
+      },
+      ListConversations: () => ({ status: 200, payload: listConversations(context, principal) }),
+      ListMessages: () => ({ status: 200, payload: listMessages(context, principal, route.conversationId ?? '') }),
+      DeleteConversation: () => {
+        findConversation(context, principal, route.conversationId ?? '');
+        context.state.conversations.delete(route.conversationId ?? '');
+        return { status: 200 };
+      },
+    };
+    const result = (handlers[route.operation] as () => { status: number; payload?: unknown })();
+    send(result.status, result.payload);
+  } catch (error) {
+    const qError = error instanceof QError ? error : new QError(error instanceof SyntaxError ? 'ValidationException' : 'InternalServerException', (error as Error).message);
+    exchange.respond(
+      ERROR_STATUS[qError.errorType] ?? 400,
+      { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': qError.errorType },
+      JSON.stringify({ message: qError.message }),
+    );
+  }
+}
+
+interface Route {
+  operation: 'ChatSync' | 'PutFeedback' | 'ListConversations' | 'ListMessages' | 'DeleteConversation';
+  applicationId: string;
+  conversationId?: string;
+  messageId?: string;
+}
+
+function matchRoute({ method, url }: Exchange): Route | undefined {
+  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] !== 'applications' || parts[2] !== 'conversations' || !parts[1]) return undefined;
+  const applicationId = parts[1];
+  if (parts.length === 3 && method === 'POST' && url.searchParams.has('sync')) return { operation: 'ChatSync', applicationId };
+  if (parts.length === 3 && method === 'GET') return { operation: 'ListConversations', applicationId };
+  if (parts.length === 4 && method === 'GET') return { operation: 'ListMessages', applicationId, conversationId: parts[3] as string };
+  if (parts.length === 4 && method === 'DELETE') return { operation: 'DeleteConversation', applicationId, conversationId: parts[3] as string };
+  if (parts.length === 7 && method === 'POST' && parts[4] === 'messages' && parts[6] === 'feedback') {
+    return { operation: 'PutFeedback', applicationId, conversationId: parts[3] as string, messageId: parts[5] as string };
+  }
+  return undefined;
+}
+
+/** The access key id from the SigV4 Authorization header: which identity made the call. */
+function principalOf(headers: IncomingHttpHeaders): string {
+  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/[^/]+\/qbusiness\/aws4_request/.exec(String(headers.authorization ?? ''));
+  if (!match?.[1]) throw new QError('AccessDeniedException', 'Request is missing a valid AWS Signature Version 4 for service qbusiness.');
+  return match[1];
+}
+
+function chatSync(context: RouteContext, principal: string, body: Record<string, unknown>, fault: Fault | undefined): unknown {
+  const userMessage = typeof body.userMessage === 'string' ? body.userMessage : '';
+  if (userMessage.length > USER_MESSAGE_MAX_LENGTH) {
+    throw new QError('ValidationException', `1 validation error detected: Value at 'userMessage' failed to satisfy constraint: Member must have length less than or equal to ${USER_MESSAGE_MAX_LENGTH}`);
+  }
+  const now = new Date();
+  let conversation: Conversation;
+  if (typeof body.conversationId === 'string') {
+    conversation = findConversation(context, principal, body.conversationId);
+    const lastSystem = [...conversation.messages].reverse().find((message) => message.type === 'SYSTEM');
+    if (body.parentMessageId !== lastSystem?.messageId) {
+      throw new QError('ValidationException', 'parentMessageId must be the id of the latest system message in the conversation.');
+    }
+  } else {
+    conversation = { conversationId: randomUUID(), applicationId: context.applicationId, principal, title: userMessage.slice(0, 60), startTime: now, messages: [] };
+    context.state.conversations.set(conversation.conversationId, conversation);
+  }
+  const previousQuestion = [...conversation.messages].reverse().find((message) => message.type === 'USER')?.body;
+  const userMessageId = randomUUID();
+  conversation.messages.push({ messageId: userMessageId, type: 'USER', body: userMessage, time: now });
+
+  const systemMessageId = randomUUID();
+  const base = { conversationId: conversation.conversationId, userMessageId, systemMessageId, failedAttachments: [] as unknown[] };
+  if (fault?.response === 'actionReview') {
+    conversation.messages.push({ messageId: systemMessageId, type: 'SYSTEM', body: '', time: now });
+    return { ...base, actionReview: { pluginId: 'local-jira', pluginType: 'JIRA', payload: {}, payloadFieldNameSeparator: '.' } };
+  }
+  if (fault?.response === 'authChallenge') {
+    conversation.messages.push({ messageId: systemMessageId, type: 'SYSTEM', body: '', time: now });
+    return { ...base, authChallengeRequest: { authorizationUrl: 'https://auth.example.com/authorize' } };
+  }
+  const answer = fault?.response === 'emptyAnswer' ? { text: '', attributions: [] } : context.knowledge.answer(userMessage, previousQuestion);
+  conversation.messages.push({ messageId: systemMessageId, type: 'SYSTEM', body: answer.text, time: now });
+  return {
+    ...base,
+    systemMessage: answer.text,
+    sourceAttributions: answer.attributions.map((attribution) => ({
+      title: attribution.document.title,
+      url: attribution.document.url,
+      snippet: attribution.snippet,
+      documentId: attribution.document.documentId,
+      citationNumber: attribution.citationNumber,
+      updatedAt: Math.floor(attribution.document.updatedAt.getTime() / 1000),
+      textMessageSegments: attribution.segments,
+    })),
+  };
+}
+
+/** Like Q: unknown, expired and other people's conversations are all simply "not found". */
+function findConversation(context: RouteContext, principal: string, conversationId: string): Conversation {
+  const conversation = context.state.conversations.get(conversationId);
+  const expired = conversation && Date.now() - conversation.startTime.getTime() > context.conversationTtlMs;
+  if (!conversation || conversation.principal !== principal || expired) {
+    throw new QError('ResourceNotFoundException', `Conversation ${conversationId} was not found.`);
+  }
+  return conversation;
+}
+
+function findMessage(context: RouteContext, principal: string, conversationId: string, messageId: string): void {
+  const conversation = findConversation(context, principal, conversationId);
+  if (!conversation.messages.some((message) => message.messageId === messageId && message.type === 'SYSTEM')) {
+    throw new QError('ResourceNotFoundException', `Message ${messageId} was not found in conversation ${conversationId}.`);
+  }
+}
+
+function listConversations(context: RouteContext, principal: string): unknown {
+  const conversations = [...context.state.conversations.values()]
+    .filter((conversation) => conversation.principal === principal)
+    .map((conversation) => ({ conversationId: conversation.conversationId, title: conversation.title, startTime: conversation.startTime.getTime() / 1000 }));
+  return { conversations };
+}
+
+function listMessages(context: RouteContext, principal: string, conversationId: string): unknown {
+  const conversation = findConversation(context, principal, conversationId);
+  return {
+    messages: conversation.messages.map((message) => ({ messageId: message.messageId, conversationId, type: message.type, body: message.body, time: message.time.getTime() / 1000 })),
+  };
+}
+
+/** `/_local/` API: inspect recorded calls and feedback, queue faults, expire conversations, reset. */
+export async function handleControl(exchange: Exchange, context: RouteContext): Promise<void> {
+  const json = (status: number, payload: unknown): void => exchange.respond(status, { 'content-type': 'application/json' }, JSON.stringify(payload));
+  const path = exchange.url.pathname;
+  const { state } = context;
+  if (exchange.method === 'GET' && path === '/_local/health') return json(200, { status: 'ok', applicationId: context.applicationId, documents: context.knowledge.documentCount });
+  if (exchange.method === 'GET' && path === '/_local/calls') {
+    const operation = exchange.url.searchParams.get('operation');
+    return json(200, { calls: state.calls.filter((call) => !operation || call.operation === operation) });
+  }
+  if (exchange.method === 'GET' && path === '/_local/feedback') {
+    return json(200, { feedback: state.calls.filter((call) => call.operation === 'PutFeedback') });
+  }
+  if (exchange.method === 'POST' && path === '/_local/faults') {
+    const fault = JSON.parse(exchange.body || '{}') as Partial<Fault>;
+    state.addFault({ operation: fault.operation ?? '*', count: fault.count ?? 1, ...fault } as Fault);
+    return json(201, { queued: true });
+  }
+  if (exchange.method === 'POST' && path === '/_local/expire-conversations') {
+    state.conversations.clear();
+    return json(200, { expired: true });
+  }
+  if (exchange.method === 'POST' && path === '/_local/reset') {
+    state.reset();
+    return json(200, { reset: true });
+  }
+  return json(404, { message: `No local control route ${exchange.method} ${path}` });
+}

@@ -1,0 +1,107 @@
+/**
+ * The answer loop: a question from Teams → Amazon Q Business → one answer card. Continues the
+ * user's Q conversation, starts a new one when Q no longer has it, and turns every failure into
+ * a card that says what to do.
+ */
+import type { TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import { placeCitations } from '../cards/citations';
+import { emptyAnswerCard, failureCard, questionTooLongCard, unsupportedResponseCard } from '../cards/messageCards';
+import { fitAnswerToTeams } from '../cards/teamsLimits';
+import { USER_MESSAGE_MAX_LENGTH } from '../model/answer';
+import { QFailure } from '../model/failure';
+import type { AskOutcome, QBusinessService } from '../services/qbusinessService';
+import type { AskingUser } from '../services/qbusinessClients';
+import { askingUser, cardMessage } from './activities';
+import { whileTyping } from './typing';
+import type { AnswerStore, ConversationStore, RetryStore } from './stores';
+
+export interface AnswerDependencies {
+  q: QBusinessService;
+  conversations: ConversationStore;
+  answers: AnswerStore;
+  retries: RetryStore;
+  logger: Logger;
+}
+
+const RESTARTED_NOTICE = 'Your previous conversation had expired, so this answer starts a new one.';
+const RETRYABLE = new Set(['throttled', 'unavailable', 'unexpected']);
+
+export async function answerQuestion(context: TurnContext, question: string, deps: AnswerDependencies): Promise<void> {
+  const user = askingUser(context);
+  const log = deps.logger.child({ activityId: context.activity.id, event: 'answer' });
+  if (question.length > USER_MESSAGE_MAX_LENGTH) {
+    log.info({ outcome: 'tooLong', length: question.length }, 'question refused before calling Q');
+    await context.sendActivity(cardMessage(questionTooLongCard(question.length)));
+    return;
+  }
+
+  const teamsConversationId = context.activity.conversation.id;
+  let notice: string | undefined;
+  let outcome: AskOutcome;
+  try {
+    outcome = await whileTyping(context, () =>
+      askContinuingConversation(deps, teamsConversationId, user, question, () => {
+        notice = RESTARTED_NOTICE;
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof QFailure)) throw error;
+    log.warn({ outcome: error.kind, error: error.errorName, awsRequestId: error.requestId }, 'Q did not answer');
+    const retryKey = RETRYABLE.has(error.kind) ? await deps.retries.remember({ askerKey: user.key, question }) : undefined;
+    await context.sendActivity(cardMessage(failureCard(error, retryKey)));
+    return;
+  }
+
+  await deps.conversations.set(teamsConversationId, user.key, { conversationId: outcome.conversationId, parentMessageId: outcome.systemMessageId });
+  log.info({ outcome: outcome.kind, awsRequestId: outcome.requestId, qConversationId: outcome.conversationId, sources: outcome.kind === 'answer' ? outcome.sources.length : 0 }, 'answered');
+
+  if (outcome.kind !== 'answer') {
+    await context.sendActivity(cardMessage(unsupportedResponseCard(outcome.kind)));
+    return;
+  }
+  if (!outcome.text.trim()) {
+    await context.sendActivity(cardMessage(emptyAnswerCard()));
+    return;
+  }
+
+  const cited = placeCitations(outcome.text, outcome.sources);
+  const answerKey = deps.answers.newKey();
+  const { model, card } = fitAnswerToTeams({
+    answerKey,
+    markdown: cited.markdown,
+    sources: cited.sources,
+    feedback: { vote: 'none' },
+    view: 'vote',
+    ...(notice ? { notice } : {}),
+    ...(outcome.failedAttachments.length ? { failedAttachments: outcome.failedAttachments } : {}),
+  });
+  const { view: _view, ...storedCard } = model;
+  await deps.answers.save(answerKey, {
+    askerKey: user.key,
+    ...(user.name ? { askerName: user.name } : {}),
+    qConversationId: outcome.conversationId,
+    systemMessageId: outcome.systemMessageId,
+    card: storedCard,
+  });
+  await context.sendActivity(cardMessage(card, { aiGenerated: true }));
+}
+
+/** Asks within the user's current Q conversation; if Q has lost it, asks again in a new one. */
+async function askContinuingConversation(
+  deps: AnswerDependencies,
+  teamsConversationId: string,
+  user: AskingUser,
+  question: string,
+  onRestart: () => void,
+): Promise<AskOutcome> {
+  const conversation = await deps.conversations.get(teamsConversationId, user.key);
+  try {
+    return await deps.q.ask({ user, question, ...(conversation ? { conversation } : {}) });
+  } catch (error) {
+    if (!(error instanceof QFailure) || error.kind !== 'conversationGone') throw error;
+    await deps.conversations.clear(teamsConversationId, user.key);
+    onRestart();
+    return deps.q.ask({ user, question });
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The Teams AI application: which activity goes to which handler. Handlers live in their own
+ * modules; this file only routes.
+ */
+import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import type { Logger } from 'pino';
+import { VERBS } from '../cards/answerCard';
+import { helpCard, newConversationCard, welcomeCard } from '../cards/messageCards';
+import type { QBusinessService } from '../services/qbusinessService';
+import { askingUser, cardMessage } from './activities';
+import { answerQuestion, type AnswerDependencies } from './answerQuestion';
+import { FEEDBACK_VERBS, FeedbackHandler, type FeedbackActionData, type FeedbackResult } from './feedback';
+import { AnswerStore, ConversationStore, RetryStore } from './stores';
+
+export interface BotOptions {
+  adapter: TeamsAdapter;
+  storage: Storage;
+  q: QBusinessService;
+  logger: Logger;
+  /** Set when the bot has its own identity: replies then go out proactively (Teams' 15 s window). */
+  botAppId?: string;
+  now?: () => Date;
+}
+
+const NEW_CONVERSATION_COMMANDS = ['/new', 'new', 'new conversation', '/reset'];
+const HELP_COMMANDS = ['help', '/help', '?'];
+
+export function createBotApplication(options: BotOptions): Application<TurnState> {
+  const { adapter, storage, logger } = options;
+  const app = new Application<TurnState>({
+    adapter,
+    storage,
+    removeRecipientMention: true,
+    // Our own per-turn indicator (./typing): the library's timer is shared by all turns.
+    startTypingTimer: false,
+    longRunningMessages: Boolean(options.botAppId),
+    ...(options.botAppId ? { botAppId: options.botAppId } : {}),
+  });
+
+  const conversations = new ConversationStore(storage);
+  const answers = new AnswerStore(storage);
+  const retries = new RetryStore(storage);
+  const answerDeps: AnswerDependencies = { q: options.q, conversations, answers, retries, logger };
+  const feedback = new FeedbackHandler({ q: options.q, answers, logger, now: options.now ?? (() => new Date()) });
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botWasAdded = (context.activity.membersAdded ?? []).some((member) => member.id === context.activity.recipient.id);
+    if (botWasAdded) await context.sendActivity(cardMessage(welcomeCard()));
+  });
+
+  const startNewConversation = async (context: TurnContext): Promise<void> => {
+    await conversations.clear(context.activity.conversation.id, askingUser(context).key);
+    await context.sendActivity(cardMessage(newConversationCard()));
+  };
+  app.message(commandSelector(NEW_CONVERSATION_COMMANDS), startNewConversation);
+  app.message(commandSelector(HELP_COMMANDS), async (context) => {
+    await context.sendActivity(cardMessage(helpCard()));
+  });
+
+  // Action.Submit buttons arrive as message activities carrying `value.verb`.
+  app.adaptiveCards.actionSubmit(VERBS.newConversation, startNewConversation);
+  app.adaptiveCards.actionSubmit<{ retryKey?: unknown }>(VERBS.retryQuestion, async (context, _state, data) => {
+    const pending = typeof data.retryKey === 'string' ? await retries.take(data.retryKey) : undefined;
+    if (!pending || pending.askerKey !== askingUser(context).key) {
+      await context.sendActivity('That question can no longer be retried. Please ask it again.');
+      return;
+    }
+    await answerQuestion(context, pending.question, answerDeps);
+  });
+
+  // 👍/👎: Action.Execute updates the card in place; the Action.Submit fallback edits the message.
+  app.adaptiveCards.actionExecute<FeedbackActionData>(FEEDBACK_VERBS, async (context, _state, data) => {
+    const result = await feedback.handle(context, context.activity.value?.action?.verb ?? '', data);
+    if (typeof result !== 'string') await replaceCardMessage(context, result);
+    return result;
+  });
+  app.adaptiveCards.actionSubmit<FeedbackActionData & { verb?: string }>(FEEDBACK_VERBS, async (context, _state, data) => {
+    const result = await feedback.handle(context, data.verb ?? '', data);
+    if (typeof result === 'string') await context.sendActivity(result);
+    else await replaceCardMessage(context, result);
+  });
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    const question = (context.activity.text ?? '').trim();
+    if (!question) {
+      await context.sendActivity(cardMessage(helpCard()));
+      return;
+    }
+    await answerQuestion(context, question, answerDeps);
+  });
+
+  app.error(async (context, error) => {
+    logger.error({ activityId: context.activity.id, err: { name: error.name, message: error.message, stack: error.stack } }, 'turn failed');
+    if (context.activity.type === ActivityTypes.Message) {
+      await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
+    }
+  });
+
+  return app;
+}
+
+function commandSelector(commands: string[]) {
+  return async (context: TurnContext): Promise<boolean> =>
+    context.activity.type === ActivityTypes.Message && commands.includes((context.activity.text ?? '').trim().toLowerCase());
+}
+
+/** Keeps the vote visible on every device and after reload: the stored message itself changes. */
+async function replaceCardMessage(context: TurnContext, card: FeedbackResult): Promise<void> {
+  if (typeof card === 'string' || !context.activity.replyToId) return;
+  await context.updateActivity({ ...cardMessage(card, { aiGenerated: true }), id: context.activity.replyToId });
+}

@@ -1,0 +1,110 @@
+/**
+ * Server-side state behind the cards, kept through the botbuilder `Storage` interface (memory by
+ * default) so a durable store can be swapped in without touching handlers. Cards carry only an
+ * opaque key; who asked, and which Q message a vote belongs to, are always read from here.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Storage, StoreItem } from 'botbuilder';
+import type { AnswerCardModel } from '../cards/answerCard';
+import type { ConversationPointer } from '../services/qbusinessService';
+
+const PREFIX = 'qteams';
+
+class KeyedStore<T extends object> {
+  constructor(
+    private readonly storage: Storage,
+    private readonly kind: string,
+  ) {}
+
+  protected storageKey(...parts: string[]): string {
+    return [PREFIX, this.kind, ...parts.map(encodeURIComponent)].join('/');
+  }
+
+  protected async readItem(key: string): Promise<T | undefined> {
+    const items = await this.storage.read([key]);
+    const item = items[key] as (T & StoreItem) | undefined;
+    if (!item) return undefined;
+    const { eTag: _eTag, ...value } = item;
+    return value as unknown as T;
+  }
+
+  protected async writeItem(key: string, value: T): Promise<void> {
+    await this.storage.write({ [key]: { ...value, eTag: '*' } });
+  }
+
+  protected async deleteItem(key: string): Promise<void> {
+    await this.storage.delete([key]);
+  }
+}
+
+/** The Q conversation each Teams user is in, per Teams conversation. */
+export class ConversationStore extends KeyedStore<ConversationPointer> {
+  constructor(storage: Storage) {
+    super(storage, 'conversation');
+  }
+
+  get(teamsConversationId: string, userKey: string): Promise<ConversationPointer | undefined> {
+    return this.readItem(this.storageKey(teamsConversationId, userKey));
+  }
+
+  set(teamsConversationId: string, userKey: string, pointer: ConversationPointer): Promise<void> {
+    return this.writeItem(this.storageKey(teamsConversationId, userKey), pointer);
+  }
+
+  clear(teamsConversationId: string, userKey: string): Promise<void> {
+    return this.deleteItem(this.storageKey(teamsConversationId, userKey));
+  }
+}
+
+export interface AnswerRecord {
+  askerKey: string;
+  askerName?: string;
+  qConversationId: string;
+  systemMessageId: string;
+  /** The card as last shown (fitted to Teams' limits), so every re-render is the same answer. */
+  card: Omit<AnswerCardModel, 'view' | 'feedbackProblem'>;
+}
+
+/** Answers that can still be rated, by the key their card carries. */
+export class AnswerStore extends KeyedStore<AnswerRecord> {
+  constructor(storage: Storage) {
+    super(storage, 'answer');
+  }
+
+  newKey(): string {
+    return randomUUID();
+  }
+
+  get(answerKey: string): Promise<AnswerRecord | undefined> {
+    return this.readItem(this.storageKey(answerKey));
+  }
+
+  save(answerKey: string, record: AnswerRecord): Promise<void> {
+    return this.writeItem(this.storageKey(answerKey), record);
+  }
+}
+
+export interface PendingQuestion {
+  askerKey: string;
+  question: string;
+}
+
+/** Questions that failed for a transient reason, so "Try again" can re-ask without the text in the card. */
+export class RetryStore extends KeyedStore<PendingQuestion> {
+  constructor(storage: Storage) {
+    super(storage, 'retry');
+  }
+
+  async remember(pending: PendingQuestion): Promise<string> {
+    const key = randomUUID();
+    await this.writeItem(this.storageKey(key), pending);
+    return key;
+  }
+
+  async take(retryKey: string): Promise<PendingQuestion | undefined> {
+    const key = this.storageKey(retryKey);
+    const pending = await this.readItem(key);
+    if (pending) await this.deleteItem(key);
+    return pending;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The answer card: Q's answer with citation markers, numbered sources and the feedback controls.
+ * A pure function of `AnswerCardModel`; every state of the feedback flow is a re-render of it.
+ */
+import { FEEDBACK_COMMENT_MAX_LENGTH, FEEDBACK_REASONS, type FailedAttachment, type FeedbackState, type NegativeFeedbackReason, type Source } from '../model/answer';
+import { markdownToCardElements } from './markdown';
+import { feedbackAction, submitAction } from './actions';
+import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction, type CardElement } from './types';
+
+export const VERBS = {
+  feedbackUp: 'feedback.up',
+  feedbackDown: 'feedback.down',
+  feedbackSubmitNegative: 'feedback.submitNegative',
+  feedbackCancel: 'feedback.cancel',
+  newConversation: 'conversation.new',
+  retryQuestion: 'question.retry',
+} as const;
+
+export interface AnswerCardModel {
+  /** Server-side key of the stored answer; the only thing a card action carries back. */
+  answerKey: string;
+  /** Answer markdown with citation markers already placed. */
+  markdown: string;
+  sources: Source[];
+  feedback: FeedbackState;
+  /** `reasons` shows the 👎 form in place of the vote buttons. */
+  view: 'vote' | 'reasons';
+  askerName?: string;
+  notice?: string;
+  truncated?: boolean;
+  failedAttachments?: FailedAttachment[];
+  /** A problem to show next to the feedback controls (e.g. Q did not take the vote). */
+  feedbackProblem?: string;
+}
+
+export const VISIBLE_SOURCES = 3;
+
+const REASON_LABELS: Record<NegativeFeedbackReason, string> = {
+  NOT_FACTUALLY_CORRECT: 'Not factually correct',
+  INCORRECT_OR_MISSING_SOURCES: 'Incorrect or missing sources',
+  NOT_HELPFUL: 'Not helpful',
+  HARMFUL_OR_UNSAFE: 'Harmful or unsafe',
+  NOT_COMPLETE: 'Not complete',
+  NOT_CONCISE: 'Not concise',
+  NOT_BASED_ON_DOCUMENTS: 'Not based on my documents',
+  OTHER: 'Something else',
+};
+
+export function reasonLabel(reason: NegativeFeedbackReason): string {
+  return REASON_LABELS[reason];
+}
+
+export function buildAnswerCard(model: AnswerCardModel): AdaptiveCardJson {
+  const body: CardElement[] = [];
+  if (model.notice) body.push(textBlock(`_${model.notice}_`, { isSubtle: true, size: 'Small' }));
+  body.push(...markdownToCardElements(model.markdown));
+  if (model.truncated) {
+    body.push(textBlock('_This answer was shortened to fit in a Teams message. Ask a narrower question for the rest._', { isSubtle: true, size: 'Small', color: 'Warning' }));
+  }
+  if (model.failedAttachments?.length) body.push(failedAttachmentsSection(model.failedAttachments));
+  body.push(...sourcesSection(model.sources));
+
+  const { elements, actions } = model.view === 'reasons' ? reasonsForm(model.answerKey) : voteControls(model);
+  body.push(...elements);
+  if (model.feedbackProblem) body.push(textBlock(model.feedbackProblem, { color: 'Attention', size: 'Small' }));
+  return adaptiveCard(body, actions);
+}
+
+function sourcesSection(sources: Source[]): CardElement[] {
+  if (sources.length === 0) return [];
+  const visible = sources.slice(0, VISIBLE_SOURCES).map(sourceEntry);
+  const hidden = sources.slice(VISIBLE_SOURCES).map(sourceEntry);
+  const section: CardElement[] = [
+    textBlock('**Sources**', { separator: true, spacing: 'Medium' }),
+    ...visible,
+  ];
+  if (hidden.length > 0) {
+    section.push({ type: 'Container', id: 'more-sources', isVisible: false, items: hidden });
+    section.push({
+      type: 'ActionSet',
+      actions: [{ type: 'Action.ToggleVisibility', title: `Show ${hidden.length} more source${hidden.length === 1 ? '' : 's'}`, targetElements: ['more-sources'] }],
+    });
+  }
+  return section;
+}
+
+function sourceEntry(source: Source): CardElement {
+  const title = source.url ? `[${escapeLinkText(source.title)}](${source.url})` : source.title;
+  const items: CardElement[] = [textBlock(`${source.number}. ${title}`, { spacing: 'Small' })];
+  const details = [source.snippet, source.updatedOn ? `Updated ${source.updatedOn}` : undefined].filter(Boolean);
+  if (details.length > 0) items.push(textBlock(details.join(' · '), { isSubtle: true, size: 'Small', spacing: 'None' }));
+  return { type: 'Container', spacing: 'Small', items };
+}
+
+function failedAttachmentsSection(failed: FailedAttachment[]): CardElement {
+  return {
+    type: 'Container',
+    style: 'warning',
+    items: [
+      textBlock('**Some files could not be used**', { size: 'Small' }),
+      textBlock(failed.map((file) => `- ${file.name}: ${file.message}`).join('\n'), { size: 'Small' }),
+    ],
+  };
+}
+
+function voteControls(model: AnswerCardModel): { elements: CardElement[]; actions: CardAction[] } {
+  const key = { answerKey: model.answerKey };
+  const newConversation = submitAction('New conversation', VERBS.newConversation, {});
+  switch (model.feedback.vote) {
+    case 'none':
+      return {
+        elements: [],
+        actions: [
+          feedbackAction('👍 Helpful', VERBS.feedbackUp, key),
+          feedbackAction('👎 Not helpful', VERBS.feedbackDown, key),
+          newConversation,
+        ],
+      };
+    case 'up':
+      return {
+        elements: [recordedVote('You rated this answer as helpful. Thank you!')],
+        actions: [feedbackAction('👎 Change to not helpful', VERBS.feedbackDown, key), newConversation],
+      };
+    case 'down':
+      return {
+        elements: [recordedVote(`You rated this answer as not helpful: ${reasonLabel(model.feedback.reason)}. Thank you!`)],
+        actions: [
+          feedbackAction('👍 Change to helpful', VERBS.feedbackUp, key),
+          feedbackAction('Change reason', VERBS.feedbackDown, key),
+          newConversation,
+        ],
+      };
+  }
+}
+
+function recordedVote(text: string): CardElement {
+  return textBlock(`✅ ${text}`, { size: 'Small', isSubtle: true, separator: true, spacing: 'Medium' });
+}
+
+function reasonsForm(answerKey: string): { elements: CardElement[]; actions: CardAction[] } {
+  return {
+    elements: [
+      textBlock('**What was wrong with this answer?**', { separator: true, spacing: 'Medium' }),
+      {
+        type: 'Input.ChoiceSet',
+        id: 'reason',
+        label: 'Reason',
+        isRequired: true,
+        errorMessage: 'Pick a reason',
+        style: 'compact',
+        value: 'NOT_HELPFUL',
+        choices: FEEDBACK_REASONS.map((reason) => ({ title: REASON_LABELS[reason], value: reason })),
+      },
+      {
+        type: 'Input.Text',
+        id: 'comment',
+        label: 'Comment (optional)',
+        isMultiline: true,
+        maxLength: FEEDBACK_COMMENT_MAX_LENGTH,
+        placeholder: 'What did you expect to find?',
+      },
+    ],
+    actions: [
+      feedbackAction('Send feedback', VERBS.feedbackSubmitNegative, { answerKey }, { associatedInputs: 'auto', style: 'positive' }),
+      feedbackAction('Cancel', VERBS.feedbackCancel, { answerKey }, { associatedInputs: 'none' }),
+    ],
+  };
+}
+
+function escapeLinkText(text: string): string {
+  return text.replace(/([[\]])/g, '\\$1');
+}

@@ -1,0 +1,154 @@
+/**
+ * Turns Amazon Q's markdown into Adaptive Card elements that read well in Teams.
+ *
+ * Teams TextBlocks render only bold, italic, lists and links, so every other construct is
+ * translated: headings become bold text, tables become the 1.5 `Table` element, fenced code
+ * becomes Teams' `CodeBlock` (with a monospace TextBlock fallback for other hosts), nested
+ * lists are flattened. Parsing is delegated to `marked`'s lexer; this module only maps tokens.
+ */
+import { Lexer, type Token, type Tokens } from 'marked';
+import { textBlock, type CardElement } from './types';
+
+const NESTED_ITEM_PREFIX = '↳ ';
+
+export function markdownToCardElements(markdown: string): CardElement[] {
+  const tokens = new Lexer({ gfm: true }).lex(markdown);
+  return tokens.flatMap((token) => blockToElements(token));
+}
+
+function blockToElements(token: Token): CardElement[] {
+  switch (token.type) {
+    case 'heading': {
+      const heading = token as Tokens.Heading;
+      return [textBlock(`**${inlineText(heading.tokens)}**`, { size: heading.depth <= 2 ? 'Medium' : 'Default', spacing: 'Medium' })];
+    }
+    case 'paragraph':
+      return [textBlock(inlineText((token as Tokens.Paragraph).tokens))];
+    case 'text': {
+      const text = token as Tokens.Text;
+      return [textBlock(text.tokens ? inlineText(text.tokens) : text.text)];
+    }
+    case 'list':
+      return [textBlock(listLines(token as Tokens.List, 0).join('\n'))];
+    case 'table':
+      return [tableElement(token as Tokens.Table)];
+    case 'code':
+      return [codeBlock(token as Tokens.Code)];
+    case 'blockquote': {
+      const quote = token as Tokens.Blockquote;
+      return [{ type: 'Container', style: 'emphasis', items: quote.tokens.flatMap((inner) => blockToElements(inner)) }];
+    }
+    case 'html':
+      return plainTextElements(stripTags((token as Tokens.HTML).text));
+    case 'hr':
+    case 'space':
+    case 'def':
+      return [];
+    default:
+      return 'raw' in token && typeof token.raw === 'string' ? plainTextElements(token.raw) : [];
+  }
+}
+
+function plainTextElements(text: string): CardElement[] {
+  const trimmed = text.trim();
+  return trimmed ? [textBlock(trimmed)] : [];
+}
+
+/** Lists flatten into one markdown list; deeper levels are marked instead of indented (Teams ignores nesting). */
+function listLines(list: Tokens.List, depth: number): string[] {
+  const lines: string[] = [];
+  list.items.forEach((item, index) => {
+    const bullet = list.ordered && depth === 0 ? `${Number(list.start || 1) + index}. ` : '- ';
+    const prefix = depth > 0 ? NESTED_ITEM_PREFIX : '';
+    const checkbox = item.task ? (item.checked ? '☑ ' : '☐ ') : '';
+    const ownText = item.tokens
+      .filter((child) => child.type !== 'list')
+      .map((child) => ('tokens' in child && child.tokens ? inlineText(child.tokens) : 'text' in child ? String(child.text) : ''))
+      .join(' ')
+      .replace(/\s*\n\s*/g, ' ')
+      .trim();
+    lines.push(`${bullet}${prefix}${checkbox}${ownText}`);
+    for (const child of item.tokens) {
+      if (child.type === 'list') lines.push(...listLines(child as Tokens.List, depth + 1));
+    }
+  });
+  return lines;
+}
+
+function tableElement(table: Tokens.Table): CardElement {
+  const cell = (content: Tokens.TableCell, isHeader: boolean): CardElement => ({
+    type: 'TableCell',
+    items: [textBlock(inlineText(content.tokens), isHeader ? { weight: 'Bolder' } : {})],
+  });
+  return {
+    type: 'Table',
+    gridStyle: 'accent',
+    firstRowAsHeader: true,
+    columns: table.header.map(() => ({ width: 1 })),
+    rows: [
+      { type: 'TableRow', cells: table.header.map((header) => cell(header, true)) },
+      ...table.rows.map((row) => ({ type: 'TableRow', cells: row.map((content) => cell(content, false)) })),
+    ],
+  };
+}
+
+function codeBlock(code: Tokens.Code): CardElement {
+  const language = code.lang?.trim().split(/\s+/)[0];
+  return {
+    type: 'CodeBlock',
+    codeSnippet: code.text,
+    ...(language ? { language } : {}),
+    fallback: textBlock(code.text, { fontType: 'Monospace' }),
+  };
+}
+
+/** Renders inline tokens back to the markdown subset a Teams TextBlock understands. */
+function inlineText(tokens: Token[]): string {
+  return tokens
+    .map((token): string => {
+      switch (token.type) {
+        case 'strong':
+          return `**${inlineText((token as Tokens.Strong).tokens)}**`;
+        case 'em':
+          return `_${inlineText((token as Tokens.Em).tokens)}_`;
+        case 'link': {
+          const link = token as Tokens.Link;
+          return `[${inlineText(link.tokens)}](${link.href})`;
+        }
+        case 'image': {
+          const image = token as Tokens.Image;
+          return `[${image.text || image.href}](${image.href})`;
+        }
+        case 'codespan':
+          return (token as Tokens.Codespan).text;
+        case 'br':
+          return '\n';
+        case 'del':
+          return inlineText((token as Tokens.Del).tokens);
+        case 'html':
+          return stripTags((token as Tokens.HTML).text);
+        case 'text': {
+          const text = token as Tokens.Text;
+          return text.tokens ? inlineText(text.tokens) : text.text;
+        }
+        case 'escape':
+          return (token as Tokens.Escape).text;
+        default:
+          return 'raw' in token && typeof token.raw === 'string' ? token.raw : '';
+      }
+    })
+    .join('');
+}
+
+function stripTags(html: string): string {
+  return decodeEntities(html.replace(/<[^>]*>/g, ''));
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}

@@ -1,0 +1,105 @@
+/**
+ * Cards for everything that is not an answer: welcome, help, and each way a question can fail.
+ * Pure functions: data in, card JSON out.
+ */
+import { USER_MESSAGE_MAX_LENGTH } from '../model/answer';
+import type { QFailure } from '../model/failure';
+import { submitAction } from './actions';
+import { VERBS } from './answerCard';
+import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction } from './types';
+
+const HOW_TO_START = [
+  '- Ask a question in plain words, for example _How do I reset my VPN token?_',
+  '- Follow-up questions continue the same conversation.',
+  '- **/new** starts a new conversation; **help** shows this again.',
+  '- Rate answers with 👍 or 👎 so your admins can improve the sources.',
+].join('\n');
+
+export function welcomeCard(): AdaptiveCardJson {
+  return adaptiveCard([
+    textBlock('**Hi, I answer questions from your company knowledge with Amazon Q Business.**', { size: 'Medium' }),
+    textBlock('I search the documents your organisation connected to Amazon Q Business, and only the ones you are allowed to see. Every answer lists its sources so you can check them.'),
+    textBlock(HOW_TO_START),
+    textBlock('Answers are AI-generated and can be wrong: check the sources before you act on them.', { isSubtle: true, size: 'Small' }),
+  ]);
+}
+
+export function helpCard(): AdaptiveCardJson {
+  return adaptiveCard([
+    textBlock('**How to use me**', { size: 'Medium' }),
+    textBlock(HOW_TO_START),
+    textBlock(`Questions can be up to ${USER_MESSAGE_MAX_LENGTH.toLocaleString('en-US')} characters long.`, { isSubtle: true, size: 'Small' }),
+  ]);
+}
+
+export function newConversationCard(): AdaptiveCardJson {
+  return adaptiveCard([textBlock('🆕 Started a new conversation. What would you like to know?')]);
+}
+
+export function questionTooLongCard(length: number): AdaptiveCardJson {
+  return problemCard(
+    'That question is too long',
+    `Amazon Q Business accepts questions of up to ${USER_MESSAGE_MAX_LENGTH.toLocaleString('en-US')} characters; yours has ${length.toLocaleString('en-US')}. Shorten it, or split it into several questions.`,
+  );
+}
+
+export function emptyAnswerCard(): AdaptiveCardJson {
+  return problemCard('No answer this time', 'Amazon Q Business returned an empty answer. Try rephrasing the question or adding detail, such as a product or team name.');
+}
+
+export function unsupportedResponseCard(feature: 'actionReview' | 'authChallenge'): AdaptiveCardJson {
+  const what =
+    feature === 'actionReview'
+      ? 'Amazon Q Business wants to run a plugin action (for example creating a ticket) to answer this.'
+      : 'An Amazon Q Business plugin needs you to sign in to another service to answer this.';
+  return problemCard('Not supported in Teams yet', `${what} That is not supported in Teams yet: use the Amazon Q Business web experience for this request.`);
+}
+
+/** One card per failure kind: what happened, and what the user (or their admin) can do. */
+export function failureCard(failure: QFailure, retryKey?: string): AdaptiveCardJson {
+  const support = failure.requestId ? `Request ID for your admin: ${failure.requestId}` : undefined;
+  switch (failure.kind) {
+    case 'throttled':
+      return problemCard(
+        'Amazon Q Business is busy',
+        'Too many questions are being asked right now. Wait a few seconds and try again.',
+        support,
+        retryKey ? [submitAction('Try again', VERBS.retryQuestion, { retryKey })] : [],
+      );
+    case 'accessDenied':
+      return problemCard(
+        'You don’t have access to Amazon Q Business',
+        'Ask your admin to give your account access to this Amazon Q Business application (and check the permissions of the role the bot uses).',
+        support,
+      );
+    case 'noLicense':
+      return problemCard(
+        'No Amazon Q Business subscription',
+        'Your account has no Amazon Q Business subscription. Ask your admin to subscribe you to this application (Lite or Pro) in the Amazon Q Business console.',
+        support,
+      );
+    case 'validation':
+      return problemCard('Amazon Q Business could not take that question', failure.serviceMessage, support);
+    case 'notFound':
+      return problemCard(
+        'Amazon Q Business application not found',
+        'The bot is configured with an Amazon Q Business application that does not exist in this region. Ask your admin to check AMAZON_Q_APP_ID and AMAZON_Q_REGION.',
+        support,
+      );
+    case 'conversationGone':
+    case 'unavailable':
+    case 'unexpected':
+      return problemCard(
+        'Something went wrong',
+        'Amazon Q Business could not answer just now. Try again in a moment; if it keeps happening, give your admin the request ID below.',
+        support ?? 'No request ID was returned.',
+        retryKey ? [submitAction('Try again', VERBS.retryQuestion, { retryKey })] : [],
+      );
+  }
+}
+
+function problemCard(title: string, message: string, detail?: string, actions: CardAction[] = []): AdaptiveCardJson {
+  const body = [textBlock(`**${title}**`, { color: 'Attention' }), textBlock(message)];
+  if (detail) body.push(textBlock(detail, { isSubtle: true, size: 'Small' }));
+  return adaptiveCard(body, actions);
+}

@@ -1,0 +1,72 @@
+/**
+ * Composition root: config in, running bot out. The only place that knows which concrete
+ * adapter, storage, clients and logger go together.
+ */
+import type { AddressInfo } from 'node:net';
+import { MemoryStorage, type Storage } from 'botbuilder';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import type pino from 'pino';
+import { createBotApplication } from './bot/app';
+import type { AppConfig } from './config';
+import { createLogger, type Logger } from './logger';
+import { createHttpServer } from './server';
+import { DefaultChainClientProvider } from './services/qbusinessClients';
+import { QBusinessService } from './services/qbusinessService';
+
+export interface StartOptions {
+  storage?: Storage;
+  logDestination?: pino.DestinationStream;
+  now?: () => Date;
+  host?: string;
+}
+
+export interface RunningBot {
+  url: string;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const adapter = new TeamsAdapter(
+    config.bot
+      ? {
+          MicrosoftAppId: config.bot.appId,
+          MicrosoftAppPassword: config.bot.appPassword,
+          MicrosoftAppType: config.bot.appType,
+          MicrosoftAppTenantId: config.bot.tenantId,
+        }
+      : {},
+  );
+  adapter.onTurnError = async (context, error) => {
+    logger.error({ activityId: context.activity.id, err: { name: error.name, message: error.message } }, 'unhandled turn error');
+  };
+  if (!config.bot) {
+    logger.warn('BOT_ID is not set: accepting unauthenticated Bot Framework traffic (local playground / Test Tool only).');
+  }
+
+  const clients = new DefaultChainClientProvider(config.qbusiness.region);
+  const q = new QBusinessService(config.qbusiness.applicationId, clients);
+  const app = createBotApplication({
+    adapter,
+    storage: options.storage ?? new MemoryStorage(),
+    q,
+    logger,
+    ...(config.bot ? { botAppId: config.bot.appId } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const server = createHttpServer(adapter, app, logger);
+  await new Promise<void>((resolve) => server.listen(config.port, options.host ?? '0.0.0.0', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  logger.info({ port, qApplicationId: config.qbusiness.applicationId, qRegion: config.qbusiness.region, awsSdk: config.awsSdkEnvironment }, 'bot listening');
+
+  return {
+    url,
+    logger,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      clients.destroy();
+    },
+  };
+}
