@@ -7,6 +7,7 @@ import { MemoryStorage, type Storage } from 'botbuilder';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type pino from 'pino';
 import { createBotApplication } from './bot/app';
+import { keepCustomEntityProperties } from './bot/keepEntityProperties';
 import type { AppConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { createHttpServer } from './server';
@@ -28,6 +29,7 @@ export interface RunningBot {
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
   const logger = createLogger(config.logLevel, options.logDestination);
+  keepCustomEntityProperties();
   const adapter = new TeamsAdapter(
     config.bot
       ? {

@@ -1,0 +1,83 @@
+/**
+ * A stand-in for the Bot Framework connector (the activity's serviceUrl): records what the bot
+ * sends and answers like the real service, so tests assert on the bot's outbound traffic.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SentActivity {
+  method: string;
+  path: string;
+  /** The conversation the activity went to, and the activity it replies to or replaces. */
+  conversationId: string;
+  activityId?: string;
+  body: Record<string, any>;
+}
+
+export class FakeConnector {
+  readonly sent: SentActivity[] = [];
+  private server?: http.Server;
+  private waiters: Array<() => void> = [];
+  private counter = 0;
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk) => (raw += chunk));
+      req.on('end', () => {
+        const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
+        if (!match) {
+          res.writeHead(404).end();
+          return;
+        }
+        this.counter += 1;
+        this.sent.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          conversationId: decodeURIComponent(match[1] ?? ''),
+          ...(match[2] ? { activityId: decodeURIComponent(match[2]) } : {}),
+          body: JSON.parse(raw || '{}'),
+        });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sent-${this.counter}` }));
+        this.waiters.forEach((wake) => wake());
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  /** Messages (not typing) the bot posted to a conversation, in order. */
+  messages(conversationId?: string): SentActivity[] {
+    return this.sent.filter((activity) => activity.body.type === 'message' && activity.method === 'POST' && (!conversationId || activity.conversationId === conversationId));
+  }
+
+  updates(): SentActivity[] {
+    return this.sent.filter((activity) => activity.method === 'PUT');
+  }
+
+  /** Resolves once `predicate` holds for the recorded traffic; fails after `timeoutMs`. */
+  async waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; connector saw ${JSON.stringify(this.sent.map((a) => `${a.method} ${a.body.type}`))}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 200);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      this.waiters = [];
+    }
+  }
+
+  clear(): void {
+    this.sent.length = 0;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+}
