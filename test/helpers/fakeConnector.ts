@@ -11,6 +11,8 @@ export interface SentActivity {
   /** The conversation the activity went to, and the activity it replies to or replaces. */
   conversationId: string;
   activityId?: string;
+  /** The id the connector gave the activity (what Teams later sends back as replyToId). */
+  returnedId: string;
   body: Record<string, any>;
 }
 
@@ -36,6 +38,7 @@ export class FakeConnector {
           path: req.url ?? '',
           conversationId: decodeURIComponent(match[1] ?? ''),
           ...(match[2] ? { activityId: decodeURIComponent(match[2]) } : {}),
+          returnedId: `sent-${this.counter}`,
           body: JSON.parse(raw || '{}'),
         });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sent-${this.counter}` }));
