@@ -9,6 +9,7 @@ import type { AdaptiveCardJson } from './types';
 
 export const MAX_ACTIVITY_UTF16_BYTES = 40 * 1024;
 const ENVELOPE_RESERVE_UTF16_BYTES = 4 * 1024;
+export const CARD_BUDGET_UTF16_BYTES = MAX_ACTIVITY_UTF16_BYTES - ENVELOPE_RESERVE_UTF16_BYTES;
 export const MAX_SOURCES = 20;
 
 export function utf16Bytes(value: unknown): number {
@@ -16,22 +17,34 @@ export function utf16Bytes(value: unknown): number {
 }
 
 /**
- * Builds the answer card, shortening the answer (at a line break, never mid-word) until the
- * card fits. Sets `truncated` on the model it returns so later re-renders keep the same text.
+ * Builds the answer card; if it is too big, keeps the longest prefix of the answer (cut at a line
+ * break or space) that fits, found by binary search. Sets `truncated` on the returned model so
+ * later re-renders keep the same text.
  */
 export function fitAnswerToTeams(model: AnswerCardModel): { model: AnswerCardModel; card: AdaptiveCardJson } {
-  const budget = MAX_ACTIVITY_UTF16_BYTES - ENVELOPE_RESERVE_UTF16_BYTES;
-  let fitted: AnswerCardModel = { ...model, sources: capSources(model.sources) };
-  let card = buildAnswerCard(fitted);
-  for (let attempt = 0; utf16Bytes(card) > budget && attempt < 40; attempt += 1) {
-    const overshoot = utf16Bytes(card) - budget;
-    const targetLength = Math.max(0, fitted.markdown.length - Math.ceil(overshoot / 2) - 200);
-    fitted = { ...fitted, markdown: shortenAtBoundary(fitted.markdown, targetLength), truncated: true };
-    if (fitted.markdown.length === 0) fitted = { ...fitted, sources: fitted.sources.map(({ snippet: _dropped, ...rest }) => rest) };
-    card = buildAnswerCard(fitted);
+  const capped: AnswerCardModel = { ...model, sources: capSources(model.sources) };
+  const done = (fitted: AnswerCardModel) => ({ model: fitted, card: buildAnswerCard(fitted) });
+  if (fitsEveryView(capped)) return done(capped);
+
+  const shortened = (length: number, base: AnswerCardModel): AnswerCardModel => ({ ...base, markdown: shortenAtBoundary(model.markdown, length), truncated: true });
+  // With no answer text left the sources alone must fit: drop their snippets if they do not.
+  const withoutSnippets = { ...capped, sources: capped.sources.map(({ snippet: _dropped, ...rest }) => rest) };
+  const base = fitsEveryView(shortened(0, capped)) ? capped : withoutSnippets;
+  let fits = 0;
+  let tooLong = model.markdown.length;
+  while (tooLong - fits > 16) {
+    const middle = Math.floor((fits + tooLong) / 2);
+    if (fitsEveryView(shortened(middle, base))) fits = middle;
+    else tooLong = middle;
   }
-  return { model: fitted, card };
+  return done(shortened(fits, base));
 }
+
+/** The 👎 reasons form is the largest state the card can later be re-rendered in. */
+function fitsEveryView(model: AnswerCardModel): boolean {
+  return utf16Bytes(buildAnswerCard({ ...model, view: 'reasons', feedbackProblem: LONGEST_FEEDBACK_PROBLEM })) <= CARD_BUDGET_UTF16_BYTES;
+}
+const LONGEST_FEEDBACK_PROBLEM = 'x'.repeat(200);
 
 function capSources(sources: Source[]): Source[] {
   return sources.length > MAX_SOURCES ? sources.slice(0, MAX_SOURCES) : sources;
