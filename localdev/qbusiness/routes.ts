@@ -217,6 +217,9 @@ export async function handleControl(exchange: Exchange, context: RouteContext): 
   if (exchange.method === 'GET' && path === '/_local/feedback') {
     return json(200, { feedback: state.calls.filter((call) => call.operation === 'PutFeedback') });
   }
+  if (exchange.method === 'GET' && path === '/_local/conversations') {
+    return json(200, { conversations: [...state.conversations.values()] });
+  }
   if (exchange.method === 'POST' && path === '/_local/faults') {
     const fault = JSON.parse(exchange.body || '{}') as Partial<Fault>;
     state.addFault({ operation: fault.operation ?? '*', count: fault.count ?? 1, ...fault } as Fault);

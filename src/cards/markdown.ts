@@ -98,7 +98,12 @@ function codeBlock(code: Tokens.Code): CardElement {
     type: 'CodeBlock',
     codeSnippet: code.text,
     ...(language ? { language } : {}),
-    fallback: textBlock(code.text, { fontType: 'Monospace' }),
+    // Hosts without CodeBlock: one monospace line per TextBlock, since markdown folds single newlines.
+    fallback: {
+      type: 'Container',
+      style: 'emphasis',
+      items: code.text.split('\n').map((line) => textBlock(line || ' ', { fontType: 'Monospace', spacing: 'None' })),
+    },
   };
 }
 

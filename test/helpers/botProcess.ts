@@ -59,3 +59,28 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
     },
   };
 }
+
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((done) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Polls /healthz until the bot answers (for runs whose log level hides the start-up line). */
+export async function waitForHealth(url: string, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not become healthy`);
+}

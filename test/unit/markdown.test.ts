@@ -28,12 +28,13 @@ describe('markdown → Teams card elements', () => {
   });
 
   it("turns fenced code into Teams' CodeBlock with a monospace fallback", () => {
-    const [code] = markdownToCardElements('```bash\ncorp-cli vpn token reset\n```');
+    const [code] = markdownToCardElements('```bash\ncorp-cli login\n\ncorp-cli vpn token reset\n```');
+    const line = (text: string) => ({ type: 'TextBlock', text, wrap: true, fontType: 'Monospace', spacing: 'None' });
     assert.deepEqual(code, {
       type: 'CodeBlock',
-      codeSnippet: 'corp-cli vpn token reset',
+      codeSnippet: 'corp-cli login\n\ncorp-cli vpn token reset',
       language: 'bash',
-      fallback: { type: 'TextBlock', text: 'corp-cli vpn token reset', wrap: true, fontType: 'Monospace' },
+      fallback: { type: 'Container', style: 'emphasis', items: [line('corp-cli login'), line(' '), line('corp-cli vpn token reset')] },
     });
   });
 

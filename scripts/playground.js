@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+/**
+ * `npm run playground`: the whole product on this machine with no cloud account.
+ *   1. installs dependencies when they are missing (npm ci) and builds (tsc);
+ *   2. starts the local Amazon Q Business service (localdev/qbusiness) on --q-port;
+ *   3. starts the bot exactly as `npm start` runs it, pointed at that service through the
+ *      AWS SDK's own AWS_ENDPOINT_URL_QBUSINESS, with throwaway local credentials;
+ *   4. starts the Microsoft 365 Agents Playground (a Teams-like web client) on --playground-port.
+ * Ctrl+C stops everything. Plain Node on purpose: it must run before `npm ci` has.
+ */
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const { existsSync, statSync } = require('node:fs');
+const { join } = require('node:path');
+const { parseArgs } = require('node:util');
+
+const root = join(__dirname, '..');
+const { values: options } = parseArgs({
+  options: {
+    'bot-port': { type: 'string', default: '3978' },
+    'q-port': { type: 'string', default: '8088' },
+    'playground-port': { type: 'string', default: '56150' },
+    'skip-install': { type: 'boolean', default: false },
+  },
+});
+const LOCAL_APPLICATION_ID = '2a9e7c1d-5b34-4f6e-8d21-0c7f3b9a6e45';
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const children = [];
+
+function run(title, command, args, extraEnv = {}) {
+  console.log(`\n▶ ${title}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
+  if (result.status !== 0) {
+    console.error(`✖ ${title} failed (exit ${result.status}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function dependenciesMissing() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(marker)) return true;
+  return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
+}
+
+function start(name, command, args, env) {
+  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (stream, out) =>
+    stream.on('data', (chunk) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) out.write(`[${name}] ${line}\n`);
+    });
+  prefix(child.stdout, process.stdout);
+  prefix(child.stderr, process.stderr);
+  child.on('exit', (code) => {
+    if (!stopping) {
+      console.error(`✖ ${name} stopped (exit ${code}); stopping the playground.`);
+      stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(name, url) {
+  for (let attempt = 0; attempt < 150; attempt += 1) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  console.error(`✖ ${name} did not come up at ${url}`);
+  stop(1);
+}
+
+let stopping = false;
+function stop(code) {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 300);
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+async function main() {
+  if (!options['skip-install'] && dependenciesMissing()) {
+    // botbuilder's install runs npx; without "yes" it waits for a prompt nobody answers.
+    run('Installing dependencies (npm ci)', npm, ['ci'], { npm_config_yes: 'true' });
+  }
+  run('Building (tsc)', npm, ['run', 'build', '--silent']);
+
+  const qUrl = `http://127.0.0.1:${options['q-port']}`;
+  const botUrl = `http://127.0.0.1:${options['bot-port']}`;
+  const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_NO_WARNINGS: '1' };
+
+  start('local-q', process.execPath, ['lib/localdev/qbusiness/main.js', '--port', options['q-port']], baseEnv);
+  await waitFor('local Amazon Q Business', `${qUrl}/_local/health`);
+
+  start('bot', process.execPath, ['lib/src/index.js'], {
+    ...baseEnv,
+    PORT: options['bot-port'],
+    LOG_LEVEL: 'info',
+    AMAZON_Q_APP_ID: LOCAL_APPLICATION_ID,
+    AMAZON_Q_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_QBUSINESS: qUrl,
+    // Throwaway identity for the local service; it only checks the SigV4 header's shape.
+    AWS_ACCESS_KEY_ID: 'AKIALOCALPLAYGROUND1',
+    AWS_SECRET_ACCESS_KEY: 'local-playground-not-a-secret',
+  });
+  await waitFor('bot', `${botUrl}/healthz`);
+
+  start('playground', process.execPath, [
+    join(root, 'node_modules/@microsoft/m365agentsplayground/cli.js'), 'start',
+    '--app-endpoint', `${botUrl}/api/messages`,
+    '--channel-id', 'msteams',
+    '--port', options['playground-port'],
+    '--disable-telemetry',
+  ], { ...baseEnv, TEAMSAPPTESTER_BROWSER: 'none' });
+  await waitFor('Agents Playground', `http://127.0.0.1:${options['playground-port']}`);
+
+  console.log(`
+✔ Everything is running.
+   Open  http://localhost:${options['playground-port']}  and ask: How do I reset my VPN token?
+   Bot:                 ${botUrl}/api/messages
+   Local Q Business:    ${qUrl}  (recorded feedback: ${qUrl}/_local/feedback)
+   Press Ctrl+C to stop.
+`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  stop(1);
+});

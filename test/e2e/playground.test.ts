@@ -1,0 +1,110 @@
+/**
+ * End to end in a real client: `npm run playground`'s script starts the local Q service, the bot
+ * and the Microsoft 365 Agents Playground; headless Chromium asks a question, votes 👍 then 👎
+ * with a reason, and the local Q service must have recorded both PutFeedback calls for the
+ * conversation and message that produced the answer. Screenshots go to test-results/.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort } from '../helpers/botProcess';
+
+const ROOT = resolve(__dirname, '../../..');
+const RESULTS = resolve(ROOT, 'test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('end to end in the Agents Playground (headless Chromium)', function () {
+  this.timeout(120000);
+  let playground: ChildProcess | undefined;
+  let output = '';
+  let browser: Browser | undefined;
+  let page: Page;
+  let qUrl: string;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      // CI installs Chromium and sets REQUIRE_E2E, so there this is a failure, never a skip.
+      if (process.env.REQUIRE_E2E) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium`);
+      console.warn(`      (skipped: no Chromium at ${CHROMIUM}; install it with apt-get install chromium, or set CHROMIUM_PATH)`);
+      this.skip();
+    }
+    const [botPort, qPort, playgroundPort] = [await freePort(), await freePort(), await freePort()];
+    qUrl = `http://127.0.0.1:${qPort}`;
+    playground = spawn(process.execPath, ['scripts/playground.js', '--skip-install', '--bot-port', String(botPort), '--q-port', String(qPort), '--playground-port', String(playgroundPort)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    playground.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    playground.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 90000;
+    while (!output.includes('Everything is running')) {
+      if (Date.now() > deadline || playground.exitCode !== null) throw new Error(`playground did not start:\n${output}`);
+      await new Promise((done) => setTimeout(done, 250));
+    }
+
+    mkdirSync(RESULTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    // The playground page asks a CDN for fonts; this machine has no internet, so only loopback may load.
+    await page.route('**/*', (route) => (['localhost', '127.0.0.1'].includes(new URL(route.request().url()).hostname) ? route.continue() : route.abort()));
+    await page.goto(`http://localhost:${playgroundPort}`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (playground && playground.exitCode === null) {
+      playground.kill('SIGTERM');
+      await new Promise((done) => playground?.once('exit', done));
+    }
+  });
+
+  const localQ = async (path: string): Promise<any> => (await fetch(`${qUrl}${path}`)).json();
+
+  it('asks a question, shows a cited answer card, and records 👍 and 👎 with a reason in Q', async () => {
+    const input = page.locator('div[contenteditable="true"][role="textbox"]');
+    await input.waitFor({ timeout: 30000 });
+    await input.click();
+    await input.fill('How do I reset my VPN token?');
+    await page.locator('button[aria-label="Send Message"]').click();
+
+    const answer = page.locator('.ac-adaptiveCard', { hasText: /Sources/ }).last();
+    await answer.waitFor({ timeout: 30000 });
+    const text = (await answer.textContent()) ?? '';
+    assert.match(text, /Select Reset token/);
+    assert.match(text, /\[1\]/);
+    assert.match(text, /Resetting your VPN token/);
+    assert.doesNotMatch(text, /##|```|\|\s*---/, 'no raw markdown');
+    await answer.screenshot({ path: resolve(RESULTS, 'answer-card.png') });
+
+    await answer.getByRole('button', { name: '👍 Helpful' }).click();
+    const rated = page.locator('.ac-adaptiveCard', { hasText: 'You rated this answer as helpful' }).last();
+    await rated.waitFor({ timeout: 15000 });
+
+    await rated.getByRole('button', { name: '👎 Change to not helpful' }).click();
+    const form = page.locator('.ac-adaptiveCard', { hasText: 'What was wrong with this answer?' }).last();
+    await form.waitFor({ timeout: 15000 });
+    await form.getByRole('combobox').click();
+    await page.getByRole('option', { name: 'Incorrect or missing sources' }).click();
+    await form.locator('textarea').fill('The portal address has changed.');
+    await form.screenshot({ path: resolve(RESULTS, 'feedback-form.png') });
+    await form.getByRole('button', { name: 'Send feedback' }).click();
+    const recorded = page.locator('.ac-adaptiveCard', { hasText: 'not helpful: Incorrect or missing sources' }).last();
+    await recorded.waitFor({ timeout: 15000 });
+    await page.screenshot({ path: resolve(RESULTS, 'playground.png') });
+
+    const { conversations } = await localQ('/_local/conversations');
+    assert.equal(conversations.length, 1);
+    const systemMessage = conversations[0].messages.find((message: { type: string }) => message.type === 'SYSTEM');
+    const { feedback } = await localQ('/_local/feedback');
+    assert.deepEqual(
+      feedback.map((call: any) => [call.conversationId, call.messageId, call.body.messageUsefulness.usefulness, call.body.messageUsefulness.reason, call.body.messageUsefulness.comment]),
+      [
+        [conversations[0].conversationId, systemMessage.messageId, 'USEFUL', 'HELPFUL', undefined],
+        [conversations[0].conversationId, systemMessage.messageId, 'NOT_USEFUL', 'INCORRECT_OR_MISSING_SOURCES', 'The portal address has changed.'],
+      ],
+    );
+  });
+});
