@@ -32,7 +32,7 @@ describe('answer loop (bot process + local Q Business + fake connector)', () => 
     return cardOf(sent);
   }
 
-  it('answers with a cited card, shows typing first, and labels the answer as AI generated', async () => {
+  it('answers with a cited card, labelled as AI generated', async () => {
     const card = await ask('How do I reset my VPN token?');
     const texts = cardTexts(card).join('\n');
     assert.match(texts, /Reset token/);
@@ -42,8 +42,7 @@ describe('answer loop (bot process + local Q Business + fake connector)', () => 
     assert.match(texts, /Updated 2026-09-14/);
     assert.deepEqual(actionsOf(card).map((action) => action.title), ['👍 Helpful', '👎 Not helpful', 'New conversation']);
 
-    const first = stack.connector.sent[0];
-    assert.equal(first?.body.type, 'typing', 'typing indicator comes before the answer');
+    assert.equal(stack.connector.sent.filter((activity) => activity.body.type === 'typing').length, 0, 'a fast answer needs no typing indicator');
     const answer = stack.connector.messages()[0];
     assert.deepEqual(answer?.body.entities?.[0]?.additionalType, ['AIGeneratedContent']);
 
@@ -51,6 +50,14 @@ describe('answer loop (bot process + local Q Business + fake connector)', () => 
     assert.equal(calls.length, 1);
     assert.equal((calls[0]?.body as Record<string, unknown>).userMessage, 'How do I reset my VPN token?');
     assert.equal(calls[0]?.principal, 'AKIALOCALTESTBOT0001', 'signed with the configured AWS credentials');
+  });
+
+  it('shows typing while Q is slow, and the answer after it', async () => {
+    stack.q.state.addFault({ operation: 'ChatSync', latencyMs: 1500, count: 1 });
+    await ask('How do I reset my VPN token?');
+    const kinds = stack.connector.sent.map((activity) => activity.body.type);
+    assert.equal(kinds[0], 'typing');
+    assert.equal(kinds.at(-1), 'message', 'no typing indicator after the answer');
   });
 
   it('renders markdown for Teams: headings bold, tables as Table, code as CodeBlock, nothing raw', async () => {

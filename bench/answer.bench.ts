@@ -1,0 +1,76 @@
+/**
+ * `npm run bench`: CPU time the bot process spends per answered question, ours against the
+ * minimal Teams AI + ChatSync bot in ./baselineBot. Both run as separate processes against the
+ * same local Q Business service and fake connector; CPU is read from /proc/<pid>/stat (Linux),
+ * so the load generator and the Q service are not counted. Budget: ours ≤ 1.25 × baseline.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startLocalQBusiness } from '../localdev/qbusiness/server';
+import { FakeConnector } from '../test/helpers/fakeConnector';
+import { freePort, waitForHealth } from '../test/helpers/botProcess';
+import { ADA, message } from '../test/helpers/teamsActivities';
+
+const WARMUP = 60;
+const MEASURED = Number(process.argv[2] ?? 400);
+const QUESTIONS = ['How do I reset my VPN token?', 'What are the hotel limits in Europe?', 'How many days of annual leave do I get?', 'How do I report phishing?', 'How do I set up a new laptop?'];
+const CLOCK_TICKS_PER_SECOND = 100;
+const DOCUMENTS = resolve(__dirname, '../../localdev/qbusiness/documents');
+
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after "pid (comm) ".
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+async function measure(name: string, start: (port: number) => ChildProcess, connector: FakeConnector, serviceUrl: string): Promise<{ name: string; cpuPerAnswer: number; p50: number }> {
+  const port = await freePort();
+  const child = start(port);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url);
+  const latencies: number[] = [];
+  const ask = async (index: number): Promise<void> => {
+    const before = connector.messages().length;
+    const started = process.hrtime.bigint();
+    await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message(serviceUrl, ADA, QUESTIONS[index % QUESTIONS.length] as string)) });
+    await connector.waitFor('answer', () => connector.messages().length > before);
+    latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+  };
+  for (let index = 0; index < WARMUP; index += 1) await ask(index);
+  latencies.length = 0;
+  const cpuBefore = cpuMs(child.pid as number);
+  for (let index = 0; index < MEASURED; index += 1) await ask(index);
+  const cpuPerAnswer = (cpuMs(child.pid as number) - cpuBefore) / MEASURED;
+  child.kill('SIGTERM');
+  latencies.sort((a, b) => a - b);
+  return { name, cpuPerAnswer, p50: latencies[Math.floor(latencies.length / 2)] as number };
+}
+
+async function main(): Promise<void> {
+  const q = await startLocalQBusiness({ documentsFolder: DOCUMENTS });
+  const connector = new FakeConnector();
+  const serviceUrl = await connector.start();
+  const credentials = { AWS_ACCESS_KEY_ID: 'AKIALOCALBENCH000001', AWS_SECRET_ACCESS_KEY: 'bench-not-a-secret' };
+  const env = { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', ...credentials };
+
+  const baseline = await measure('baseline (Teams AI + ChatSync + plain card)', (port) =>
+    spawn(process.execPath, [resolve(__dirname, 'baselineBot.js'), String(port), q.url, q.applicationId], { env, stdio: 'ignore' }), connector, serviceUrl);
+  connector.clear();
+  const ours = await measure('this bot (cited card, feedback state, conversation)', (port) =>
+    spawn(process.execPath, [resolve(__dirname, '../src/index.js')], {
+      env: { ...env, PORT: String(port), LOG_LEVEL: 'info', AMAZON_Q_APP_ID: q.applicationId, AMAZON_Q_REGION: 'us-east-1', AWS_ENDPOINT_URL_QBUSINESS: q.url },
+      stdio: 'ignore',
+    }), connector, serviceUrl);
+
+  const ratio = ours.cpuPerAnswer / baseline.cpuPerAnswer;
+  for (const result of [baseline, ours]) {
+    console.log(`${result.name.padEnd(56)} ${result.cpuPerAnswer.toFixed(2)} ms CPU/answer   p50 ${result.p50.toFixed(1)} ms`);
+  }
+  console.log(`ratio ${ratio.toFixed(2)}× (budget 1.25×) over ${MEASURED} answers each`);
+  await connector.close();
+  await q.close();
+  process.exitCode = ratio <= 1.25 ? 0 : 1;
+}
+
+void main();
