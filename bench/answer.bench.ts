@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startLocalQBusiness } from '../localdev/qbusiness/server';
+import { startLocalServices } from '../localdev/server';
 import { FakeConnector } from '../test/helpers/fakeConnector';
 import { freePort, waitForHealth } from '../test/helpers/botProcess';
 import { ADA, message } from '../test/helpers/teamsActivities';
@@ -48,7 +48,7 @@ async function measure(name: string, start: (port: number) => ChildProcess, conn
 }
 
 async function main(): Promise<void> {
-  const q = await startLocalQBusiness({ documentsFolder: DOCUMENTS });
+  const q = await startLocalServices({ documentsFolder: DOCUMENTS });
   const connector = new FakeConnector();
   const serviceUrl = await connector.start();
   const credentials = { AWS_ACCESS_KEY_ID: 'AKIALOCALBENCH000001', AWS_SECRET_ACCESS_KEY: 'bench-not-a-secret' };

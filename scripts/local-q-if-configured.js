@@ -24,5 +24,5 @@ if (!local) {
   process.exit(0);
 }
 const port = local[3] ?? '8088';
-const child = spawn(process.execPath, [join(__dirname, '..', 'lib/localdev/qbusiness/main.js'), '--port', port], { stdio: 'inherit' });
+const child = spawn(process.execPath, [join(__dirname, '..', 'lib/localdev/main.js'), '--port', port], { stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -2,9 +2,12 @@
 /**
  * `npm run playground`: the whole product on this machine with no cloud account.
  *   1. installs dependencies when they are missing (npm ci) and builds (tsc);
- *   2. starts the local Amazon Q Business service (localdev/qbusiness) on --q-port;
- *   3. starts the bot exactly as `npm start` runs it, pointed at that service through the
- *      AWS SDK's own AWS_ENDPOINT_URL_QBUSINESS, with throwaway local credentials;
+ *   2. starts the local AWS-compatible services (localdev: Amazon Q Business, IAM Identity
+ *      Center, STS, and an Entra-like token issuer) on --q-port;
+ *   3. starts the bot exactly as `npm start` runs it, pointed at those services through the AWS
+ *      SDK's own AWS_ENDPOINT_URL_* variables, with per-user sign-in on: the playground has no
+ *      SSO, so the development-only DEV_LOCAL_SIGN_IN signs its current user in through the
+ *      local issuer, and every Q call is made as that person;
  *   4. starts the Microsoft 365 Agents Playground (a Teams-like web client) on --playground-port.
  * Ctrl+C stops everything. Plain Node on purpose: it must run before `npm ci` has.
  */
@@ -24,6 +27,14 @@ const { values: options } = parseArgs({
   },
 });
 const LOCAL_APPLICATION_ID = '2a9e7c1d-5b34-4f6e-8d21-0c7f3b9a6e45';
+// The sample tenant of localdev/directory.ts (also .m365agentsplayground.yml).
+const LOCAL_SSO = {
+  AAD_APP_CLIENT_ID: '0c5a7e3b-1d2f-4a6b-9c8d-7e6f5a4b3c2d',
+  AAD_APP_TENANT_ID: '5f1d3c2b-8a7e-4b6c-9d0e-1f2a3b4c5d6e',
+  IDC_APPLICATION_ARN: 'arn:aws:sso::111122223333:application/ssoins-7223a1b2c3d4e5f6/apl-0a1b2c3d4e5f6a7b',
+  Q_USER_ROLE_ARN: 'arn:aws:iam::111122223333:role/QBusinessTeamsUserRole',
+  SSO_RESOURCE_URI: 'api://botid-local-playground',
+};
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const children = [];
 
@@ -93,8 +104,8 @@ async function main() {
   const botUrl = `http://127.0.0.1:${options['bot-port']}`;
   const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_NO_WARNINGS: '1' };
 
-  start('local-q', process.execPath, ['lib/localdev/qbusiness/main.js', '--port', options['q-port']], baseEnv);
-  await waitFor('local Amazon Q Business', `${qUrl}/_local/health`);
+  start('local-aws', process.execPath, ['lib/localdev/main.js', '--port', options['q-port']], baseEnv);
+  await waitFor('local AWS services', `${qUrl}/_local/health`);
 
   start('bot', process.execPath, ['lib/src/index.js'], {
     ...baseEnv,
@@ -103,7 +114,14 @@ async function main() {
     AMAZON_Q_APP_ID: LOCAL_APPLICATION_ID,
     AMAZON_Q_REGION: 'us-east-1',
     AWS_ENDPOINT_URL_QBUSINESS: qUrl,
-    // Throwaway identity for the local service; it only checks the SigV4 header's shape.
+    AWS_ENDPOINT_URL_SSO_OIDC: qUrl,
+    AWS_ENDPOINT_URL_STS: qUrl,
+    AAD_APP_OAUTH_AUTHORITY_HOST: qUrl,
+    ...LOCAL_SSO,
+    DEV_LOCAL_SIGN_IN: 'true',
+    // A fresh key per run: stored sign-ins do not outlive the playground.
+    TOKEN_STORE_KEY: require('node:crypto').randomBytes(32).toString('base64'),
+    // The bot's own throwaway identity towards the local Identity Center and STS.
     AWS_ACCESS_KEY_ID: 'AKIALOCALPLAYGROUND1',
     AWS_SECRET_ACCESS_KEY: 'local-playground-not-a-secret',
   });
@@ -122,7 +140,8 @@ async function main() {
 ✔ Everything is running.
    Open  http://localhost:${options['playground-port']}  and ask: How do I reset my VPN token?
    Bot:                 ${botUrl}/api/messages
-   Local Q Business:    ${qUrl}  (recorded feedback: ${qUrl}/_local/feedback)
+   Local AWS services:  ${qUrl}  (recorded feedback: ${qUrl}/_local/feedback)
+   You are Ada Lovelace (.m365agentsplayground.yml), signed in through the local issuer.
    Press Ctrl+C to stop.
 `);
 }

@@ -14,9 +14,30 @@ export interface BotIdentityConfig {
   tenantId?: string;
 }
 
+/** Per-user, identity-aware Q access: Teams SSO → Identity Center → STS (see src/identity). */
+export interface SsoConfig {
+  /** The SSO Entra app (audience of the Teams SSO token). */
+  clientId: string;
+  tenantId: string;
+  authorityHost: string;
+  idcApplicationArn: string;
+  idcRegion: string;
+  qUserRoleArn: string;
+  /** Application ID URI named in the OAuthCard's tokenExchangeResource. */
+  resourceUri: string;
+  /** AES-256-GCM key for stored Identity Center refresh tokens. */
+  tokenStoreKey: Buffer;
+  /** Public base URL of the bot, for the fallback sign-in pages. */
+  botEndpoint?: string;
+  /** Development only: sign playground users in through the local Entra-like issuer. */
+  devLocalSignIn: boolean;
+}
+
 export interface AppConfig {
   port: number;
   logLevel: LogLevel;
+  /** Absent: every Q call uses the bot's own AWS credentials (SDK default chain). */
+  sso?: SsoConfig;
   /** Absent: inbound Bot Framework authentication is off (local playground / Test Tool). */
   bot?: BotIdentityConfig;
   qbusiness: {
@@ -76,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const region = required('AMAZON_Q_REGION', 'the AWS Region of the Amazon Q Business application, e.g. us-east-1', REGION);
 
   const bot = readBotIdentity(read, problems);
+  const sso = readSso(read, problems, region, bot?.appId);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const awsSdkEnvironment: Record<string, string> = {};
@@ -84,7 +106,67 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Only names are reported for credentials; values of endpoint/profile settings are harmless.
     if (value) awsSdkEnvironment[name] = name === 'AWS_ACCESS_KEY_ID' ? '(set)' : value;
   }
-  return { port, logLevel, ...(bot ? { bot } : {}), qbusiness: { applicationId, region }, awsSdkEnvironment };
+  return { port, logLevel, ...(bot ? { bot } : {}), ...(sso ? { sso } : {}), qbusiness: { applicationId, region }, awsSdkEnvironment };
+}
+
+const SSO_SWITCHES = ['AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID', 'IDC_APPLICATION_ARN'];
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const IDC_APPLICATION_ARN = /^arn:aws:sso::\d{12}:application\/ssoins-[0-9a-z]+\/apl-[0-9a-z]+$/;
+const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
+const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
+
+function readSso(read: (name: string) => string | undefined, problems: string[], qRegion: string, botId: string | undefined): SsoConfig | undefined {
+  const present = SSO_SWITCHES.filter((name) => read(name));
+  if (present.length === 0) {
+    if (read('DEV_LOCAL_SIGN_IN')) problems.push(`DEV_LOCAL_SIGN_IN needs SSO: set ${SSO_SWITCHES.join(', ')}.`);
+    return undefined;
+  }
+  if (present.length < SSO_SWITCHES.length) {
+    const missing = SSO_SWITCHES.filter((name) => !read(name));
+    problems.push(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set: per-user sign-in needs all of ${SSO_SWITCHES.join(', ')} (or none, to use the bot's own AWS identity). ${WHERE}`);
+    return undefined;
+  }
+  const check = (name: string, pattern: RegExp, what: string): string => {
+    const value = read(name) ?? '';
+    if (!value) problems.push(`${name} is not set: ${what}. ${WHERE}`);
+    else if (!pattern.test(value)) problems.push(`${name} has an unexpected value "${value}": ${what}.`);
+    return value;
+  };
+  const clientId = check('AAD_APP_CLIENT_ID', GUID, 'the client ID of the SSO Entra app');
+  const tenantId = check('AAD_APP_TENANT_ID', GUID, 'the Entra tenant ID');
+  const idcApplicationArn = check('IDC_APPLICATION_ARN', IDC_APPLICATION_ARN, 'the ARN of the IAM Identity Center customer-managed application (arn:aws:sso::<account>:application/ssoins-…/apl-…)');
+  const qUserRoleArn = check('Q_USER_ROLE_ARN', ROLE_ARN, 'the IAM role the bot assumes with each user\'s Identity Center context (arn:aws:iam::<account>:role/…)');
+  const idcRegion = read('AWS_IDC_REGION') ?? qRegion;
+  if (!REGION.test(idcRegion)) problems.push(`AWS_IDC_REGION has an unexpected value "${idcRegion}": the Region of IAM Identity Center.`);
+  const authorityHost = (read('AAD_APP_OAUTH_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
+  if (!/^https:\/\//.test(authorityHost) && !LOOPBACK.test(authorityHost)) problems.push(`AAD_APP_OAUTH_AUTHORITY_HOST must be an https URL, got "${authorityHost}".`);
+  const resourceUri = read('SSO_RESOURCE_URI') ?? (botId ? `api://botid-${botId}` : '');
+  if (!resourceUri) problems.push(`SSO_RESOURCE_URI is not set: the Application ID URI of the SSO Entra app (defaults to api://botid-<BOT_ID> when BOT_ID is set). ${WHERE}`);
+  const botEndpoint = read('BOT_ENDPOINT')?.replace(/\/+$/, '');
+  if (botEndpoint && !/^https:\/\//.test(botEndpoint) && !LOOPBACK.test(botEndpoint)) problems.push(`BOT_ENDPOINT must be the bot's public https URL, got "${botEndpoint}".`);
+
+  const keyText = read('TOKEN_STORE_KEY');
+  const tokenStoreKey = keyText ? Buffer.from(keyText, 'base64') : Buffer.alloc(0);
+  if (tokenStoreKey.length !== 32) {
+    problems.push(
+      `TOKEN_STORE_KEY ${keyText ? 'must be 32 bytes, base64-encoded' : 'is not set: the key that encrypts stored sign-ins'}. Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))". ${WHERE}`,
+    );
+  }
+
+  const devLocalSignIn = read('DEV_LOCAL_SIGN_IN') === 'true';
+  if (devLocalSignIn) {
+    // The development sign-in mints tokens itself: it must never face a real tenant or AWS.
+    const endpoints: Array<[string, string | undefined]> = [
+      ['AAD_APP_OAUTH_AUTHORITY_HOST', authorityHost],
+      ['AWS_ENDPOINT_URL_QBUSINESS', read('AWS_ENDPOINT_URL_QBUSINESS') ?? read('AWS_ENDPOINT_URL')],
+      ['AWS_ENDPOINT_URL_SSO_OIDC', read('AWS_ENDPOINT_URL_SSO_OIDC') ?? read('AWS_ENDPOINT_URL')],
+      ['AWS_ENDPOINT_URL_STS', read('AWS_ENDPOINT_URL_STS') ?? read('AWS_ENDPOINT_URL')],
+    ];
+    for (const [name, value] of endpoints) {
+      if (!value || !LOOPBACK.test(value)) problems.push(`DEV_LOCAL_SIGN_IN=true is only for the local services, but ${name} is ${value ? `"${value}"` : 'not set'}: point it at the local services (http://127.0.0.1:…) or remove DEV_LOCAL_SIGN_IN.`);
+    }
+  }
+  return { clientId, tenantId, authorityHost, idcApplicationArn, idcRegion, qUserRoleArn, resourceUri, tokenStoreKey, devLocalSignIn, ...(botEndpoint ? { botEndpoint } : {}) };
 }
 
 function readBotIdentity(read: (name: string) => string | undefined, problems: string[]): BotIdentityConfig | undefined {

@@ -1,10 +1,25 @@
-/** HTTP surface: POST /api/messages (Bot Framework) and GET /healthz. */
+/**
+ * HTTP surface: POST /api/messages (Bot Framework), GET /healthz, and with per-user sign-in the
+ * fallback sign-in pages (/auth-start.html, /auth-end.html) and their public settings (/auth/config).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as restify from 'restify';
 import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
 import { activityProblems } from './bot/inboundActivity';
 
-export function createHttpServer(adapter: TeamsAdapter, app: Application<TurnState>, logger: Logger): restify.Server {
+/** What the sign-in pages may know: public identifiers only, never a secret. */
+export interface AuthPageSettings {
+  clientId: string;
+  tenantId: string;
+  authorityHost: string;
+  scope: string;
+}
+
+const PUBLIC_FOLDER = join(__dirname, '../../public');
+
+export function createHttpServer(adapter: TeamsAdapter, app: Application<TurnState>, logger: Logger, authPages?: AuthPageSettings): restify.Server {
   const server = restify.createServer({ name: 'amazon-q-teams-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 }));
 
@@ -30,5 +45,21 @@ export function createHttpServer(adapter: TeamsAdapter, app: Application<TurnSta
     res.send(200, { status: 'ok' });
     return next();
   });
+
+  if (authPages) {
+    for (const page of ['auth-start.html', 'auth-end.html']) {
+      // Read once at start-up: no file I/O on requests.
+      const html = readFileSync(join(PUBLIC_FOLDER, page));
+      server.get(`/${page}`, (_req, res, next) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(html);
+        return next();
+      });
+    }
+    server.get('/auth/config', (_req, res, next) => {
+      res.send(200, authPages);
+      return next();
+    });
+  }
   return server;
 }

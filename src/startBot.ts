@@ -11,7 +11,12 @@ import { keepCustomEntityProperties } from './bot/keepEntityProperties';
 import type { AppConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { createHttpServer } from './server';
-import { DefaultChainClientProvider } from './services/qbusinessClients';
+import { AwsIdentityChain } from './identity/awsIdentityChain';
+import { EntraTokenValidator } from './identity/entraToken';
+import { LocalDevTokens } from './identity/localDevTokens';
+import { RefreshTokenStore } from './identity/refreshTokenStore';
+import { UserSessions } from './identity/userSessions';
+import { DefaultChainClientProvider, PerUserClientProvider, type QClientProvider } from './services/qbusinessClients';
 import { QBusinessService } from './services/qbusinessService';
 
 export interface StartOptions {
@@ -47,21 +52,48 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     logger.warn('BOT_ID is not set: accepting unauthenticated Bot Framework traffic (local playground / Test Tool only).');
   }
 
-  const clients = new DefaultChainClientProvider(config.qbusiness.region);
+  const storage = options.storage ?? new MemoryStorage();
+  const now = options.now ?? (() => new Date());
+  let clients: QClientProvider;
+  let identity: Parameters<typeof createBotApplication>[0]['identity'];
+  let chain: AwsIdentityChain | undefined;
+  if (config.sso) {
+    const sso = config.sso;
+    chain = new AwsIdentityChain(sso);
+    const sessions = new UserSessions({ chain, refreshTokens: new RefreshTokenStore(storage, sso.tokenStoreKey), logger, now });
+    clients = new PerUserClientProvider(config.qbusiness.region, sessions);
+    identity = {
+      sso,
+      sessions,
+      validator: new EntraTokenValidator(sso, now),
+      ...(sso.devLocalSignIn ? { devTokens: new LocalDevTokens(sso.authorityHost) } : {}),
+    };
+    if (sso.devLocalSignIn) logger.warn('DEV_LOCAL_SIGN_IN is on: people are signed in through the local development issuer (local services only).');
+    if (!sso.botEndpoint) logger.warn('BOT_ENDPOINT is not set: Teams cannot offer the fallback sign-in button when silent SSO fails.');
+  } else {
+    clients = new DefaultChainClientProvider(config.qbusiness.region);
+  }
   const q = new QBusinessService(config.qbusiness.applicationId, clients);
   const app = createBotApplication({
     adapter,
-    storage: options.storage ?? new MemoryStorage(),
+    storage,
     q,
     logger,
+    now,
     ...(config.bot ? { botAppId: config.bot.appId } : {}),
-    ...(options.now ? { now: options.now } : {}),
+    ...(identity ? { identity } : {}),
   });
-  const server = createHttpServer(adapter, app, logger);
+  const authPages = config.sso
+    ? { clientId: config.sso.clientId, tenantId: config.sso.tenantId, authorityHost: config.sso.authorityHost, scope: `${config.sso.resourceUri}/access_as_user` }
+    : undefined;
+  const server = createHttpServer(adapter, app, logger, authPages);
   await new Promise<void>((resolve) => server.listen(config.port, options.host ?? '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  logger.info({ port, qApplicationId: config.qbusiness.applicationId, qRegion: config.qbusiness.region, awsSdk: config.awsSdkEnvironment }, 'bot listening');
+  logger.info(
+    { port, qApplicationId: config.qbusiness.applicationId, qRegion: config.qbusiness.region, perUserSignIn: Boolean(config.sso), awsSdk: config.awsSdkEnvironment },
+    'bot listening',
+  );
 
   return {
     url,
@@ -69,6 +101,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       clients.destroy();
+      chain?.destroy();
     },
   };
 }

@@ -4,22 +4,17 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { Exchange } from '../http';
 import type { Knowledge } from './knowledge';
 import type { Conversation, Fault, LocalQState } from './state';
-
-export interface Exchange {
-  method: string;
-  url: URL;
-  headers: IncomingHttpHeaders;
-  body: string;
-  respond(status: number, headers: Record<string, string>, body: string): void;
-}
 
 export interface RouteContext {
   knowledge: Knowledge;
   state: LocalQState;
   applicationId: string;
   conversationTtlMs: number;
+  /** Who signed the request: the Identity Center user behind identity-aware credentials. */
+  principalOf(headers: IncomingHttpHeaders): { principal: string; accessKeyId: string };
 }
 
 const ERROR_STATUS: Record<string, number> = {
@@ -31,10 +26,12 @@ const ERROR_STATUS: Record<string, number> = {
   ThrottlingException: 429,
   InternalServerException: 500,
   ExternalResourceException: 424,
+  UnrecognizedClientException: 403,
+  ExpiredTokenException: 403,
 };
 const USER_MESSAGE_MAX_LENGTH = 7000;
 
-class QError extends Error {
+export class QError extends Error {
   constructor(
     readonly errorType: string,
     message: string,
@@ -52,7 +49,7 @@ export async function handleQ(exchange: Exchange, context: RouteContext): Promis
   try {
     const route = matchRoute(exchange);
     if (!route) throw new QError('UnknownOperationException', `No Amazon Q Business operation at ${exchange.method} ${exchange.url.pathname}`);
-    const principal = principalOf(exchange.headers);
+    const { principal, accessKeyId } = context.principalOf(exchange.headers);
     if (route.applicationId !== context.applicationId) {
       throw new QError('ResourceNotFoundException', `Application ${route.applicationId} was not found.`);
     }
@@ -62,6 +59,7 @@ export async function handleQ(exchange: Exchange, context: RouteContext): Promis
       ...(fault?.error ? { faultInjected: fault.error } : {}),
       operation: route.operation,
       principal,
+      accessKeyId,
       applicationId: route.applicationId,
       ...(route.conversationId ?? body.conversationId ? { conversationId: String(route.conversationId ?? body.conversationId) } : {}),
       ...(route.messageId ? { messageId: route.messageId } : {}),
@@ -116,13 +114,6 @@ function matchRoute({ method, url }: Exchange): Route | undefined {
     return { operation: 'PutFeedback', applicationId, conversationId: parts[3] as string, messageId: parts[5] as string };
   }
   return undefined;
-}
-
-/** The access key id from the SigV4 Authorization header: which identity made the call. */
-function principalOf(headers: IncomingHttpHeaders): string {
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/[^/]+\/qbusiness\/aws4_request/.exec(String(headers.authorization ?? ''));
-  if (!match?.[1]) throw new QError('AccessDeniedException', 'Request is missing a valid AWS Signature Version 4 for service qbusiness.');
-  return match[1];
 }
 
 function chatSync(context: RouteContext, principal: string, body: Record<string, unknown>, fault: Fault | undefined): unknown {
@@ -202,36 +193,4 @@ function listMessages(context: RouteContext, principal: string, conversationId: 
   return {
     messages: conversation.messages.map((message) => ({ messageId: message.messageId, conversationId, type: message.type, body: message.body, time: message.time.getTime() / 1000 })),
   };
-}
-
-/** `/_local/` API: inspect recorded calls and feedback, queue faults, expire conversations, reset. */
-export async function handleControl(exchange: Exchange, context: RouteContext): Promise<void> {
-  const json = (status: number, payload: unknown): void => exchange.respond(status, { 'content-type': 'application/json' }, JSON.stringify(payload));
-  const path = exchange.url.pathname;
-  const { state } = context;
-  if (exchange.method === 'GET' && path === '/_local/health') return json(200, { status: 'ok', applicationId: context.applicationId, documents: context.knowledge.documentCount });
-  if (exchange.method === 'GET' && path === '/_local/calls') {
-    const operation = exchange.url.searchParams.get('operation');
-    return json(200, { calls: state.calls.filter((call) => !operation || call.operation === operation) });
-  }
-  if (exchange.method === 'GET' && path === '/_local/feedback') {
-    return json(200, { feedback: state.calls.filter((call) => call.operation === 'PutFeedback') });
-  }
-  if (exchange.method === 'GET' && path === '/_local/conversations') {
-    return json(200, { conversations: [...state.conversations.values()] });
-  }
-  if (exchange.method === 'POST' && path === '/_local/faults') {
-    const fault = JSON.parse(exchange.body || '{}') as Partial<Fault>;
-    state.addFault({ operation: fault.operation ?? '*', count: fault.count ?? 1, ...fault } as Fault);
-    return json(201, { queued: true });
-  }
-  if (exchange.method === 'POST' && path === '/_local/expire-conversations') {
-    state.conversations.clear();
-    return json(200, { expired: true });
-  }
-  if (exchange.method === 'POST' && path === '/_local/reset') {
-    state.reset();
-    return json(200, { reset: true });
-  }
-  return json(404, { message: `No local control route ${exchange.method} ${path}` });
 }

@@ -22,8 +22,10 @@ export interface Conversation {
 
 export interface RecordedCall {
   operation: string;
+  /** Q Business: the Identity Center user; STS and Identity Center: the calling access key. */
   principal: string;
-  applicationId: string;
+  accessKeyId?: string;
+  applicationId?: string;
   conversationId?: string;
   messageId?: string;
   body?: unknown;

@@ -10,6 +10,8 @@ import { emptyAnswerCard, failureCard, questionTooLongCard, unsupportedResponseC
 import { fitAnswerToTeams } from '../cards/teamsLimits';
 import { USER_MESSAGE_MAX_LENGTH } from '../model/answer';
 import { QFailure } from '../model/failure';
+import { IdentityFailure } from '../identity/identityFailure';
+import { identityFailureCard } from '../cards/signInCards';
 import type { AskOutcome, QBusinessService } from '../services/qbusinessService';
 import type { AskingUser } from '../services/qbusinessClients';
 import { askingUser, cardMessage } from './activities';
@@ -22,6 +24,8 @@ export interface AnswerDependencies {
   answers: AnswerStore;
   retries: RetryStore;
   logger: Logger;
+  /** Per-user sign-in: called when the person has no session yet (absent when SSO is off). */
+  onSignInRequired?: (context: TurnContext, question: string) => Promise<void>;
 }
 
 const RESTARTED_NOTICE = 'Your previous conversation had expired, so this answer starts a new one.';
@@ -46,6 +50,12 @@ export async function answerQuestion(context: TurnContext, question: string, dep
       }),
     );
   } catch (error) {
+    if (error instanceof IdentityFailure) {
+      if (error.kind === 'signInRequired' && deps.onSignInRequired) return deps.onSignInRequired(context, question);
+      log.warn({ outcome: error.kind, reason: error.adminDetail, awsRequestId: error.requestId }, 'no identity-aware session');
+      await context.sendActivity(cardMessage(identityFailureCard(error.kind, error.requestId)));
+      return;
+    }
     if (!(error instanceof QFailure)) throw error;
     log.warn({ outcome: error.kind, error: error.errorName, awsRequestId: error.requestId }, 'Q did not answer');
     const retryKey = RETRYABLE.has(error.kind) ? await deps.retries.remember({ askerKey: user.key, question }) : undefined;

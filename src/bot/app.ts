@@ -7,11 +7,17 @@ import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams
 import type { Logger } from 'pino';
 import { VERBS } from '../cards/answerCard';
 import { helpCard, newConversationCard, welcomeCard } from '../cards/messageCards';
+import { SIGN_IN_VERB, signInNotUsedCard } from '../cards/signInCards';
+import type { SsoConfig } from '../config';
+import type { EntraTokenValidator } from '../identity/entraToken';
+import type { LocalDevTokens } from '../identity/localDevTokens';
+import type { UserSessions } from '../identity/userSessions';
 import type { QBusinessService } from '../services/qbusinessService';
 import { askingUser, cardMessage } from './activities';
 import { answerQuestion, type AnswerDependencies } from './answerQuestion';
 import { FEEDBACK_VERBS, FeedbackHandler, type FeedbackActionData, type FeedbackResult } from './feedback';
-import { AnswerStore, ConversationStore, RetryStore } from './stores';
+import { SignInFlow } from './signIn';
+import { AnswerStore, ConversationStore, RetryStore, WaitingQuestionStore } from './stores';
 
 export interface BotOptions {
   adapter: TeamsAdapter;
@@ -21,10 +27,13 @@ export interface BotOptions {
   /** Set when the bot has its own identity: replies then go out proactively (Teams' 15 s window). */
   botAppId?: string;
   now?: () => Date;
+  /** Per-user sign-in (SSO → Identity Center → STS); absent: Q is called with the bot's own identity. */
+  identity?: { sso: SsoConfig; sessions: UserSessions; validator: EntraTokenValidator; devTokens?: LocalDevTokens };
 }
 
 const NEW_CONVERSATION_COMMANDS = ['/new', 'new', 'new conversation', '/reset'];
 const HELP_COMMANDS = ['help', '/help', '?'];
+const SIGN_OUT_COMMANDS = ['/signout', 'signout', 'sign out', '/logout'];
 
 export function createBotApplication(options: BotOptions): Application<TurnState> {
   const { adapter, storage, logger } = options;
@@ -41,7 +50,26 @@ export function createBotApplication(options: BotOptions): Application<TurnState
   const conversations = new ConversationStore(storage);
   const answers = new AnswerStore(storage);
   const retries = new RetryStore(storage);
-  const answerDeps: AnswerDependencies = { q: options.q, conversations, answers, retries, logger };
+  let signIn: SignInFlow | undefined;
+  const answerDeps: AnswerDependencies = {
+    q: options.q,
+    conversations,
+    answers,
+    retries,
+    logger,
+    ...(options.identity ? { onSignInRequired: (context: TurnContext, question: string) => (signIn as SignInFlow).start(context, question) } : {}),
+  };
+  if (options.identity) {
+    signIn = new SignInFlow({
+      ...options.identity,
+      waiting: new WaitingQuestionStore(storage),
+      conversations,
+      adapter,
+      logger,
+      ...(options.botAppId ? { botAppId: options.botAppId } : {}),
+      answer: (context, question) => answerQuestion(context, question, answerDeps),
+    });
+  }
   const feedback = new FeedbackHandler({ q: options.q, answers, logger, now: options.now ?? (() => new Date()) });
 
   app.conversationUpdate('membersAdded', async (context) => {
@@ -57,6 +85,17 @@ export function createBotApplication(options: BotOptions): Application<TurnState
   app.message(commandSelector(HELP_COMMANDS), async (context) => {
     await context.sendActivity(cardMessage(helpCard()));
   });
+  app.message(commandSelector(SIGN_OUT_COMMANDS), async (context) => {
+    if (signIn) await signIn.signOut(context);
+    else await context.sendActivity(cardMessage(signInNotUsedCard()));
+  });
+
+  if (signIn) {
+    const flow = signIn;
+    app.addRoute(invokeSelector('signin/tokenExchange'), (context) => flow.onTokenExchange(context), true);
+    app.addRoute(invokeSelector('signin/verifyState'), (context) => flow.onVerifyState(context), true);
+    app.adaptiveCards.actionExecute<{ pendingKey?: unknown }>(SIGN_IN_VERB, (context, _state, data) => flow.onInPlaceSignIn(context, data.pendingKey));
+  }
 
   // Action.Submit buttons arrive as message activities carrying `value.verb`.
   app.adaptiveCards.actionSubmit(VERBS.newConversation, startNewConversation);
@@ -98,6 +137,10 @@ export function createBotApplication(options: BotOptions): Application<TurnState
   });
 
   return app;
+}
+
+function invokeSelector(name: string) {
+  return async (context: TurnContext): Promise<boolean> => context.activity.type === ActivityTypes.Invoke && context.activity.name === name;
 }
 
 function commandSelector(commands: string[]) {

@@ -9,6 +9,7 @@ import { buildAnswerCard, VERBS, type AnswerCardModel } from '../cards/answerCar
 import type { AdaptiveCardJson } from '../cards/types';
 import { FEEDBACK_COMMENT_MAX_LENGTH, isNegativeFeedbackReason, type FeedbackState } from '../model/answer';
 import { QFailure } from '../model/failure';
+import { IdentityFailure } from '../identity/identityFailure';
 import type { QBusinessService } from '../services/qbusinessService';
 import { askingUser } from './activities';
 import type { AnswerRecord, AnswerStore } from './stores';
@@ -91,6 +92,10 @@ export class FeedbackHandler {
       });
       log.info({ awsRequestId, qConversationId: record.qConversationId }, 'feedback recorded');
     } catch (error) {
+      if (error instanceof IdentityFailure) {
+        log.warn({ outcome: error.kind, reason: error.adminDetail }, 'feedback not recorded: no session');
+        return render({ feedbackProblem: 'Your sign-in has expired. Send me any message to sign in again, then vote.' });
+      }
       if (!(error instanceof QFailure)) throw error;
       log.warn({ outcome: error.kind, error: error.errorName, awsRequestId: error.requestId }, 'feedback not recorded');
       const retry = error.kind === 'throttled' || error.kind === 'unavailable' ? 'Please try again in a moment.' : 'Please tell your admin.';

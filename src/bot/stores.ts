@@ -4,7 +4,7 @@
  * opaque key; who asked, and which Q message a vote belongs to, are always read from here.
  */
 import { randomUUID } from 'node:crypto';
-import type { Storage, StoreItem } from 'botbuilder';
+import type { ConversationReference, Storage, StoreItem } from 'botbuilder';
 import type { AnswerCardModel } from '../cards/answerCard';
 import type { ConversationPointer } from '../services/qbusinessService';
 
@@ -106,5 +106,47 @@ export class RetryStore extends KeyedStore<PendingQuestion> {
     const pending = await this.readItem(key);
     if (pending) await this.deleteItem(key);
     return pending;
+  }
+}
+
+export interface WaitingQuestion {
+  id: string;
+  question: string;
+  reference: Partial<ConversationReference>;
+}
+
+/** Questions asked before the person had a session: answered as soon as sign-in completes. */
+export class WaitingQuestionStore extends KeyedStore<{ items: WaitingQuestion[] }> {
+  private static readonly MAX_PER_PERSON = 5;
+
+  constructor(storage: Storage) {
+    super(storage, 'waiting');
+  }
+
+  async add(userKey: string, question: string, reference: Partial<ConversationReference>): Promise<WaitingQuestion> {
+    const key = this.storageKey(userKey);
+    const items = (await this.readItem(key))?.items ?? [];
+    const waiting: WaitingQuestion = { id: randomUUID(), question, reference };
+    await this.writeItem(key, { items: [...items, waiting].slice(-WaitingQuestionStore.MAX_PER_PERSON) });
+    return waiting;
+  }
+
+  /** Removes and returns this person's questions asked in `conversationId` (all, when omitted). */
+  async take(userKey: string, filter: { conversationId?: string; id?: string } = {}): Promise<WaitingQuestion[]> {
+    const key = this.storageKey(userKey);
+    const items = (await this.readItem(key))?.items ?? [];
+    const matches = (item: WaitingQuestion): boolean =>
+      (!filter.id || item.id === filter.id) && (!filter.conversationId || item.reference.conversation?.id === filter.conversationId);
+    const taken = items.filter(matches);
+    if (taken.length > 0) await this.writeItem(key, { items: items.filter((item) => !matches(item)) });
+    return taken;
+  }
+
+  async has(userKey: string, id: string): Promise<boolean> {
+    return ((await this.readItem(this.storageKey(userKey)))?.items ?? []).some((item) => item.id === id);
+  }
+
+  clear(userKey: string): Promise<void> {
+    return this.deleteItem(this.storageKey(userKey));
   }
 }

@@ -39,3 +39,47 @@ export class DefaultChainClientProvider implements QClientProvider {
     this.client.destroy();
   }
 }
+
+/** Whatever can hand out one person's AWS credentials (src/identity/userSessions). */
+export interface CredentialsForUser {
+  credentialsFor(userKey: string): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }>;
+}
+
+/**
+ * One Q client per person, each signing only with that person's identity-aware credentials, all
+ * sharing one HTTP/2 handler. A client is bound to its person at creation, so concurrent
+ * requests of different people can never be signed with each other's credentials.
+ */
+export class PerUserClientProvider implements QClientProvider {
+  private readonly clients = new Map<string, QBusinessClient>();
+
+  constructor(
+    private readonly region: string,
+    private readonly sessions: CredentialsForUser,
+    private readonly requestHandler: NodeHttp2Handler = sharedHttp2Handler(),
+    private readonly maxClients = 1000,
+  ) {}
+
+  async clientFor(user: AskingUser): Promise<QBusinessClient> {
+    // Fails fast (sign-in required, renewal refused) before any request is built.
+    await this.sessions.credentialsFor(user.key);
+    let client = this.clients.get(user.key);
+    if (client) {
+      // Map order is insertion order: re-inserting marks the client as recently used.
+      this.clients.delete(user.key);
+    } else {
+      client = new QBusinessClient({ region: this.region, requestHandler: this.requestHandler, credentials: () => this.sessions.credentialsFor(user.key) });
+    }
+    this.clients.set(user.key, client);
+    if (this.clients.size > this.maxClients) {
+      // Not destroyed: destroying a client would close the shared handler.
+      this.clients.delete(this.clients.keys().next().value as string);
+    }
+    return client;
+  }
+
+  destroy(): void {
+    this.clients.clear();
+    this.requestHandler.destroy();
+  }
+}

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-qbusiness';
 import type { FailedAttachment, FeedbackState, SourceAttribution } from '../model/answer';
 import { QFailure, type QFailureKind } from '../model/failure';
+import { IdentityFailure } from '../identity/identityFailure';
 import type { AskingUser, QClientProvider } from './qbusinessClients';
 
 export interface ConversationPointer {
@@ -135,7 +136,9 @@ const FAILURE_KINDS: Record<string, QFailureKind> = {
   ServiceUnavailableException: 'unavailable',
 };
 
-function toQFailure(error: unknown, hadConversation: boolean): QFailure {
+function toQFailure(error: unknown, hadConversation: boolean): QFailure | IdentityFailure {
+  // The SDK asked for this person's credentials mid-request and renewal needs them to sign in.
+  if (error instanceof IdentityFailure) return error;
   if (error instanceof QBusinessServiceException) {
     const requestId = error.$metadata.requestId;
     if (error.name === 'ResourceNotFoundException') {

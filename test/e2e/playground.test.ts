@@ -10,6 +10,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort } from '../helpers/botProcess';
+import { idcUserIdOf } from '../helpers/stack';
+import { ADA } from '../helpers/teamsActivities';
 
 const ROOT = resolve(__dirname, '../../..');
 const RESULTS = resolve(ROOT, 'test-results');
@@ -97,8 +99,12 @@ describe('end to end in the Agents Playground (headless Chromium)', function () 
 
     const { conversations } = await localQ('/_local/conversations');
     assert.equal(conversations.length, 1);
+    // The playground's user (Ada, .m365agentsplayground.yml) was signed in through the local issuer,
+    // Identity Center and STS: Q saw her identity, not the bot's.
+    assert.equal(conversations[0].principal, idcUserIdOf(ADA));
     const systemMessage = conversations[0].messages.find((message: { type: string }) => message.type === 'SYSTEM');
     const { feedback } = await localQ('/_local/feedback');
+    assert.ok(feedback.every((call: any) => call.principal === idcUserIdOf(ADA)));
     assert.deepEqual(
       feedback.map((call: any) => [call.conversationId, call.messageId, call.body.messageUsefulness.usefulness, call.body.messageUsefulness.reason, call.body.messageUsefulness.comment]),
       [

@@ -2,25 +2,49 @@
  * The whole product on loopback for integration tests: the local Q Business service, a fake
  * Bot Framework connector, and the bot as its own process pointed at both through env vars.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { startLocalQBusiness, type LocalQService } from '../../localdev/qbusiness/server';
+import { LOCAL_AAD_CLIENT_ID, LOCAL_IDC_APPLICATION_ARN, LOCAL_Q_USER_ROLE_ARN, LOCAL_TENANT_ID, userByObjectId } from '../../localdev/directory';
+import type { MintOptions } from '../../localdev/identity/entra';
+import { startLocalServices, type LocalServices } from '../../localdev/server';
 import { startBotProcess, type BotProcess } from './botProcess';
 import { FakeConnector } from './fakeConnector';
+import { tokenExchange, type TeamsUser } from './teamsActivities';
 
 export const DOCUMENTS = resolve(__dirname, '../../../localdev/qbusiness/documents');
 export const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIALOCALTESTBOT0001', AWS_SECRET_ACCESS_KEY: 'local-test-secret-not-real' };
 
+/** Bot settings for per-user sign-in against the local services, exactly as production reads them. */
+export function ssoEnv(services: LocalServices): Record<string, string> {
+  return {
+    AAD_APP_CLIENT_ID: LOCAL_AAD_CLIENT_ID,
+    AAD_APP_TENANT_ID: LOCAL_TENANT_ID,
+    AAD_APP_OAUTH_AUTHORITY_HOST: services.url,
+    IDC_APPLICATION_ARN: LOCAL_IDC_APPLICATION_ARN,
+    Q_USER_ROLE_ARN: LOCAL_Q_USER_ROLE_ARN,
+    SSO_RESOURCE_URI: `api://botid-${LOCAL_AAD_CLIENT_ID}`,
+    TOKEN_STORE_KEY: TEST_TOKEN_STORE_KEY,
+    AWS_ENDPOINT_URL_SSO_OIDC: services.url,
+    AWS_ENDPOINT_URL_STS: services.url,
+  };
+}
+export const TEST_TOKEN_STORE_KEY = randomBytes(32).toString('base64');
+
 export interface Stack {
-  q: LocalQService;
+  q: LocalServices;
   connector: FakeConnector;
   serviceUrl: string;
   bot: BotProcess;
   post(activity: Record<string, unknown>): Promise<{ status: number; body: any }>;
+  /** What Teams SSO would hand the bot for this person (from the local Entra-like issuer). */
+  mintToken(options: MintOptions): Promise<string>;
+  /** Signs a person in the way Teams does after an OAuthCard, and waits for the confirmation. */
+  signIn(user: TeamsUser): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
-  const q = await startLocalQBusiness({ documentsFolder: DOCUMENTS });
+  const q = await startLocalServices({ documentsFolder: DOCUMENTS });
   const connector = new FakeConnector();
   const serviceUrl = await connector.start();
   const bot = await startBotProcess({
@@ -29,17 +53,27 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     AWS_ENDPOINT_URL_QBUSINESS: q.url,
     LOG_LEVEL: 'info',
     ...LOCAL_CREDENTIALS,
+    ...ssoEnv(q),
     ...extraEnv,
   });
+  const post = async (activity: Record<string, unknown>) => {
+    const response = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const mintToken = (options: MintOptions): Promise<string> => q.entra.mint(options);
   return {
     q,
     connector,
     serviceUrl,
     bot,
-    post: async (activity) => {
-      const response = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    post,
+    mintToken,
+    signIn: async (user) => {
+      const before = connector.messages().length;
+      const response = await post(tokenExchange(serviceUrl, user, randomUUID(), await mintToken({ aadObjectId: user.aadObjectId })));
+      if (response.status !== 200) throw new Error(`sign-in of ${user.name} answered ${response.status}`);
+      await connector.waitFor(`${user.name} signed in`, () => connector.messages().slice(before).some((sent) => JSON.stringify(sent.body).includes('Signed in')));
     },
     stop: async () => {
       await bot.stop();
@@ -74,4 +108,9 @@ export function cardTexts(card: unknown): string[] {
 /** The card's top-level actions by title. */
 export function actionsOf(card: Record<string, any>): Array<Record<string, any>> {
   return (card.actions ?? []) as Array<Record<string, any>>;
+}
+
+/** The Identity Center user id the local services give this person. */
+export function idcUserIdOf(user: TeamsUser): string {
+  return userByObjectId(user.aadObjectId)?.idcUserId ?? '';
 }

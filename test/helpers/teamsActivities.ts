@@ -1,5 +1,6 @@
 /** Builders for Bot Framework activities shaped the way Teams sends them. */
 import { randomUUID } from 'node:crypto';
+import { DIRECTORY, LOCAL_TENANT_ID } from '../../localdev/directory';
 
 export interface TeamsUser {
   id: string;
@@ -7,12 +8,21 @@ export interface TeamsUser {
   aadObjectId: string;
 }
 
-export const ADA: TeamsUser = { id: '29:1ada', name: 'Ada Lovelace', aadObjectId: '6c1c2a55-0d0e-4c6b-9a8e-1b0c3f2d4a11' };
-export const GRACE: TeamsUser = { id: '29:1grace', name: 'Grace Hopper', aadObjectId: '0b7e6d3c-2f4a-4e1b-8c5d-9a6f1e2d3c44' };
-export const BOT = { id: '28:bot-local', name: 'Q Business' };
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+/** A person of the local directory, as Teams describes them in activities. */
+export function teamsUser(name: string): TeamsUser {
+  const person = DIRECTORY.find((candidate) => candidate.name === name);
+  if (!person) throw new Error(`${name} is not in the local directory`);
+  return { id: `29:${person.email}`, name: person.name, aadObjectId: person.aadObjectId };
+}
 
-function envelope(serviceUrl: string, user: TeamsUser, conversationId: string): Record<string, unknown> {
+export const ADA = teamsUser('Ada Lovelace');
+export const GRACE = teamsUser('Grace Hopper');
+/** In Entra but not in IAM Identity Center. */
+export const LINUS = teamsUser('Linus Pauling');
+export const BOT = { id: '28:bot-local', name: 'Q Business' };
+const TENANT = LOCAL_TENANT_ID;
+
+function envelope(serviceUrl: string, user: TeamsUser, conversationId: string, conversationType = 'personal'): Record<string, unknown> {
   return {
     id: randomUUID(),
     channelId: 'msteams',
@@ -20,7 +30,7 @@ function envelope(serviceUrl: string, user: TeamsUser, conversationId: string): 
     timestamp: new Date().toISOString(),
     from: user,
     recipient: BOT,
-    conversation: { id: conversationId, conversationType: 'personal', tenantId: TENANT },
+    conversation: { id: conversationId, conversationType, tenantId: TENANT },
     channelData: { tenant: { id: TENANT } },
     locale: 'en-US',
   };
@@ -52,4 +62,39 @@ export function execute(serviceUrl: string, user: TeamsUser, replyToId: string, 
 
 export function botInstalled(serviceUrl: string, user: TeamsUser): Record<string, unknown> {
   return { ...envelope(serviceUrl, user, personalConversationId(user)), type: 'conversationUpdate', membersAdded: [{ id: BOT.id }] };
+}
+
+/** Teams' silent SSO answer to an OAuthCard: invoke signin/tokenExchange with the user's token. */
+export function tokenExchange(serviceUrl: string, user: TeamsUser, exchangeId: string, token: string, conversationId = personalConversationId(user)): Record<string, unknown> {
+  return {
+    ...envelope(serviceUrl, user, conversationId),
+    type: 'invoke',
+    name: 'signin/tokenExchange',
+    value: { id: exchangeId, connectionName: 'AmazonQBusinessTeamsSso', token },
+  };
+}
+
+export function verifyState(serviceUrl: string, user: TeamsUser, state: string): Record<string, unknown> {
+  return { ...envelope(serviceUrl, user, personalConversationId(user)), type: 'invoke', name: 'signin/verifyState', value: { state } };
+}
+
+/** A message in a channel thread that @mentions the bot. */
+export function channelMention(serviceUrl: string, user: TeamsUser, text: string, threadId = '19:general@thread.tacv2;messageid=1700000000000'): Record<string, unknown> {
+  return {
+    ...envelope(serviceUrl, user, threadId, 'channel'),
+    type: 'message',
+    text: `<at>${BOT.name}</at> ${text}`,
+    entities: [{ type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT }],
+  };
+}
+
+/** Action.Execute in a channel thread, optionally carrying the token Teams fetched silently. */
+export function executeInThread(serviceUrl: string, user: TeamsUser, verb: string, data: Record<string, unknown>, token?: string, threadId = '19:general@thread.tacv2;messageid=1700000000000'): Record<string, unknown> {
+  return {
+    ...envelope(serviceUrl, user, threadId, 'channel'),
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    replyToId: 'sent-1',
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual', ...(token ? { authentication: { id: randomUUID(), connectionName: 'AmazonQBusinessTeamsSso', token } } : {}) },
+  };
 }

@@ -3,7 +3,7 @@
  * observed at the connector, and the requests that reached the local Q Business service.
  */
 import assert from 'node:assert/strict';
-import { actionsOf, cardOf, cardTexts, startStack, type Stack } from '../helpers/stack';
+import { actionsOf, cardOf, cardTexts, idcUserIdOf, startStack, type Stack } from '../helpers/stack';
 import { ADA, botInstalled, GRACE, message, personalConversationId, submit } from '../helpers/teamsActivities';
 
 describe('answer loop (bot process + local Q Business + fake connector)', () => {
@@ -11,6 +11,8 @@ describe('answer loop (bot process + local Q Business + fake connector)', () => 
 
   before(async () => {
     stack = await startStack();
+    await stack.signIn(ADA);
+    await stack.signIn(GRACE);
   });
   after(async () => {
     await stack.stop();
@@ -49,7 +51,7 @@ describe('answer loop (bot process + local Q Business + fake connector)', () => 
     const calls = stack.q.state.calls.filter((call) => call.operation === 'ChatSync');
     assert.equal(calls.length, 1);
     assert.equal((calls[0]?.body as Record<string, unknown>).userMessage, 'How do I reset my VPN token?');
-    assert.equal(calls[0]?.principal, 'AKIALOCALTESTBOT0001', 'signed with the configured AWS credentials');
+    assert.equal(calls[0]?.principal, idcUserIdOf(ADA), "signed with Ada's identity-aware credentials");
   });
 
   it('shows typing while Q is slow, and the answer after it', async () => {
@@ -98,6 +100,10 @@ describe('answer loop (bot process + local Q Business + fake connector)', () => 
     await ask('What if I clicked a link?', ADA);
     const calls = stack.q.state.calls.filter((call) => call.operation === 'ChatSync').map((call) => call.body as Record<string, string>);
     assert.equal(calls[1]?.conversationId, undefined, "Grace's first question starts her own conversation");
+    assert.deepEqual(
+      stack.q.state.calls.filter((call) => call.operation === 'ChatSync').map((call) => call.principal),
+      [idcUserIdOf(ADA), idcUserIdOf(GRACE), idcUserIdOf(ADA)],
+    );
     assert.ok(calls[2]?.conversationId, "Ada's follow-up continues hers");
     assert.equal(stack.q.state.conversations.get(calls[2]?.conversationId as string)?.messages[0]?.body, 'How do I report phishing?');
   });

@@ -3,7 +3,7 @@
  * (Action.Execute) and message submits (the Action.Submit fallback).
  */
 import assert from 'node:assert/strict';
-import { actionsOf, cardOf, cardTexts, startStack, type Stack } from '../helpers/stack';
+import { actionsOf, cardOf, cardTexts, idcUserIdOf, startStack, type Stack } from '../helpers/stack';
 import { ADA, execute, GRACE, message, personalConversationId, submit } from '../helpers/teamsActivities';
 
 interface AskedAnswer {
@@ -18,6 +18,7 @@ describe('feedback on answers (Action.Execute and Action.Submit fallback → Put
 
   before(async () => {
     stack = await startStack();
+    await stack.signIn(ADA);
   });
   after(async () => {
     await stack.stop();
@@ -59,7 +60,7 @@ describe('feedback on answers (Action.Execute and Action.Submit fallback → Put
     const [call] = feedbackCalls();
     assert.equal(call?.conversationId, answer.qConversationId);
     assert.equal(call?.messageId, answer.systemMessageId);
-    assert.equal(call?.principal, 'AKIALOCALTESTBOT0001');
+    assert.equal(call?.principal, idcUserIdOf(ADA), 'feedback recorded as the person who asked');
     const usefulness = (call?.body as any).messageUsefulness;
     assert.equal(usefulness.usefulness, 'USEFUL');
     assert.equal(typeof usefulness.submittedAt, 'number', 'timestamp travels as epoch seconds');

@@ -1,0 +1,87 @@
+/**
+ * A local stand-in for STS `AssumeRole` (awsQuery: form-encoded request, XML response). With an
+ * Identity Center context in `ProvidedContexts` the temporary credentials are identity-aware:
+ * the local Q Business service knows which person they belong to.
+ */
+import { LOCAL_Q_USER_ROLE_ARN } from '../directory';
+import { signingAccessKey, type Exchange } from '../http';
+import { IdentityState, type LocalClock } from './state';
+
+const IDENTITY_CENTER_PROVIDER = 'arn:aws:iam::aws:contextProvider/IdentityCenter';
+const MAX_SESSION_SECONDS = 3600;
+
+export interface StsContext {
+  state: IdentityState;
+  clock: LocalClock;
+  record(operation: string, principal: string, details: Record<string, unknown>): void;
+  fault(operation: string): { error?: string; message?: string; latencyMs?: number } | undefined;
+}
+
+class StsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export function isStsRequest(exchange: Exchange): boolean {
+  return exchange.method === 'POST' && exchange.url.pathname === '/' && /Action=/.test(exchange.body);
+}
+
+export async function handleSts(exchange: Exchange, context: StsContext): Promise<void> {
+  const requestId = IdentityState.requestId();
+  const params = new URLSearchParams(exchange.body);
+  try {
+    const caller = signingAccessKey(exchange.headers, 'sts');
+    if (!caller) throw new StsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+    if (params.get('Action') !== 'AssumeRole') throw new StsError('InvalidAction', `Could not find operation ${params.get('Action')} for version ${params.get('Version')}`);
+    const roleArn = params.get('RoleArn') ?? '';
+    const sessionName = params.get('RoleSessionName') ?? '';
+    const providerArn = params.get('ProvidedContexts.member.1.ProviderArn');
+    const assertion = params.get('ProvidedContexts.member.1.ContextAssertion');
+    context.record('AssumeRole', caller, { roleArn, roleSessionName: sessionName, providerArn, durationSeconds: params.get('DurationSeconds') });
+    const fault = context.fault('AssumeRole');
+    if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+    if (fault?.error) throw new StsError(fault.error, fault.message ?? `Injected ${fault.error}`, fault.error === 'AccessDenied' ? 403 : 400);
+    if (roleArn !== LOCAL_Q_USER_ROLE_ARN) throw new StsError('AccessDenied', `User: ${caller} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
+    if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) throw new StsError('ValidationError', "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint");
+    const duration = Number(params.get('DurationSeconds') ?? MAX_SESSION_SECONDS);
+    if (duration > MAX_SESSION_SECONDS) throw new StsError('ValidationError', `The requested DurationSeconds exceeds the ${MAX_SESSION_SECONDS} seconds allowed for role chaining.`);
+    let idcUserId: string | undefined;
+    if (providerArn || assertion) {
+      const identity = assertion ? context.state.contexts.get(assertion) : undefined;
+      if (providerArn !== IDENTITY_CENTER_PROVIDER || !identity) throw new StsError('InvalidParameterValue', 'The provided context assertion is not valid for the context provider.');
+      idcUserId = identity.idcUserId;
+    }
+    const issued = context.state.issueCredentials(new Date(context.clock.now().getTime() + duration * 1000), sessionName, idcUserId);
+    const xml = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <AssumedRoleUser>
+      <Arn>${escapeXml(roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/'))}/${escapeXml(sessionName)}</Arn>
+      <AssumedRoleId>AROAEXAMPLELOCALROLE:${escapeXml(sessionName)}</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
+      <SecretAccessKey>${escapeXml(issued.secretAccessKey)}</SecretAccessKey>
+      <SessionToken>${escapeXml(issued.sessionToken)}</SessionToken>
+      <Expiration>${issued.expiration.toISOString()}</Expiration>
+    </Credentials>
+    <PackedPolicySize>0</PackedPolicySize>
+  </AssumeRoleResult>
+  <ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>
+</AssumeRoleResponse>`;
+    exchange.respond(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml);
+  } catch (error) {
+    const failure = error instanceof StsError ? error : new StsError('InternalFailure', (error as Error).message, 500);
+    const xml = `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${failure.code}</Code><Message>${escapeXml(failure.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+    exchange.respond(failure.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml);
+  }
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+

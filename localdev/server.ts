@@ -1,0 +1,89 @@
+/**
+ * The local, AWS-compatible services on one port: Amazon Q Business, IAM Identity Center's
+ * CreateTokenWithIAM, STS AssumeRole, and an Entra-like OpenID issuer. The real AWS SDK clients
+ * reach them through AWS_ENDPOINT_URL_QBUSINESS / _SSO_OIDC / _STS, the bot's token validation
+ * through AAD_APP_OAUTH_AUTHORITY_HOST. A development tool: not part of the product.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { handleControl } from './control';
+import { listen, signingAccessKey, type Exchange } from './http';
+import { LocalEntraIssuer } from './identity/entra';
+import { handleCreateTokenWithIAM } from './identity/identityCenter';
+import { IdentityState, LocalClock } from './identity/state';
+import { handleSts, isStsRequest } from './identity/sts';
+import { Knowledge } from './qbusiness/knowledge';
+import { handleQ, QError } from './qbusiness/routes';
+import { LocalQState } from './qbusiness/state';
+
+export const LOCAL_APPLICATION_ID = '2a9e7c1d-5b34-4f6e-8d21-0c7f3b9a6e45';
+
+export interface LocalServicesOptions {
+  port?: number;
+  host?: string;
+  documentsFolder: string;
+  /** Conversations older than this are forgotten, as Q eventually does. */
+  conversationTtlMs?: number;
+}
+
+export interface LocalServices {
+  url: string;
+  applicationId: string;
+  /** Q Business conversations, every recorded call (all services) and queued faults. */
+  state: LocalQState;
+  identity: IdentityState;
+  entra: LocalEntraIssuer;
+  clock: LocalClock;
+  close(): Promise<void>;
+}
+
+export async function startLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
+  let url = '';
+  const clock = new LocalClock();
+  const state = new LocalQState();
+  const identity = new IdentityState();
+  const entra = await LocalEntraIssuer.create(() => url, clock);
+  const knowledge = Knowledge.fromFolder(options.documentsFolder);
+
+  const record = (operation: string, principal: string, details: Record<string, unknown>): void => {
+    state.calls.push({ operation, principal, body: details, requestId: IdentityState.requestId(), at: new Date().toISOString() });
+  };
+  const identityContext = { state: identity, entra, clock, record, fault: (operation: string) => state.takeFault(operation) };
+  const qContext = {
+    knowledge,
+    state,
+    applicationId: LOCAL_APPLICATION_ID,
+    conversationTtlMs: options.conversationTtlMs ?? 24 * 60 * 60 * 1000,
+    principalOf: (headers: IncomingHttpHeaders) => identityAwarePrincipal(headers, identity, clock),
+  };
+
+  const route = async (exchange: Exchange): Promise<void> => {
+    const path = exchange.url.pathname;
+    if (path.startsWith('/_local/')) return handleControl(exchange, { state, identity, entra, clock, applicationId: LOCAL_APPLICATION_ID, documentCount: knowledge.documentCount });
+    if (path.startsWith('/applications/')) return handleQ(exchange, qContext);
+    if (path === '/token' && exchange.method === 'POST') return handleCreateTokenWithIAM(exchange, identityContext);
+    if (isStsRequest(exchange)) return handleSts(exchange, identityContext);
+    if (entra.handle(exchange)) return;
+    exchange.respond(404, { 'content-type': 'application/json' }, JSON.stringify({ message: `Nothing at ${exchange.method} ${path}` }));
+  };
+  const door = await listen(options.port ?? 0, options.host ?? '127.0.0.1', route);
+  url = `http://127.0.0.1:${door.port}`;
+  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, clock, close: door.close };
+}
+
+/**
+ * Q Business only serves identity-aware sessions: temporary credentials from AssumeRole with an
+ * Identity Center context. Anything else is refused the way AWS refuses it.
+ */
+function identityAwarePrincipal(headers: IncomingHttpHeaders, identity: IdentityState, clock: LocalClock): { principal: string; accessKeyId: string } {
+  const accessKeyId = signingAccessKey(headers, 'qbusiness');
+  if (!accessKeyId) throw new QError('AccessDeniedException', 'Request is missing a valid AWS Signature Version 4 for service qbusiness.');
+  const session = identity.credentials.get(accessKeyId);
+  if (!session || headers['x-amz-security-token'] !== session.sessionToken) {
+    throw new QError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  }
+  if (session.expiration.getTime() <= clock.now().getTime()) throw new QError('ExpiredTokenException', 'The security token included in the request is expired.');
+  if (!session.idcUserId) {
+    throw new QError('AccessDeniedException', 'Amazon Q Business requires identity-aware credentials: AssumeRole with an IAM Identity Center identity context.');
+  }
+  return { principal: session.idcUserId, accessKeyId };
+}

@@ -1,0 +1,215 @@
+/**
+ * Signing people in so Q answers as them: Teams SSO (OAuthCard → signin/tokenExchange) in 1:1
+ * chats, Universal Actions (loginRequest → token in the next invoke) in channels and group chats,
+ * the bot-hosted fallback pages (signin/verifyState), and the development sign-in of the playground.
+ * Every token is validated first; the Identity Center, STS and Q work happens after Teams has its
+ * answer, and the question that triggered sign-in is then answered without being retyped.
+ */
+import { randomUUID } from 'node:crypto';
+import { TurnContext, type ConversationReference } from 'botbuilder';
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Logger } from 'pino';
+import { identityFailureCard, inPlaceSignInCard, loginRequest, oauthCard, signedInCard, signedOutCard } from '../cards/signInCards';
+import type { AdaptiveCardJson } from '../cards/types';
+import type { SsoConfig } from '../config';
+import type { EntraTokenValidator, ValidatedToken } from '../identity/entraToken';
+import { IdentityFailure } from '../identity/identityFailure';
+import type { LocalDevTokens } from '../identity/localDevTokens';
+import type { UserSessions } from '../identity/userSessions';
+import type { AskingUser } from '../services/qbusinessClients';
+import { askingUser, cardMessage } from './activities';
+import type { ConversationStore, WaitingQuestionStore } from './stores';
+
+export interface SignInDependencies {
+  sso: SsoConfig;
+  sessions: UserSessions;
+  validator: EntraTokenValidator;
+  waiting: WaitingQuestionStore;
+  conversations: ConversationStore;
+  adapter: TeamsAdapter;
+  botAppId?: string;
+  logger: Logger;
+  devTokens?: LocalDevTokens;
+  /** Answers a question in the given turn (src/bot/answerQuestion). */
+  answer(context: TurnContext, question: string): Promise<void>;
+}
+
+/** Teams may deliver one exchange from every active endpoint of a person: remember ids this long. */
+const EXCHANGE_MEMORY_MS = 10 * 60 * 1000;
+
+export class SignInFlow {
+  private readonly seenExchanges = new Map<string, number>();
+
+  constructor(private readonly deps: SignInDependencies) {}
+
+  private get signInUrl(): string | undefined {
+    return this.deps.sso.botEndpoint ? `${this.deps.sso.botEndpoint}/auth-start.html` : undefined;
+  }
+
+  /** A question arrived from someone without a session: keep it, and start the right sign-in. */
+  async start(context: TurnContext, question: string): Promise<void> {
+    const user = askingUser(context);
+    const reference = TurnContext.getConversationReference(context.activity);
+    const waiting = await this.deps.waiting.add(user.key, question, reference);
+    const log = this.deps.logger.child({ activityId: context.activity.id, event: 'signIn' });
+
+    if (this.deps.devTokens) {
+      log.info({ outcome: 'devLocalSignIn' }, 'signing in through the local development issuer');
+      const token = await this.deps.devTokens.tokenFor(context.activity.from.aadObjectId ?? '');
+      const validated = await this.validateOrExplain(context, token);
+      if (validated) await this.complete(context, user, validated);
+      return;
+    }
+    if (context.activity.conversation.conversationType === 'personal') {
+      log.info({ outcome: 'oauthCard' }, 'sign-in started with Teams SSO');
+      await context.sendActivity({ attachments: [oauthCard(this.newResource(), this.signInUrl)] });
+    } else {
+      log.info({ outcome: 'inPlaceCard' }, 'sign-in started in place (Universal Actions)');
+      await context.sendActivity(cardMessage(inPlaceSignInCard(waiting.id, user.name)));
+    }
+  }
+
+  /** invoke signin/tokenExchange: deduplicate, validate, answer Teams, then finish sign-in. */
+  async onTokenExchange(context: TurnContext): Promise<void> {
+    const value = (context.activity.value ?? {}) as { id?: unknown; connectionName?: unknown; token?: unknown };
+    const id = typeof value.id === 'string' ? value.id : '';
+    const reply = { id, connectionName: typeof value.connectionName === 'string' ? value.connectionName : '' };
+    const user = askingUser(context);
+    const log = this.deps.logger.child({ activityId: context.activity.id, event: 'tokenExchange' });
+    if (!this.firstSighting(`${user.key}|${id}`)) {
+      log.info({ outcome: 'duplicate' }, 'duplicate token exchange ignored');
+      await invokeResponse(context, 200, reply);
+      return;
+    }
+    if (!id || typeof value.token !== 'string') {
+      await invokeResponse(context, 400, { ...reply, failureDetail: 'The token exchange carries no id or token.' });
+      return;
+    }
+    let validated: ValidatedToken;
+    try {
+      validated = await this.deps.validator.validate(value.token, holderOf(context));
+    } catch (error) {
+      const detail = error instanceof IdentityFailure ? error.adminDetail : 'validation failed';
+      log.warn({ outcome: 'rejected', reason: detail }, 'SSO token refused; Teams falls back to the sign-in button');
+      await invokeResponse(context, 412, { ...reply, failureDetail: 'The token could not be accepted.' });
+      return;
+    }
+    await invokeResponse(context, 200, reply);
+    this.finishInBackground(context, user, validated);
+  }
+
+  /** invoke signin/verifyState: the fallback sign-in pages hand over the token they obtained. */
+  async onVerifyState(context: TurnContext): Promise<void> {
+    const state = (context.activity.value as { state?: unknown } | undefined)?.state;
+    const user = askingUser(context);
+    try {
+      if (typeof state !== 'string') throw new IdentityFailure('tokenRejected', 'verifyState carries no token');
+      const validated = await this.deps.validator.validate(state, holderOf(context));
+      await invokeResponse(context, 200, {});
+      this.finishInBackground(context, user, validated);
+    } catch (error) {
+      const detail = error instanceof IdentityFailure ? error.adminDetail : (error as Error).message;
+      this.deps.logger.warn({ activityId: context.activity.id, event: 'verifyState', outcome: 'rejected', reason: detail }, 'fallback sign-in refused');
+      await invokeResponse(context, 412, { failureDetail: 'The sign-in could not be accepted.' });
+    }
+  }
+
+  /**
+   * Action.Execute on the in-place sign-in card. Without a token, ask Teams for one (401 +
+   * loginRequest); with the token Teams then sends, sign in, answer in the thread, and replace
+   * the sign-in card.
+   */
+  async onInPlaceSignIn(context: TurnContext, pendingKey: unknown): Promise<AdaptiveCardJson | string> {
+    const user = askingUser(context);
+    if (typeof pendingKey !== 'string' || !(await this.deps.waiting.has(user.key, pendingKey))) {
+      return 'This sign-in button belongs to someone else’s question. Mention me with your own question to get an answer.';
+    }
+    const token = (context.activity.value as { authentication?: { token?: unknown } }).authentication?.token;
+    if (typeof token !== 'string') {
+      await invokeResponse(context, 200, { statusCode: 401, type: 'application/vnd.microsoft.activity.loginRequest', value: loginRequest(this.newResource(), this.signInUrl) });
+      return '';
+    }
+    const validated = await this.validateOrExplain(context, token, false);
+    if (!validated) return identityFailureCard('tokenRejected');
+    try {
+      await this.deps.sessions.signIn(user.key, validated);
+    } catch (error) {
+      if (!(error instanceof IdentityFailure)) throw error;
+      this.logFailure(context, error);
+      return identityFailureCard(error.kind, error.requestId);
+    }
+    const [waiting] = await this.deps.waiting.take(user.key, { id: pendingKey });
+    if (waiting) await this.deps.answer(context, waiting.question);
+    return signedInCard(Boolean(waiting));
+  }
+
+  /** /signout: forget the person's session, stored refresh token and waiting questions. */
+  async signOut(context: TurnContext): Promise<void> {
+    const user = askingUser(context);
+    await this.deps.sessions.signOut(user.key);
+    await this.deps.waiting.clear(user.key);
+    await this.deps.conversations.clear(context.activity.conversation.id, user.key);
+    this.deps.logger.info({ activityId: context.activity.id, event: 'signOut' }, 'signed out');
+    await context.sendActivity(cardMessage(signedOutCard()));
+  }
+
+  /** After the invoke is answered: Identity Center, STS and the waiting question, proactively. */
+  private finishInBackground(context: TurnContext, user: AskingUser, validated: ValidatedToken): void {
+    const reference = TurnContext.getConversationReference(context.activity) as ConversationReference;
+    void this.deps.adapter
+      .continueConversationAsync(this.deps.botAppId ?? '', reference, (proactive) => this.complete(proactive, user, validated))
+      .catch((error: Error) => this.deps.logger.error({ event: 'signIn', err: { name: error.name, message: error.message } }, 'finishing sign-in failed'));
+  }
+
+  private async complete(context: TurnContext, user: AskingUser, validated: ValidatedToken): Promise<void> {
+    try {
+      await this.deps.sessions.signIn(user.key, validated);
+    } catch (error) {
+      if (!(error instanceof IdentityFailure)) throw error;
+      this.logFailure(context, error);
+      await context.sendActivity(cardMessage(identityFailureCard(error.kind, error.requestId)));
+      return;
+    }
+    const waiting = await this.deps.waiting.take(user.key, { conversationId: context.activity.conversation.id });
+    if (waiting.length === 0) await context.sendActivity(cardMessage(signedInCard(false)));
+    for (const item of waiting) await this.deps.answer(context, item.question);
+  }
+
+  private async validateOrExplain(context: TurnContext, token: string, explain = true): Promise<ValidatedToken | undefined> {
+    try {
+      return await this.deps.validator.validate(token, holderOf(context));
+    } catch (error) {
+      if (!(error instanceof IdentityFailure)) throw error;
+      this.logFailure(context, error);
+      if (explain) await context.sendActivity(cardMessage(identityFailureCard(error.kind, error.requestId)));
+      return undefined;
+    }
+  }
+
+  private logFailure(context: TurnContext, error: IdentityFailure): void {
+    this.deps.logger.warn({ activityId: context.activity.id, event: 'signIn', outcome: error.kind, reason: error.adminDetail, awsRequestId: error.requestId }, 'sign-in failed');
+  }
+
+  private newResource(): { id: string; uri: string } {
+    return { id: randomUUID(), uri: this.deps.sso.resourceUri };
+  }
+
+  /** True the first time an exchange id is seen (within EXCHANGE_MEMORY_MS); claims it synchronously. */
+  private firstSighting(key: string): boolean {
+    const now = Date.now();
+    for (const [seen, expires] of this.seenExchanges) if (expires < now) this.seenExchanges.delete(seen);
+    if (this.seenExchanges.has(key)) return false;
+    this.seenExchanges.set(key, now + EXCHANGE_MEMORY_MS);
+    return true;
+  }
+}
+
+function holderOf(context: TurnContext): { tenantId?: string; aadObjectId?: string } {
+  const activity = context.activity;
+  const tenantId = activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  return { ...(tenantId ? { tenantId } : {}), ...(activity.from.aadObjectId ? { aadObjectId: activity.from.aadObjectId } : {}) };
+}
+
+async function invokeResponse(context: TurnContext, status: number, body: unknown): Promise<void> {
+  await context.sendActivity({ type: 'invokeResponse', value: { status, body } });
+}
