@@ -29,7 +29,9 @@ export class FakeConnector {
       req.on('end', () => {
         const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
         if (!match) {
-          res.writeHead(404).end();
+          // Separate calls: restify, when loaded in the same process, patches writeHead's return value.
+          res.writeHead(404);
+          res.end();
           return;
         }
         this.counter += 1;
@@ -41,7 +43,8 @@ export class FakeConnector {
           returnedId: `sent-${this.counter}`,
           body: JSON.parse(raw || '{}'),
         });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sent-${this.counter}` }));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: `sent-${this.counter}` }));
         this.waiters.forEach((wake) => wake());
       });
     });

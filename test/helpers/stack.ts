@@ -114,3 +114,68 @@ export function actionsOf(card: Record<string, any>): Array<Record<string, any>>
 export function idcUserIdOf(user: TeamsUser): string {
   return userByObjectId(user.aadObjectId)?.idcUserId ?? '';
 }
+
+/**
+ * The same stack with the bot running inside the test process, for what needs the bot's clock
+ * under test control (credential expiry). The AWS SDK reads its endpoints and the bot's own
+ * credentials from the environment, so they are set here and restored by `stop()`.
+ */
+export async function startInProcessStack(now: () => Date): Promise<Stack> {
+  const { startBot } = await import('../../src/startBot');
+  const { loadConfig } = await import('../../src/config');
+  const { Writable } = await import('node:stream');
+  const q = await startLocalServices({ documentsFolder: DOCUMENTS });
+  const connector = new FakeConnector();
+  const serviceUrl = await connector.start();
+  const sdkEnv: Record<string, string> = { ...LOCAL_CREDENTIALS, AWS_ENDPOINT_URL_QBUSINESS: q.url, AWS_ENDPOINT_URL_SSO_OIDC: q.url, AWS_ENDPOINT_URL_STS: q.url };
+  const saved = Object.fromEntries(Object.keys(sdkEnv).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, sdkEnv);
+  const logs: string[] = [];
+  const logDestination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'info', AMAZON_Q_APP_ID: q.applicationId, AMAZON_Q_REGION: 'us-east-1', ...ssoEnv(q) });
+  const running = await startBot(config, { now, logDestination, host: '127.0.0.1' });
+  const post = async (activity: Record<string, unknown>) => {
+    const response = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const mintToken = (options: MintOptions): Promise<string> => q.entra.mint(options);
+  return {
+    q,
+    connector,
+    serviceUrl,
+    bot: { url: running.url, logs, process: undefined as never, stop: () => running.close() },
+    post,
+    mintToken,
+    signIn: async (user) => {
+      const before = connector.messages().length;
+      await post(tokenExchange(serviceUrl, user, randomUUID(), await mintToken({ aadObjectId: user.aadObjectId })));
+      await connector.waitFor(`${user.name} signed in`, () => connector.messages().slice(before).some((sent) => JSON.stringify(sent.body).includes('Signed in')));
+    },
+    stop: async () => {
+      await running.close();
+      await connector.close();
+      await q.close();
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    },
+  };
+}
+
+/** Log lines reach the test through a pipe: wait for the next one that matters instead of racing it. */
+export async function nextLog(logs: string[], pattern: RegExp, after: number, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = logs.slice(after).find((candidate) => pattern.test(candidate));
+    if (line) return line;
+    if (Date.now() > deadline) throw new Error(`no log line matched ${pattern}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
