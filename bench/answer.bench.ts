@@ -7,10 +7,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startLocalServices } from '../localdev/server';
+import { randomUUID } from 'node:crypto';
+import { CreateTokenWithIAMCommand, SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { LOCAL_IDC_APPLICATION_ARN, LOCAL_Q_USER_ROLE_ARN } from '../localdev/directory';
+import { startLocalServices, type LocalServices } from '../localdev/server';
 import { FakeConnector } from '../test/helpers/fakeConnector';
 import { freePort, waitForHealth } from '../test/helpers/botProcess';
-import { ADA, message } from '../test/helpers/teamsActivities';
+import { LOCAL_CREDENTIALS, ssoEnv } from '../test/helpers/stack';
+import { ADA, message, tokenExchange } from '../test/helpers/teamsActivities';
 
 const WARMUP = 60;
 const MEASURED = Number(process.argv[2] ?? 400);
@@ -24,11 +29,18 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
-async function measure(name: string, start: (port: number) => ChildProcess, connector: FakeConnector, serviceUrl: string): Promise<{ name: string; cpuPerAnswer: number; p50: number }> {
+async function measure(
+  name: string,
+  start: (port: number) => ChildProcess,
+  connector: FakeConnector,
+  serviceUrl: string,
+  prepare: (url: string) => Promise<void> = async () => undefined,
+): Promise<{ name: string; cpuPerAnswer: number; p50: number }> {
   const port = await freePort();
   const child = start(port);
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url);
+  await prepare(url);
   const latencies: number[] = [];
   const ask = async (index: number): Promise<void> => {
     const before = connector.messages().length;
@@ -47,21 +59,52 @@ async function measure(name: string, start: (port: number) => ChildProcess, conn
   return { name, cpuPerAnswer, p50: latencies[Math.floor(latencies.length / 2)] as number };
 }
 
+/** Ada's identity-aware credentials, obtained once, for the baseline (which has no sign-in of its own). */
+async function identityAwareCredentials(q: LocalServices): Promise<Record<string, string>> {
+  const own = { accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY };
+  const idc = new SSOOIDCClient({ region: 'us-east-1', endpoint: q.url, credentials: own });
+  const sts = new STSClient({ region: 'us-east-1', endpoint: q.url, credentials: own });
+  const tokens = await idc.send(
+    new CreateTokenWithIAMCommand({ clientId: LOCAL_IDC_APPLICATION_ARN, grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: await q.entra.mint({ aadObjectId: ADA.aadObjectId }) }),
+  );
+  const role = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: LOCAL_Q_USER_ROLE_ARN,
+      RoleSessionName: 'bench-baseline',
+      ProvidedContexts: [{ ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter', ContextAssertion: tokens.awsAdditionalDetails?.identityContext }],
+    }),
+  );
+  idc.destroy();
+  sts.destroy();
+  return { AWS_ACCESS_KEY_ID: role.Credentials?.AccessKeyId ?? '', AWS_SECRET_ACCESS_KEY: role.Credentials?.SecretAccessKey ?? '', AWS_SESSION_TOKEN: role.Credentials?.SessionToken ?? '' };
+}
+
 async function main(): Promise<void> {
   const q = await startLocalServices({ documentsFolder: DOCUMENTS });
   const connector = new FakeConnector();
   const serviceUrl = await connector.start();
-  const credentials = { AWS_ACCESS_KEY_ID: 'AKIALOCALBENCH000001', AWS_SECRET_ACCESS_KEY: 'bench-not-a-secret' };
-  const env = { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', ...credentials };
+  const env = { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1' };
 
+  const baselineCredentials = await identityAwareCredentials(q);
   const baseline = await measure('baseline (Teams AI + ChatSync + plain card)', (port) =>
-    spawn(process.execPath, [resolve(__dirname, 'baselineBot.js'), String(port), q.url, q.applicationId], { env, stdio: 'ignore' }), connector, serviceUrl);
+    spawn(process.execPath, [resolve(__dirname, 'baselineBot.js'), String(port), q.url, q.applicationId], { env: { ...env, ...baselineCredentials }, stdio: 'ignore' }), connector, serviceUrl);
   connector.clear();
-  const ours = await measure('this bot (cited card, feedback state, conversation)', (port) =>
-    spawn(process.execPath, [resolve(__dirname, '../src/index.js')], {
-      env: { ...env, PORT: String(port), LOG_LEVEL: 'info', AMAZON_Q_APP_ID: q.applicationId, AMAZON_Q_REGION: 'us-east-1', AWS_ENDPOINT_URL_QBUSINESS: q.url },
-      stdio: 'ignore',
-    }), connector, serviceUrl);
+  const ours = await measure(
+    'this bot (per-user identity, cited card, feedback state)',
+    (port) =>
+      spawn(process.execPath, [resolve(__dirname, '../src/index.js')], {
+        env: { ...env, ...LOCAL_CREDENTIALS, ...ssoEnv(q), PORT: String(port), LOG_LEVEL: 'info', AMAZON_Q_APP_ID: q.applicationId, AMAZON_Q_REGION: 'us-east-1', AWS_ENDPOINT_URL_QBUSINESS: q.url },
+        stdio: 'ignore',
+      }),
+    connector,
+    serviceUrl,
+    async (url) => {
+      // Sign Ada in once, as Teams SSO would; the measured answers then use her cached session.
+      const activity = tokenExchange(serviceUrl, ADA, randomUUID(), await q.entra.mint({ aadObjectId: ADA.aadObjectId }));
+      await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      await connector.waitFor('sign-in', () => connector.messages().length > 0);
+    },
+  );
 
   const ratio = ours.cpuPerAnswer / baseline.cpuPerAnswer;
   for (const result of [baseline, ours]) {

@@ -191,6 +191,18 @@ describe('per-user identity (Teams SSO → Identity Center → STS → Q Busines
     assert.equal(new Set(chats.map((call) => call.accessKeyId)).size, 50, 'fifty different credential sets');
   });
 
+  it('hosts the fallback sign-in pages: PKCE, public settings only, no secret', async () => {
+    const start = await (await fetch(`${stack.bot.url}/auth-start.html`)).text();
+    assert.match(start, /code_challenge_method: 'S256'/);
+    const end = await (await fetch(`${stack.bot.url}/auth-end.html`)).text();
+    assert.match(end, /code_verifier/);
+    assert.match(end, /notifySuccess\(tokens.access_token\)/);
+    for (const page of [start, end]) assert.doesNotMatch(page, /client_secret/);
+    const settings = (await (await fetch(`${stack.bot.url}/auth/config`)).json()) as Record<string, string>;
+    assert.deepEqual(Object.keys(settings).sort(), ['authorityHost', 'clientId', 'scope', 'tenantId']);
+    assert.equal(settings.scope, `api://botid-${LOCAL_AAD_CLIENT_ID}/access_as_user`);
+  });
+
   it('never writes a token, refresh token or secret to the logs', () => {
     const logs = stack.bot.logs.join('\n');
     const secrets = [

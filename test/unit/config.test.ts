@@ -45,4 +45,44 @@ describe('config', () => {
     const config = loadConfig({ ...minimal, AWS_ENDPOINT_URL_QBUSINESS: 'http://127.0.0.1:8088', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' });
     assert.deepEqual(config.awsSdkEnvironment, { AWS_ENDPOINT_URL_QBUSINESS: 'http://127.0.0.1:8088', AWS_ACCESS_KEY_ID: '(set)' });
   });
+
+  describe('per-user sign-in', () => {
+    const sso = {
+      ...minimal,
+      AAD_APP_CLIENT_ID: '0c5a7e3b-1d2f-4a6b-9c8d-7e6f5a4b3c2d',
+      AAD_APP_TENANT_ID: '5f1d3c2b-8a7e-4b6c-9d0e-1f2a3b4c5d6e',
+      IDC_APPLICATION_ARN: 'arn:aws:sso::111122223333:application/ssoins-7223a1b2c3d4e5f6/apl-0a1b2c3d4e5f6a7b',
+      Q_USER_ROLE_ARN: 'arn:aws:iam::111122223333:role/QBusinessTeamsUserRole',
+      TOKEN_STORE_KEY: Buffer.alloc(32, 7).toString('base64'),
+      BOT_ID: 'b0b0b0b0-0000-4000-8000-000000000001',
+      BOT_PASSWORD: 'pw',
+    };
+
+    it('is on when the three switches are set, with documented defaults', () => {
+      const config = loadConfig(sso).sso;
+      assert.equal(config?.resourceUri, 'api://botid-b0b0b0b0-0000-4000-8000-000000000001');
+      assert.equal(config?.authorityHost, 'https://login.microsoftonline.com');
+      assert.equal(config?.idcRegion, 'us-east-1', 'Identity Center Region defaults to the Q Region');
+      assert.equal(config?.devLocalSignIn, false);
+      assert.equal(config?.tokenStoreKey.length, 32);
+    });
+
+    it('refuses a partial setup and names what is missing', () => {
+      const { IDC_APPLICATION_ARN: _omitted, ...partial } = sso;
+      assert.match(problemsOf(partial).join('\n'), /IDC_APPLICATION_ARN is not set: per-user sign-in needs all of AAD_APP_CLIENT_ID, AAD_APP_TENANT_ID, IDC_APPLICATION_ARN/);
+      const { Q_USER_ROLE_ARN: _role, TOKEN_STORE_KEY: _key, BOT_ID: _bot, BOT_PASSWORD: _pw, ...noRole } = sso;
+      const problems = problemsOf(noRole).join('\n');
+      assert.match(problems, /Q_USER_ROLE_ARN is not set/);
+      assert.match(problems, /TOKEN_STORE_KEY is not set.*randomBytes\(32\)/);
+      assert.match(problems, /SSO_RESOURCE_URI is not set/);
+    });
+
+    it('refuses the development sign-in unless every endpoint is local', () => {
+      const problems = problemsOf({ ...sso, DEV_LOCAL_SIGN_IN: 'true', AWS_ENDPOINT_URL_QBUSINESS: 'http://127.0.0.1:8088', AWS_ENDPOINT_URL_SSO_OIDC: 'http://127.0.0.1:8088' });
+      assert.deepEqual(problems.map((problem) => problem.match(/but (\w+) is/)?.[1]), ['AAD_APP_OAUTH_AUTHORITY_HOST', 'AWS_ENDPOINT_URL_STS']);
+      const local = 'http://127.0.0.1:8088';
+      const config = loadConfig({ ...sso, DEV_LOCAL_SIGN_IN: 'true', AAD_APP_OAUTH_AUTHORITY_HOST: local, AWS_ENDPOINT_URL: local });
+      assert.equal(config.sso?.devLocalSignIn, true);
+    });
+  });
 });
