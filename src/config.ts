@@ -31,6 +31,8 @@ export interface SsoConfig {
   botEndpoint?: string;
   /** Development only: sign playground users in through the local Entra-like issuer. */
   devLocalSignIn: boolean;
+  /** Development only: sign everyone in as this sample person (F5 in Teams against local services). */
+  devLocalSignInUser?: string;
 }
 
 export interface AppConfig {
@@ -44,6 +46,10 @@ export interface AppConfig {
     applicationId: string;
     region: string;
   };
+  /** On Azure: the bot's AWS identity through its managed identity (no stored keys). */
+  botAwsWebIdentity?: { roleArn: string; audience: string; managedIdentityClientId: string };
+  /** Durable bot state (Azure Blob container URL, reached with the managed identity); absent: memory. */
+  stateBlobContainerUrl?: string;
   /** Settings the AWS SDK reads by itself; reported at start-up, never re-implemented here. */
   awsSdkEnvironment: Record<string, string>;
 }
@@ -98,6 +104,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const bot = readBotIdentity(read, problems);
   const sso = readSso(read, problems, region, bot?.appId);
+  const botAwsWebIdentity = readBotAwsWebIdentity(read, problems, bot);
+  const stateBlobContainerUrl = read('BOT_STATE_BLOB_URL');
+  if (stateBlobContainerUrl && (!/^https:\/\/[^/]+\/[^/]+$/.test(stateBlobContainerUrl) || bot?.appType !== 'UserAssignedMSI')) {
+    problems.push(`BOT_STATE_BLOB_URL must be a blob container URL (https://<account>.blob.core.windows.net/<container>) and needs BOT_TYPE=UserAssignedMsi, got "${stateBlobContainerUrl}".`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const awsSdkEnvironment: Record<string, string> = {};
@@ -106,7 +117,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Only names are reported for credentials; values of endpoint/profile settings are harmless.
     if (value) awsSdkEnvironment[name] = name === 'AWS_ACCESS_KEY_ID' ? '(set)' : value;
   }
-  return { port, logLevel, ...(bot ? { bot } : {}), ...(sso ? { sso } : {}), qbusiness: { applicationId, region }, awsSdkEnvironment };
+  return {
+    port,
+    logLevel,
+    ...(bot ? { bot } : {}),
+    ...(sso ? { sso } : {}),
+    ...(botAwsWebIdentity ? { botAwsWebIdentity } : {}),
+    ...(stateBlobContainerUrl ? { stateBlobContainerUrl } : {}),
+    qbusiness: { applicationId, region },
+    awsSdkEnvironment,
+  };
+}
+
+function readBotAwsWebIdentity(read: (name: string) => string | undefined, problems: string[], bot: BotIdentityConfig | undefined): AppConfig['botAwsWebIdentity'] {
+  const roleArn = read('BOT_AWS_ROLE_ARN');
+  if (!roleArn) return undefined;
+  if (!ROLE_ARN.test(roleArn)) problems.push(`BOT_AWS_ROLE_ARN has an unexpected value "${roleArn}": the IAM role the bot assumes with its Azure managed identity.`);
+  if (bot?.appType !== 'UserAssignedMSI') problems.push('BOT_AWS_ROLE_ARN needs the bot to run as a user-assigned managed identity: set BOT_ID (its client ID) and BOT_TYPE=UserAssignedMsi.');
+  return { roleArn, audience: read('BOT_AWS_TOKEN_AUDIENCE') ?? 'api://AzureADTokenExchange', managedIdentityClientId: bot?.appId ?? '' };
 }
 
 const SSO_SWITCHES = ['AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID', 'IDC_APPLICATION_ARN'];
@@ -166,7 +194,21 @@ function readSso(read: (name: string) => string | undefined, problems: string[],
       if (!value || !LOOPBACK.test(value)) problems.push(`DEV_LOCAL_SIGN_IN=true is only for the local services, but ${name} is ${value ? `"${value}"` : 'not set'}: point it at the local services (http://127.0.0.1:…) or remove DEV_LOCAL_SIGN_IN.`);
     }
   }
-  return { clientId, tenantId, authorityHost, idcApplicationArn, idcRegion, qUserRoleArn, resourceUri, tokenStoreKey, devLocalSignIn, ...(botEndpoint ? { botEndpoint } : {}) };
+  const devLocalSignInUser = read('DEV_LOCAL_SIGN_IN_USER');
+  if (devLocalSignInUser && !devLocalSignIn) problems.push('DEV_LOCAL_SIGN_IN_USER only applies with DEV_LOCAL_SIGN_IN=true.');
+  return {
+    clientId,
+    tenantId,
+    authorityHost,
+    idcApplicationArn,
+    idcRegion,
+    qUserRoleArn,
+    resourceUri,
+    tokenStoreKey,
+    devLocalSignIn,
+    ...(devLocalSignInUser ? { devLocalSignInUser } : {}),
+    ...(botEndpoint ? { botEndpoint } : {}),
+  };
 }
 
 function readBotIdentity(read: (name: string) => string | undefined, problems: string[]): BotIdentityConfig | undefined {

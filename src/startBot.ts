@@ -3,7 +3,9 @@
  * adapter, storage, clients and logger go together.
  */
 import type { AddressInfo } from 'node:net';
+import { ManagedIdentityCredential } from '@azure/identity';
 import { MemoryStorage, type Storage } from 'botbuilder';
+import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type pino from 'pino';
 import { createBotApplication } from './bot/app';
@@ -12,6 +14,7 @@ import type { AppConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { createHttpServer } from './server';
 import { AwsIdentityChain } from './identity/awsIdentityChain';
+import { awsCredentialsFromAzureManagedIdentity } from './identity/azureWebIdentity';
 import { EntraTokenValidator } from './identity/entraToken';
 import { LocalDevTokens } from './identity/localDevTokens';
 import { RefreshTokenStore } from './identity/refreshTokenStore';
@@ -52,14 +55,18 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     logger.warn('BOT_ID is not set: accepting unauthenticated Bot Framework traffic (local playground / Test Tool only).');
   }
 
-  const storage = options.storage ?? new MemoryStorage();
+  const storage = options.storage ?? createStorage(config);
+  // On Azure the bot's own AWS identity comes from its managed identity; elsewhere, the SDK chain.
+  const ownAwsCredentials = config.botAwsWebIdentity
+    ? awsCredentialsFromAzureManagedIdentity({ ...config.botAwsWebIdentity, region: config.sso?.idcRegion ?? config.qbusiness.region })
+    : undefined;
   const now = options.now ?? (() => new Date());
   let clients: QClientProvider;
   let identity: Parameters<typeof createBotApplication>[0]['identity'];
   let chain: AwsIdentityChain | undefined;
   if (config.sso) {
     const sso = config.sso;
-    chain = new AwsIdentityChain(sso);
+    chain = new AwsIdentityChain(sso, ownAwsCredentials);
     const sessions = new UserSessions({ chain, refreshTokens: new RefreshTokenStore(storage, sso.tokenStoreKey), logger, now });
     clients = new PerUserClientProvider(config.qbusiness.region, sessions);
     identity = {
@@ -71,7 +78,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     if (sso.devLocalSignIn) logger.warn('DEV_LOCAL_SIGN_IN is on: people are signed in through the local development issuer (local services only).');
     if (!sso.botEndpoint) logger.warn('BOT_ENDPOINT is not set: Teams cannot offer the fallback sign-in button when silent SSO fails.');
   } else {
-    clients = new DefaultChainClientProvider(config.qbusiness.region);
+    clients = new DefaultChainClientProvider(config.qbusiness.region, ownAwsCredentials);
   }
   const q = new QBusinessService(config.qbusiness.applicationId, clients);
   const app = createBotApplication({
@@ -104,4 +111,10 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       chain?.destroy();
     },
   };
+}
+
+function createStorage(config: AppConfig): Storage {
+  if (!config.stateBlobContainerUrl || !config.bot) return new MemoryStorage();
+  // Durable state in the deployment's own blob container, reached with the managed identity.
+  return new BlobsStorage('', '', {}, config.stateBlobContainerUrl, new ManagedIdentityCredential({ clientId: config.bot.appId }));
 }

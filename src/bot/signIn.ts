@@ -54,9 +54,13 @@ export class SignInFlow {
     const log = this.deps.logger.child({ activityId: context.activity.id, event: 'signIn' });
 
     if (this.deps.devTokens) {
+      // Development only: the playground's user, or (F5 in Teams against the local services)
+      // the configured sample person for everyone.
+      const signInAs = this.deps.sso.devLocalSignInUser ?? context.activity.from.aadObjectId ?? '';
       log.info({ outcome: 'devLocalSignIn' }, 'signing in through the local development issuer');
-      const token = await this.deps.devTokens.tokenFor(context.activity.from.aadObjectId ?? '');
-      const validated = await this.validateOrExplain(context, token);
+      const token = await this.deps.devTokens.tokenFor(signInAs);
+      const holder = this.deps.sso.devLocalSignInUser ? { aadObjectId: signInAs } : holderOf(context);
+      const validated = await this.validateOrExplain(context, token, true, holder);
       if (validated) await this.complete(context, user, validated);
       return;
     }
@@ -175,9 +179,9 @@ export class SignInFlow {
     for (const item of waiting) await this.deps.answer(context, item.question);
   }
 
-  private async validateOrExplain(context: TurnContext, token: string, explain = true): Promise<ValidatedToken | undefined> {
+  private async validateOrExplain(context: TurnContext, token: string, explain = true, holder = holderOf(context)): Promise<ValidatedToken | undefined> {
     try {
-      return await this.deps.validator.validate(token, holderOf(context));
+      return await this.deps.validator.validate(token, holder);
     } catch (error) {
       if (!(error instanceof IdentityFailure)) throw error;
       this.logFailure(context, error);

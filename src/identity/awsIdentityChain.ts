@@ -27,6 +27,9 @@ interface ChainSettings {
   qUserRoleArn: string;
 }
 
+/** The bot's own AWS credentials; absent: the SDK's default chain. */
+export type OwnCredentials = () => Promise<UserAwsCredentials>;
+
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const IDENTITY_CENTER_CONTEXT_PROVIDER = 'arn:aws:iam::aws:contextProvider/IdentityCenter';
 /** Role chaining caps sessions at one hour. */
@@ -36,9 +39,13 @@ export class AwsIdentityChain {
   private readonly identityCenter: SSOOIDCClient;
   private readonly sts: STSClient;
 
-  constructor(private readonly settings: ChainSettings) {
-    this.identityCenter = new SSOOIDCClient({ region: settings.idcRegion });
-    this.sts = new STSClient({ region: settings.idcRegion });
+  constructor(
+    private readonly settings: ChainSettings,
+    ownCredentials?: OwnCredentials,
+  ) {
+    const credentials = ownCredentials ? { credentials: ownCredentials } : {};
+    this.identityCenter = new SSOOIDCClient({ region: settings.idcRegion, ...credentials });
+    this.sts = new STSClient({ region: settings.idcRegion, ...credentials });
   }
 
   /** Entra token → Identity Center identity context (and a refresh token, when the app grants one). */

@@ -18,6 +18,16 @@ export interface QClientProvider {
   destroy(): void;
 }
 
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+/** The bot's own AWS credentials when not from the SDK's default chain (e.g. Azure managed identity). */
+export type AwsCredentialsSource = () => Promise<AwsCredentials>;
+
 /** One HTTP/2 handler for all clients: sessions are pooled per endpoint and streams multiplexed. */
 export function sharedHttp2Handler(): NodeHttp2Handler {
   return new NodeHttp2Handler({ disableConcurrentStreams: false, sessionTimeout: 60_000, requestTimeout: 60_000 });
@@ -27,8 +37,8 @@ export function sharedHttp2Handler(): NodeHttp2Handler {
 export class DefaultChainClientProvider implements QClientProvider {
   private readonly client: QBusinessClient;
 
-  constructor(region: string, requestHandler: NodeHttp2Handler = sharedHttp2Handler()) {
-    this.client = new QBusinessClient({ region, requestHandler });
+  constructor(region: string, ownCredentials?: AwsCredentialsSource, requestHandler: NodeHttp2Handler = sharedHttp2Handler()) {
+    this.client = new QBusinessClient({ region, requestHandler, ...(ownCredentials ? { credentials: ownCredentials } : {}) });
   }
 
   async clientFor(_user: AskingUser): Promise<QBusinessClient> {
@@ -42,7 +52,7 @@ export class DefaultChainClientProvider implements QClientProvider {
 
 /** Whatever can hand out one person's AWS credentials (src/identity/userSessions). */
 export interface CredentialsForUser {
-  credentialsFor(userKey: string): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }>;
+  credentialsFor(userKey: string): Promise<AwsCredentials>;
 }
 
 /**

@@ -1,0 +1,55 @@
+// Applied during `teamsapp deploy`: every setting the bot reads (README, "runtime contract"),
+// including the AWS ARNs the provision-time setup script created. Replaces the app settings as a
+// whole, so it lists all of them.
+
+param webAppName string
+param identityClientId string
+param tenantId string
+param botDomain string
+param storageAccountName string
+
+param amazonQAppId string
+param amazonQRegion string
+param awsIdcRegion string
+param idcApplicationArn string
+param qUserRoleArn string
+param botAwsRoleArn string
+param botAwsTokenAudience string = 'api://AzureADTokenExchange'
+param ssoClientId string
+param ssoTenantId string
+param ssoAuthorityHost string = 'https://login.microsoftonline.com'
+param ssoResourceUri string
+
+@secure()
+param tokenStoreKey string
+
+resource webApp 'Microsoft.Web/sites@2023-01-01' existing = {
+  name: webAppName
+}
+
+resource appSettings 'Microsoft.Web/sites/config@2023-01-01' = {
+  parent: webApp
+  name: 'appsettings'
+  properties: {
+    WEBSITE_NODE_DEFAULT_VERSION: '~20'
+    SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
+    LOG_LEVEL: 'info'
+    BOT_ID: identityClientId
+    BOT_TYPE: 'UserAssignedMsi'
+    BOT_TENANT_ID: tenantId
+    BOT_ENDPOINT: 'https://${botDomain}'
+    BOT_STATE_BLOB_URL: 'https://${storageAccountName}.blob.${environment().suffixes.storage}/bot-state'
+    AMAZON_Q_APP_ID: amazonQAppId
+    AMAZON_Q_REGION: amazonQRegion
+    AWS_IDC_REGION: awsIdcRegion
+    IDC_APPLICATION_ARN: idcApplicationArn
+    Q_USER_ROLE_ARN: qUserRoleArn
+    BOT_AWS_ROLE_ARN: botAwsRoleArn
+    BOT_AWS_TOKEN_AUDIENCE: botAwsTokenAudience
+    AAD_APP_CLIENT_ID: ssoClientId
+    AAD_APP_TENANT_ID: ssoTenantId
+    AAD_APP_OAUTH_AUTHORITY_HOST: ssoAuthorityHost
+    SSO_RESOURCE_URI: ssoResourceUri
+    TOKEN_STORE_KEY: tokenStoreKey
+  }
+}
