@@ -1,0 +1,184 @@
+/**
+ * IAM Identity Center side: the instance, the trusted token issuer for the Entra tenant, and the
+ * customer-managed application the bot exchanges tokens with. Each step finds what exists,
+ * compares it with what should be, and changes only the difference.
+ */
+import {
+  CreateApplicationCommand,
+  CreateTrustedTokenIssuerCommand,
+  DeleteApplicationCommand,
+  DeleteTrustedTokenIssuerCommand,
+  DescribeTrustedTokenIssuerCommand,
+  GetApplicationAssignmentConfigurationCommand,
+  GetApplicationAuthenticationMethodCommand,
+  GetApplicationGrantCommand,
+  ListApplicationAccessScopesCommand,
+  ListApplicationsCommand,
+  ListInstancesCommand,
+  ListTrustedTokenIssuersCommand,
+  PutApplicationAccessScopeCommand,
+  PutApplicationAssignmentConfigurationCommand,
+  PutApplicationAuthenticationMethodCommand,
+  PutApplicationGrantCommand,
+  UpdateTrustedTokenIssuerCommand,
+  type Grant,
+} from '@aws-sdk/client-sso-admin';
+import { MANAGED_TAG, type SetupContext } from './context';
+import { SetupError } from './settings';
+
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const CUSTOM_APPLICATION_PROVIDER = 'arn:aws:sso::aws:applicationProvider/custom';
+export const Q_ACCESS_SCOPES = ['qbusiness:conversations:access', 'qbusiness:messages:access'];
+
+export function issuerUrl(tenantId: string): string {
+  return `https://login.microsoftonline.com/${tenantId}/v2.0`;
+}
+
+export function trustedTokenIssuerName(tenantId: string): string {
+  return `EntraID-${tenantId}`;
+}
+
+export function applicationName(environment: string): string {
+  return `AmazonQBusinessTeams-${environment}`;
+}
+
+export async function findInstance(ctx: SetupContext): Promise<string> {
+  const { Instances = [] } = await ctx.read('list IAM Identity Center instances (sso:ListInstances)', () => ctx.clients.ssoAdmin.send(new ListInstancesCommand({})));
+  const instance = Instances.find((candidate) => candidate.Status === undefined || candidate.Status === 'ACTIVE');
+  if (!instance?.InstanceArn) {
+    throw new SetupError(
+      `IAM Identity Center has no instance in ${ctx.settings.idcRegion}: enable it there, or if it is enabled in another Region set AWS_IDC_REGION to that Region (and use a profile of its management or delegated administrator account in AWS_PROFILE_IDENTITY_CENTER).`,
+    );
+  }
+  ctx.log(`IAM Identity Center instance: ${instance.InstanceArn} (${ctx.settings.idcRegion})`);
+  return instance.InstanceArn;
+}
+
+export async function ensureTrustedTokenIssuer(ctx: SetupContext, instanceArn: string): Promise<string> {
+  const { settings } = ctx;
+  const wanted = { ClaimAttributePath: settings.claimAttribute, IdentityStoreAttributePath: settings.identityStoreAttribute, JwksRetrievalOption: 'OPEN_ID_DISCOVERY' as const };
+  const existing = await findTrustedTokenIssuer(ctx, instanceArn);
+  if (existing) {
+    const description = await ctx.read('describe the trusted token issuer', () => ctx.clients.ssoAdmin.send(new DescribeTrustedTokenIssuerCommand({ TrustedTokenIssuerArn: existing })));
+    const current = description.TrustedTokenIssuerConfiguration?.OidcJwtConfiguration;
+    if (current?.ClaimAttributePath !== wanted.ClaimAttributePath || current?.IdentityStoreAttributePath !== wanted.IdentityStoreAttributePath) {
+      await ctx.change(`update the trusted token issuer claim mapping to ${wanted.ClaimAttributePath} → ${wanted.IdentityStoreAttributePath}`, () =>
+        ctx.clients.ssoAdmin.send(new UpdateTrustedTokenIssuerCommand({ TrustedTokenIssuerArn: existing, TrustedTokenIssuerConfiguration: { OidcJwtConfiguration: wanted } })),
+      );
+    }
+    return existing;
+  }
+  const created = await ctx.change(`create the trusted token issuer for ${issuerUrl(settings.tenantId)} (${wanted.ClaimAttributePath} → ${wanted.IdentityStoreAttributePath})`, () =>
+    ctx.clients.ssoAdmin.send(
+      new CreateTrustedTokenIssuerCommand({
+        InstanceArn: instanceArn,
+        Name: trustedTokenIssuerName(settings.tenantId),
+        TrustedTokenIssuerType: 'OIDC_JWT',
+        TrustedTokenIssuerConfiguration: { OidcJwtConfiguration: { IssuerUrl: issuerUrl(settings.tenantId), ...wanted } },
+        Tags: [MANAGED_TAG],
+      }),
+    ),
+  );
+  return created?.TrustedTokenIssuerArn ?? '(new trusted token issuer)';
+}
+
+export async function findTrustedTokenIssuer(ctx: SetupContext, instanceArn: string): Promise<string | undefined> {
+  const { TrustedTokenIssuers = [] } = await ctx.read('list trusted token issuers (sso:ListTrustedTokenIssuers)', () =>
+    ctx.clients.ssoAdmin.send(new ListTrustedTokenIssuersCommand({ InstanceArn: instanceArn })),
+  );
+  return TrustedTokenIssuers.find((issuer) => issuer.Name === trustedTokenIssuerName(ctx.settings.tenantId))?.TrustedTokenIssuerArn;
+}
+
+export async function findApplication(ctx: SetupContext, instanceArn: string): Promise<string | undefined> {
+  const { Applications = [] } = await ctx.read('list Identity Center applications (sso:ListApplications)', () =>
+    ctx.clients.ssoAdmin.send(new ListApplicationsCommand({ InstanceArn: instanceArn })),
+  );
+  return Applications.find((application) => application.Name === applicationName(ctx.settings.environment))?.ApplicationArn;
+}
+
+/** The application, its grants, IAM authentication for the bot principal only, and Q's scopes. */
+export async function ensureApplication(ctx: SetupContext, instanceArn: string, issuerArn: string, botPrincipalArn: string): Promise<string> {
+  const { ssoAdmin } = ctx.clients;
+  let applicationArn = await findApplication(ctx, instanceArn);
+  const isNew = !applicationArn;
+  if (!applicationArn) {
+    const created = await ctx.change(`create the Identity Center application ${applicationName(ctx.settings.environment)}`, () =>
+      ssoAdmin.send(
+        new CreateApplicationCommand({
+          InstanceArn: instanceArn,
+          ApplicationProviderArn: CUSTOM_APPLICATION_PROVIDER,
+          Name: applicationName(ctx.settings.environment),
+          Description: 'Amazon Q Business for Microsoft Teams: exchanges Teams SSO tokens for identity-aware sessions.',
+          Status: 'ENABLED',
+          Tags: [MANAGED_TAG],
+        }),
+      ),
+    );
+    applicationArn = created?.ApplicationArn ?? '(new application)';
+  }
+  const arn = applicationArn;
+  // A just-created application (or a dry run of one) has none of the settings below yet.
+  const current = async <T>(description: string, read: () => Promise<T>): Promise<T | undefined> => {
+    if (isNew) return undefined;
+    try {
+      return await ctx.read(description, read);
+    } catch (error) {
+      if (/ResourceNotFound|does not exist/i.test(String((error as Error).message))) return undefined;
+      throw error;
+    }
+  };
+
+  const assignment = await current('read the application assignment setting', () => ssoAdmin.send(new GetApplicationAssignmentConfigurationCommand({ ApplicationArn: arn })));
+  if (assignment?.AssignmentRequired !== false) {
+    await ctx.change('let every Identity Center user use the application (no assignment required)', () =>
+      ssoAdmin.send(new PutApplicationAssignmentConfigurationCommand({ ApplicationArn: arn, AssignmentRequired: false })),
+    );
+  }
+
+  const wantedJwt: Grant = { JwtBearer: { AuthorizedTokenIssuers: [{ TrustedTokenIssuerArn: issuerArn, AuthorizedAudiences: [ctx.settings.ssoClientId] }] } };
+  const jwt = await current('read the jwt-bearer grant', () => ssoAdmin.send(new GetApplicationGrantCommand({ ApplicationArn: arn, GrantType: JWT_BEARER })));
+  if (JSON.stringify(jwt?.Grant?.JwtBearer?.AuthorizedTokenIssuers) !== JSON.stringify(wantedJwt.JwtBearer?.AuthorizedTokenIssuers)) {
+    await ctx.change(`grant jwt-bearer for the trusted token issuer with audience ${ctx.settings.ssoClientId}`, () =>
+      ssoAdmin.send(new PutApplicationGrantCommand({ ApplicationArn: arn, GrantType: JWT_BEARER, Grant: wantedJwt })),
+    );
+  }
+  const refresh = await current('read the refresh_token grant', () => ssoAdmin.send(new GetApplicationGrantCommand({ ApplicationArn: arn, GrantType: 'refresh_token' })));
+  if (!refresh?.Grant) {
+    await ctx.change('grant refresh_token (silent renewal)', () => ssoAdmin.send(new PutApplicationGrantCommand({ ApplicationArn: arn, GrantType: 'refresh_token', Grant: { RefreshToken: {} } })));
+  }
+
+  const actorPolicy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: botPrincipalArn }, Action: 'sso-oauth:CreateTokenWithIAM', Resource: '*' }],
+  };
+  const method = await current('read the IAM authentication method', () =>
+    ssoAdmin.send(new GetApplicationAuthenticationMethodCommand({ ApplicationArn: arn, AuthenticationMethodType: 'IAM' })),
+  );
+  if (JSON.stringify(method?.AuthenticationMethod?.Iam?.ActorPolicy) !== JSON.stringify(actorPolicy)) {
+    await ctx.change(`allow only ${botPrincipalArn} to call CreateTokenWithIAM`, () =>
+      ssoAdmin.send(new PutApplicationAuthenticationMethodCommand({ ApplicationArn: arn, AuthenticationMethodType: 'IAM', AuthenticationMethod: { Iam: { ActorPolicy: actorPolicy } } })),
+    );
+  }
+
+  const scopes = await current('list the application access scopes', () => ssoAdmin.send(new ListApplicationAccessScopesCommand({ ApplicationArn: arn })));
+  for (const scope of Q_ACCESS_SCOPES) {
+    if (!scopes?.Scopes?.some((existing) => existing.Scope === scope)) {
+      await ctx.change(`add the access scope ${scope}`, () => ssoAdmin.send(new PutApplicationAccessScopeCommand({ ApplicationArn: arn, Scope: scope })));
+    }
+  }
+  return arn;
+}
+
+export async function deleteIdentityCenterResources(ctx: SetupContext, instanceArn: string): Promise<void> {
+  const applicationArn = await findApplication(ctx, instanceArn);
+  if (applicationArn) await ctx.change(`delete the Identity Center application ${applicationArn}`, () => ctx.clients.ssoAdmin.send(new DeleteApplicationCommand({ ApplicationArn: applicationArn })));
+  const issuerArn = await findTrustedTokenIssuer(ctx, instanceArn);
+  // The issuer is per Entra tenant: other environments of this app may still use it.
+  const { Applications = [] } = await ctx.read('list Identity Center applications', () => ctx.clients.ssoAdmin.send(new ListApplicationsCommand({ InstanceArn: instanceArn })));
+  const others = Applications.filter((application) => application.Name?.startsWith('AmazonQBusinessTeams-') && application.ApplicationArn !== applicationArn);
+  if (issuerArn && others.length > 0) {
+    ctx.log(`keeping the trusted token issuer: still used by ${others.map((application) => application.Name).join(', ')}`);
+  } else if (issuerArn) {
+    await ctx.change(`delete the trusted token issuer ${issuerArn}`, () => ctx.clients.ssoAdmin.send(new DeleteTrustedTokenIssuerCommand({ TrustedTokenIssuerArn: issuerArn })));
+  }
+}

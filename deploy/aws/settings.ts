@@ -1,0 +1,80 @@
+/**
+ * What the AWS setup script works with: the toolkit environment's variables (the `script` action
+ * passes them in) and its own flags. Parsed once; a missing value fails with what to set.
+ */
+import { parseArgs } from 'node:util';
+
+export type Target = 'local' | 'azure';
+
+export interface SetupSettings {
+  target: Target;
+  dryRun: boolean;
+  delete: boolean;
+  environment: string;
+  envFile: string;
+  userEnvFile: string;
+  /** Empty in local F5 without AWS: the bot then uses the local services. */
+  qApplicationId: string;
+  qRegion: string;
+  idcRegion: string;
+  idcProfile?: string;
+  qProfile?: string;
+  tenantId: string;
+  ssoClientId: string;
+  botId: string;
+  botPrincipalArn?: string;
+  managedIdentityPrincipalId?: string;
+  tokenAudience: string;
+  claimAttribute: string;
+  identityStoreAttribute: string;
+}
+
+export class SetupError extends Error {}
+
+export function parseSettings(argv: string[], env: Record<string, string | undefined>, projectRoot: string): SetupSettings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      target: { type: 'string', default: 'local' },
+      'dry-run': { type: 'boolean', default: false },
+      delete: { type: 'boolean', default: false },
+    },
+  });
+  const read = (name: string): string | undefined => env[name]?.trim() || undefined;
+  const target = values.target as Target;
+  if (target !== 'local' && target !== 'azure') throw new SetupError(`--target must be local or azure, got "${values.target}".`);
+  const environment = read('TEAMSFX_ENV') ?? (target === 'local' ? 'local' : 'dev');
+  const qRegion = read('AMAZON_Q_REGION') ?? 'us-east-1';
+  const settings: SetupSettings = {
+    target,
+    dryRun: values['dry-run'] ?? false,
+    delete: values.delete ?? false,
+    environment,
+    envFile: `${projectRoot}/env/.env.${environment}`,
+    userEnvFile: `${projectRoot}/env/.env.${environment}.user`,
+    qApplicationId: read('AMAZON_Q_APP_ID') ?? '',
+    qRegion,
+    idcRegion: read('AWS_IDC_REGION') ?? qRegion,
+    tenantId: read('AAD_APP_TENANT_ID') ?? '',
+    ssoClientId: read('AAD_APP_CLIENT_ID') ?? '',
+    botId: read('BOT_ID') ?? '',
+    tokenAudience: read('BOT_AWS_TOKEN_AUDIENCE') ?? 'api://AzureADTokenExchange',
+    claimAttribute: read('IDC_CLAIM_ATTRIBUTE') ?? 'email',
+    identityStoreAttribute: read('IDC_IDENTITY_STORE_ATTRIBUTE') ?? 'emails.value',
+    ...(read('AWS_PROFILE_IDENTITY_CENTER') ? { idcProfile: read('AWS_PROFILE_IDENTITY_CENTER') } : {}),
+    ...(read('AWS_PROFILE_QBUSINESS') ? { qProfile: read('AWS_PROFILE_QBUSINESS') } : {}),
+    ...(read('BOT_AWS_PRINCIPAL_ARN') ? { botPrincipalArn: read('BOT_AWS_PRINCIPAL_ARN') } : {}),
+    ...(read('BOT_MANAGED_IDENTITY_PRINCIPAL_ID') ? { managedIdentityPrincipalId: read('BOT_MANAGED_IDENTITY_PRINCIPAL_ID') } : {}),
+  };
+  if (!settings.qApplicationId) {
+    if (target === 'azure') throw new SetupError(`AMAZON_Q_APP_ID is not set: the Amazon Q Business application this bot answers from. Set it in env/.env.${environment}.`);
+    return settings;
+  }
+  const missing: string[] = [];
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9-]{35}$/.test(settings.qApplicationId)) missing.push(`AMAZON_Q_APP_ID "${settings.qApplicationId}" is not an Amazon Q Business application ID (36 characters)`);
+  if (!settings.tenantId) missing.push('AAD_APP_TENANT_ID is not set (the toolkit writes it when it creates the SSO app; run provision from the start)');
+  if (!settings.ssoClientId) missing.push('AAD_APP_CLIENT_ID is not set (the toolkit writes it when it creates the SSO app)');
+  if (target === 'azure' && !settings.managedIdentityPrincipalId) missing.push('BOT_MANAGED_IDENTITY_PRINCIPAL_ID is not set (infra/azure.bicep writes it: arm/deploy must run before this script)');
+  if (missing.length > 0) throw new SetupError(missing.join('; ') + '.');
+  return settings;
+}

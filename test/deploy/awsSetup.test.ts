@@ -1,0 +1,301 @@
+/**
+ * The AWS setup script against aws-sdk-client-mock: what a fresh account gets, that a second run
+ * writes nothing, that a half-finished run is completed, --dry-run and --delete, and the one-line
+ * explanations of the failures operators meet.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mockClient } from 'aws-sdk-client-mock';
+import * as iamSdk from '@aws-sdk/client-iam';
+import * as qSdk from '@aws-sdk/client-qbusiness';
+import * as ssoSdk from '@aws-sdk/client-sso-admin';
+import * as stsSdk from '@aws-sdk/client-sts';
+import { main } from '../../deploy/aws/setup';
+
+const ACCOUNT = '444455556666';
+const Q_APP = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
+const TENANT = '11111111-2222-4333-8444-555555555555';
+const SSO_CLIENT = '66666666-7777-4888-9999-000000000000';
+const INSTANCE = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
+const ISSUER_ARN = 'arn:aws:sso::111122223333:trustedTokenIssuer/ssoins-1234567890abcdef/tti-0123';
+const APP_ARN = 'arn:aws:sso::111122223333:application/ssoins-1234567890abcdef/apl-0123';
+const MI_PRINCIPAL = '99999999-8888-4777-8666-555555555555';
+
+// Created in before() and restored in after(): a mock patches every client of its class in this process.
+let sso: ReturnType<typeof mockClient>;
+let iam: ReturnType<typeof mockClient>;
+let sts: ReturnType<typeof mockClient>;
+let q: ReturnType<typeof mockClient>;
+/** Write calls across both mocked accounts, in the order the script made them. */
+let order: string[] = [];
+
+interface Run {
+  code: number;
+  output: string[];
+  env: string;
+  userEnv: string;
+}
+
+/** A world in which the named resources already exist, exactly as the script would make them. */
+function world(existing: { roles?: boolean; issuer?: boolean; application?: boolean; grants?: boolean; oidc?: boolean }, botPrincipal: string): void {
+  for (const mock of [sso, iam, sts, q]) mock.reset();
+  order = [];
+  const recordWrite = (mock: ReturnType<typeof mockClient>, command: new (input: never) => unknown, response: Record<string, unknown> = {}): void => {
+    mock.on(command as never).callsFake(() => {
+      order.push(command.name);
+      return response;
+    });
+  };
+  for (const command of [ssoSdk.UpdateTrustedTokenIssuerCommand, ssoSdk.PutApplicationAssignmentConfigurationCommand, ssoSdk.PutApplicationGrantCommand, ssoSdk.PutApplicationAuthenticationMethodCommand, ssoSdk.PutApplicationAccessScopeCommand, ssoSdk.DeleteApplicationCommand, ssoSdk.DeleteTrustedTokenIssuerCommand]) {
+    recordWrite(sso, command as never);
+  }
+  for (const command of [iamSdk.AddClientIDToOpenIDConnectProviderCommand, iamSdk.DeleteOpenIDConnectProviderCommand, iamSdk.CreateRoleCommand, iamSdk.UpdateAssumeRolePolicyCommand, iamSdk.PutRolePolicyCommand, iamSdk.DeleteRolePolicyCommand, iamSdk.DeleteRoleCommand]) {
+    recordWrite(iam, command as never);
+  }
+  recordWrite(sso, ssoSdk.CreateTrustedTokenIssuerCommand as never, { TrustedTokenIssuerArn: ISSUER_ARN });
+  recordWrite(sso, ssoSdk.CreateApplicationCommand as never, { ApplicationArn: APP_ARN });
+  sts.on(stsSdk.GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Admin/operator` });
+  q.on(qSdk.GetApplicationCommand).resolves({ applicationId: Q_APP, applicationArn: `arn:aws:qbusiness:us-east-1:${ACCOUNT}:application/${Q_APP}`, identityType: 'AWS_IAM_IDC' });
+  sso.on(ssoSdk.ListInstancesCommand).resolves({ Instances: [{ InstanceArn: INSTANCE, Status: 'ACTIVE' }] });
+  sso.on(ssoSdk.ListTrustedTokenIssuersCommand).resolves({ TrustedTokenIssuers: existing.issuer ? [{ Name: `EntraID-${TENANT}`, TrustedTokenIssuerArn: ISSUER_ARN }] : [] });
+  sso.on(ssoSdk.DescribeTrustedTokenIssuerCommand).resolves({ TrustedTokenIssuerConfiguration: { OidcJwtConfiguration: { IssuerUrl: `https://login.microsoftonline.com/${TENANT}/v2.0`, ClaimAttributePath: 'email', IdentityStoreAttributePath: 'emails.value', JwksRetrievalOption: 'OPEN_ID_DISCOVERY' } } });
+  sso.on(ssoSdk.ListApplicationsCommand).resolves({ Applications: existing.application ? [{ Name: 'AmazonQBusinessTeams-dev', ApplicationArn: APP_ARN }] : [] });
+  const notFound = Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' });
+  if (existing.grants) {
+    sso.on(ssoSdk.GetApplicationAssignmentConfigurationCommand).resolves({ AssignmentRequired: false });
+    sso.on(ssoSdk.GetApplicationGrantCommand, { GrantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer' }).resolves({
+      Grant: { JwtBearer: { AuthorizedTokenIssuers: [{ TrustedTokenIssuerArn: ISSUER_ARN, AuthorizedAudiences: [SSO_CLIENT] }] } },
+    });
+    sso.on(ssoSdk.GetApplicationGrantCommand, { GrantType: 'refresh_token' }).resolves({ Grant: { RefreshToken: {} } });
+    sso.on(ssoSdk.GetApplicationAuthenticationMethodCommand).resolves({
+      AuthenticationMethod: { Iam: { ActorPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: botPrincipal }, Action: 'sso-oauth:CreateTokenWithIAM', Resource: '*' }] } } },
+    });
+    sso.on(ssoSdk.ListApplicationAccessScopesCommand).resolves({ Scopes: [{ Scope: 'qbusiness:conversations:access' }, { Scope: 'qbusiness:messages:access' }] });
+  } else {
+    sso.on(ssoSdk.GetApplicationAssignmentConfigurationCommand).rejects(notFound);
+    sso.on(ssoSdk.GetApplicationGrantCommand).rejects(notFound);
+    sso.on(ssoSdk.GetApplicationAuthenticationMethodCommand).rejects(notFound);
+    sso.on(ssoSdk.ListApplicationAccessScopesCommand).resolves({ Scopes: [] });
+  }
+  const noSuchEntity = Object.assign(new Error('The role cannot be found.'), { name: 'NoSuchEntityException' });
+  const roleDocuments = new Map<string, { trust: string; policy: string }>();
+  if (existing.roles) {
+    const bot = `arn:aws:iam::${ACCOUNT}:role/AmazonQBusinessTeamsBot-dev`;
+    const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/sts.windows.net/${TENANT}/`;
+    roleDocuments.set('AmazonQBusinessTeamsUser-dev', {
+      trust: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: botPrincipal }, Action: ['sts:AssumeRole', 'sts:SetContext'] }] }),
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'ChatAsTheSignedInPerson', Effect: 'Allow', Action: ['qbusiness:ChatSync', 'qbusiness:Chat', 'qbusiness:PutFeedback', 'qbusiness:ListConversations', 'qbusiness:ListMessages', 'qbusiness:DeleteConversation'], Resource: `arn:aws:qbusiness:us-east-1:${ACCOUNT}:application/${Q_APP}` }],
+      }),
+    });
+    roleDocuments.set('AmazonQBusinessTeamsBot-dev', {
+      trust: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Federated: provider }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`sts.windows.net/${TENANT}/:aud`]: 'api://AzureADTokenExchange', [`sts.windows.net/${TENANT}/:sub`]: MI_PRINCIPAL } } }],
+      }),
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'ExchangeTeamsTokens', Effect: 'Allow', Action: 'sso-oauth:CreateTokenWithIAM', Resource: '*' },
+          { Sid: 'ActAsTheSignedInPerson', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetContext'], Resource: `arn:aws:iam::${ACCOUNT}:role/AmazonQBusinessTeamsUser-dev` },
+        ],
+      }),
+    });
+    void bot;
+  }
+  iam.on(iamSdk.GetRoleCommand).callsFake((input: { RoleName: string }) => {
+    const role = roleDocuments.get(input.RoleName);
+    if (!role) throw noSuchEntity;
+    return { Role: { RoleName: input.RoleName, AssumeRolePolicyDocument: encodeURIComponent(role.trust) } };
+  });
+  iam.on(iamSdk.GetRolePolicyCommand).callsFake((input: { RoleName: string }) => {
+    const role = roleDocuments.get(input.RoleName);
+    if (!role) throw noSuchEntity;
+    return { PolicyDocument: encodeURIComponent(role.policy) };
+  });
+  const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/sts.windows.net/${TENANT}/`;
+  iam.on(iamSdk.ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: existing.oidc ? [{ Arn: providerArn }] : [] });
+  iam.on(iamSdk.GetOpenIDConnectProviderCommand).resolves({ ClientIDList: ['api://AzureADTokenExchange'], Tags: [{ Key: 'managed-by', Value: 'amazon-q-business-teams' }] });
+  recordWrite(iam, iamSdk.CreateOpenIDConnectProviderCommand as never, { OpenIDConnectProviderArn: providerArn });
+}
+
+function writes(): string[] {
+  return order;
+}
+
+function inputsOf<T>(mock: ReturnType<typeof mockClient>, command: new (input: T) => unknown): T[] {
+  return mock.commandCalls(command as never).map((call) => call.args[0].input as T);
+}
+
+async function run(argv: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+  const root = mkdtempSync(join(tmpdir(), 'aws-setup-'));
+  mkdirSync(join(root, 'env'));
+  writeFileSync(join(root, 'env/.env.dev'), '# comment kept\nTEAMSFX_ENV=dev\nRUNTIME_Q_USER_ROLE_ARN=\n');
+  const output: string[] = [];
+  const env = { TEAMSFX_ENV: 'dev', AMAZON_Q_APP_ID: Q_APP, AMAZON_Q_REGION: 'us-east-1', AAD_APP_TENANT_ID: TENANT, AAD_APP_CLIENT_ID: SSO_CLIENT, BOT_ID: 'bot-client-id', BOT_MANAGED_IDENTITY_PRINCIPAL_ID: MI_PRINCIPAL, ...extraEnv };
+  const code = await main(argv, env, {
+    write: (line) => output.push(line),
+    projectRoot: root,
+    clients: { ssoAdmin: new ssoSdk.SSOAdminClient({ region: 'us-east-1' }), iam: new iamSdk.IAMClient({ region: 'us-east-1' }), qSts: new stsSdk.STSClient({ region: 'us-east-1' }), qbusiness: new qSdk.QBusinessClient({ region: 'us-east-1' }) },
+  });
+  const read = (file: string): string => {
+    try {
+      return readFileSync(join(root, file), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return { code, output, env: read('env/.env.dev'), userEnv: read('env/.env.dev.user') };
+}
+
+const BOT_ROLE = `arn:aws:iam::${ACCOUNT}:role/AmazonQBusinessTeamsBot-dev`;
+
+describe('AWS setup script (scripts for teamsapp provision)', () => {
+  before(() => {
+    sso = mockClient(ssoSdk.SSOAdminClient);
+    iam = mockClient(iamSdk.IAMClient);
+    sts = mockClient(stsSdk.STSClient);
+    q = mockClient(qSdk.QBusinessClient);
+  });
+  after(() => {
+    for (const mock of [sso, iam, sts, q]) mock.restore();
+  });
+
+  it('on a fresh account creates exactly the resources the bot needs, and hands back the ARNs', async () => {
+    world({}, BOT_ROLE);
+    const result = await run(['--target', 'azure']);
+    assert.equal(result.code, 0, result.output.join('\n'));
+    assert.deepEqual(writes(), [
+      'CreateOpenIDConnectProviderCommand',
+      'CreateRoleCommand',
+      'PutRolePolicyCommand',
+      'CreateRoleCommand',
+      'PutRolePolicyCommand',
+      'CreateTrustedTokenIssuerCommand',
+      'CreateApplicationCommand',
+      'PutApplicationAssignmentConfigurationCommand',
+      'PutApplicationGrantCommand',
+      'PutApplicationGrantCommand',
+      'PutApplicationAuthenticationMethodCommand',
+      'PutApplicationAccessScopeCommand',
+      'PutApplicationAccessScopeCommand',
+    ]);
+    const [issuer] = inputsOf(sso, ssoSdk.CreateTrustedTokenIssuerCommand);
+    assert.deepEqual(issuer?.TrustedTokenIssuerConfiguration?.OidcJwtConfiguration, {
+      IssuerUrl: `https://login.microsoftonline.com/${TENANT}/v2.0`,
+      ClaimAttributePath: 'email',
+      IdentityStoreAttributePath: 'emails.value',
+      JwksRetrievalOption: 'OPEN_ID_DISCOVERY',
+    });
+    const [oidc] = inputsOf(iam, iamSdk.CreateOpenIDConnectProviderCommand);
+    assert.deepEqual([oidc?.Url, oidc?.ClientIDList], [`https://sts.windows.net/${TENANT}/`, ['api://AzureADTokenExchange']]);
+    const [botRole, userRole] = inputsOf(iam, iamSdk.CreateRoleCommand);
+    const botTrust = JSON.parse(botRole?.AssumeRolePolicyDocument ?? '{}');
+    assert.deepEqual(botTrust.Statement[0].Condition.StringEquals, { [`sts.windows.net/${TENANT}/:aud`]: 'api://AzureADTokenExchange', [`sts.windows.net/${TENANT}/:sub`]: MI_PRINCIPAL });
+    const userTrust = JSON.parse(userRole?.AssumeRolePolicyDocument ?? '{}');
+    assert.deepEqual(userTrust.Statement, [{ Effect: 'Allow', Principal: { AWS: BOT_ROLE }, Action: ['sts:AssumeRole', 'sts:SetContext'] }]);
+    const userPolicy = JSON.parse(inputsOf(iam, iamSdk.PutRolePolicyCommand)[1]?.PolicyDocument ?? '{}');
+    assert.equal(userPolicy.Statement[0].Resource, `arn:aws:qbusiness:us-east-1:${ACCOUNT}:application/${Q_APP}`, 'only this Q application');
+    const grants = inputsOf(sso, ssoSdk.PutApplicationGrantCommand);
+    assert.deepEqual(grants.map((grant) => grant.GrantType), ['urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token']);
+    assert.deepEqual(grants[0]?.Grant?.JwtBearer?.AuthorizedTokenIssuers, [{ TrustedTokenIssuerArn: ISSUER_ARN, AuthorizedAudiences: [SSO_CLIENT] }]);
+    const [method] = inputsOf(sso, ssoSdk.PutApplicationAuthenticationMethodCommand);
+    assert.deepEqual((method?.AuthenticationMethod?.Iam?.ActorPolicy as any).Statement[0].Principal, { AWS: BOT_ROLE }, 'only the bot may exchange tokens');
+
+    assert.match(result.output.join('\n'), new RegExp(`::set-teamsfx-env RUNTIME_IDC_APPLICATION_ARN=${APP_ARN.replace(/[/.]/g, '\\$&')}`));
+    assert.match(result.env, /^# comment kept$/m);
+    assert.match(result.env, new RegExp(`^RUNTIME_Q_USER_ROLE_ARN=arn:aws:iam::${ACCOUNT}:role/AmazonQBusinessTeamsUser-dev$`, 'm'));
+    assert.match(result.env, new RegExp(`^BOT_AWS_ROLE_ARN=${BOT_ROLE.replace(/[/.]/g, '\\$&')}$`, 'm'));
+    assert.match(result.userEnv, /^SECRET_TOKEN_STORE_KEY=[A-Za-z0-9+/]{43}=$/m);
+    assert.doesNotMatch(result.output.join('\n'), /SECRET_TOKEN_STORE_KEY/, 'the secret is never printed');
+  });
+
+  it('a second run changes nothing', async () => {
+    world({ roles: true, issuer: true, application: true, grants: true, oidc: true }, BOT_ROLE);
+    const result = await run(['--target', 'azure']);
+    assert.equal(result.code, 0, result.output.join('\n'));
+    assert.deepEqual(writes(), []);
+    assert.match(result.output.join('\n'), /already set up: nothing to change/);
+  });
+
+  it('completes a half-finished earlier run', async () => {
+    world({ roles: true, issuer: true, application: true, grants: false, oidc: true }, BOT_ROLE);
+    const result = await run(['--target', 'azure']);
+    assert.equal(result.code, 0);
+    assert.deepEqual(writes(), [
+      'PutApplicationAssignmentConfigurationCommand',
+      'PutApplicationGrantCommand',
+      'PutApplicationGrantCommand',
+      'PutApplicationAuthenticationMethodCommand',
+      'PutApplicationAccessScopeCommand',
+      'PutApplicationAccessScopeCommand',
+    ]);
+  });
+
+  it('--dry-run prints the plan and writes nothing', async () => {
+    world({}, BOT_ROLE);
+    const result = await run(['--target', 'azure', '--dry-run']);
+    assert.equal(result.code, 0);
+    assert.deepEqual(writes(), []);
+    assert.match(result.output.join('\n'), /would create the trusted token issuer for https:\/\/login\.microsoftonline\.com\/.+\/v2\.0/);
+    assert.match(result.output.join('\n'), /would create the IAM role AmazonQBusinessTeamsUser-dev/);
+    assert.doesNotMatch(result.env, /RUNTIME_Q_USER_ROLE_ARN=arn/);
+  });
+
+  it('--delete removes what it created', async () => {
+    world({ roles: true, issuer: true, application: true, grants: true, oidc: true }, BOT_ROLE);
+    const result = await run(['--target', 'azure', '--delete']);
+    assert.equal(result.code, 0, result.output.join('\n'));
+    assert.deepEqual(writes(), [
+      'DeleteApplicationCommand',
+      'DeleteTrustedTokenIssuerCommand',
+      'DeleteRolePolicyCommand',
+      'DeleteRoleCommand',
+      'DeleteRolePolicyCommand',
+      'DeleteRoleCommand',
+      'DeleteOpenIDConnectProviderCommand',
+    ]);
+    assert.match(result.env, /^RUNTIME_Q_USER_ROLE_ARN=$/m);
+  });
+
+  it('for local F5 with AWS, trusts the developer’s own principal (an assumed role stands for its role)', async () => {
+    const principal = `arn:aws:iam::${ACCOUNT}:role/Admin`;
+    world({}, principal);
+    const result = await run(['--target', 'local'], { TEAMSFX_ENV: 'dev', BOT_MANAGED_IDENTITY_PRINCIPAL_ID: '' });
+    assert.equal(result.code, 0, result.output.join('\n'));
+    assert.equal(writes().filter((name) => name === 'CreateOpenIDConnectProviderCommand').length, 0, 'no Azure identity locally');
+    const [userRole] = inputsOf(iam, iamSdk.CreateRoleCommand);
+    assert.equal(JSON.parse(userRole?.AssumeRolePolicyDocument ?? '{}').Statement[0].Principal.AWS, principal);
+  });
+
+  it('without AMAZON_Q_APP_ID (local F5), points the bot at the local services and calls no AWS API', async () => {
+    world({}, BOT_ROLE);
+    const result = await run(['--target', 'local'], { AMAZON_Q_APP_ID: '' });
+    assert.equal(result.code, 0);
+    assert.equal(sts.calls().length + sso.calls().length + iam.calls().length + q.calls().length, 0);
+    assert.match(result.env, /^RUNTIME_AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:8088$/m);
+    assert.match(result.env, /^RUNTIME_DEV_LOCAL_SIGN_IN=true$/m);
+  });
+
+  const failures: Array<[string, () => void, string[], RegExp]> = [
+    ['no Identity Center instance', () => sso.on(ssoSdk.ListInstancesCommand).resolves({ Instances: [] }), [], /IAM Identity Center has no instance in us-east-1: enable it there, or .* set AWS_IDC_REGION/],
+    ['the Q application is not found', () => q.on(qSdk.GetApplicationCommand).rejects(Object.assign(new Error('Application not found'), { name: 'ResourceNotFoundException' })), [], /Amazon Q Business application a1b2.* was not found in us-east-1 \(account 444455556666\)/],
+    ['a missing IAM permission', () => iam.on(iamSdk.CreateRoleCommand).rejects(Object.assign(new Error('not authorized to perform: iam:CreateRole'), { name: 'AccessDenied' })), [], /Missing permission to create the IAM role AmazonQBusinessTeamsBot-dev: not authorized to perform: iam:CreateRole/],
+    ['expired credentials', () => sts.on(stsSdk.GetCallerIdentityCommand).rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' })), [], /No valid AWS credentials to identify the Q Business account/],
+    ['the Azure identity is not provisioned yet', () => undefined, ['BOT_MANAGED_IDENTITY_PRINCIPAL_ID'], /BOT_MANAGED_IDENTITY_PRINCIPAL_ID is not set \(infra\/azure\.bicep writes it: arm\/deploy must run before this script\)/],
+  ];
+  for (const [label, arrange, unset, message] of failures) {
+    it(`explains ${label} in one line`, async () => {
+      world({}, BOT_ROLE);
+      arrange();
+      const result = await run(['--target', 'azure'], Object.fromEntries(unset.map((name) => [name, ''])));
+      assert.equal(result.code, 1);
+      const errors = result.output.filter((line) => line.startsWith('✖'));
+      assert.equal(errors.length, 1);
+      assert.match(errors[0] as string, message);
+    });
+  }
+});
