@@ -8,7 +8,6 @@
  * local AWS-compatible services instead, so no AWS account is needed.
  */
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { GetApplicationCommand, QBusinessClient } from '@aws-sdk/client-qbusiness';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
@@ -161,7 +160,8 @@ function createClients(settings: SetupSettings): SetupClients {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), process.env, { write: (line) => process.stdout.write(`${line}\n`), projectRoot: resolve(__dirname, '../../..') })
+  // The toolkit's script action runs in the project folder (the folder of teamsapp*.yml).
+  main(process.argv.slice(2), process.env, { write: (line) => process.stdout.write(`${line}\n`), projectRoot: process.cwd() })
     .then((code) => {
       process.exitCode = code;
     })

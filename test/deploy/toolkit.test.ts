@@ -1,0 +1,160 @@
+/**
+ * The Teams Toolkit project, checked offline: every lifecycle file against the toolkit's own JSON
+ * schema, the app manifest against the official schema (@microsoft/app-manifest), the Entra app
+ * manifest's SSO essentials, the icons, `teamsapp package` with the real CLI, and the AWS setup
+ * script run by the real CLI's `script` action, with its outputs landing in the env file.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import Ajv from 'ajv';
+import { PNG } from 'pngjs';
+import { parse } from 'yaml';
+
+const ROOT = resolve(__dirname, '../../..');
+const CLI = join(ROOT, 'node_modules/.bin/teamsapp');
+const run = promisify(execFile);
+
+function schemaFor(version: string): object {
+  return JSON.parse(readFileSync(join(ROOT, `node_modules/@microsoft/teamsapp-cli/resource/yaml-schema/${version}/yaml.schema.json`), 'utf8'));
+}
+
+/** The CLI prints telemetry failures (no internet here); keep its own lines. */
+function cliLines(output: string): string {
+  return output.split('\n').filter((line) => !/ApplicationInsights|getaddrinfo|^\s+at |errno|syscall|hostname/.test(line)).join('\n');
+}
+
+function fill(text: string, values: Record<string, string>): string {
+  return text.replace(/\$\{\{\s*([A-Z0-9_]+)\s*\}\}/g, (_match, name: string) => values[name] ?? `<unresolved ${name}>`);
+}
+
+const SAMPLE = {
+  TEAMS_APP_ID: '0e1c7a3b-2222-4c4c-9d9d-111111111111',
+  BOT_ID: '5a5a5a5a-6b6b-4c7c-8d8d-9e9e9e9e9e9e',
+  BOT_DOMAIN: 'qbotdev.azurewebsites.net',
+  BOT_ENDPOINT: 'https://qbotdev.azurewebsites.net',
+  AAD_APP_CLIENT_ID: '1b1b1b1b-2c2c-4d3d-8e4e-5f5f5f5f5f5f',
+  AAD_APP_OBJECT_ID: '2c2c2c2c-3d3d-4e4e-8f5f-6a6a6a6a6a6a',
+  AAD_APP_ACCESS_AS_USER_PERMISSION_ID: '3d3d3d3d-4e4e-4f5f-8a6a-7b7b7b7b7b7b',
+  APP_NAME_SUFFIX: 'dev',
+  PUBLISHER_NAME: 'Example Corp IT',
+  PUBLISHER_WEBSITE_URL: 'https://www.example.com',
+  PUBLISHER_PRIVACY_URL: 'https://www.example.com/privacy',
+  PUBLISHER_TERMS_URL: 'https://www.example.com/terms',
+};
+
+describe('Teams Toolkit project (offline checks, real CLI)', function () {
+  this.timeout(120000);
+
+  for (const [file, version] of [['teamsapp.yml', 'v1.8'], ['teamsapp.local.yml', 'v1.8'], ['teamsapp.testtool.yml', 'v1.7']] as const) {
+    it(`${file} validates against the toolkit's ${version} schema`, () => {
+      const document = parse(readFileSync(join(ROOT, file), 'utf8'));
+      assert.equal(document.version, version);
+      const validate = new Ajv({ strict: false, allErrors: true }).compile(schemaFor(version));
+      assert.ok(validate(document), JSON.stringify(validate.errors, null, 2));
+    });
+  }
+
+  it('the lifecycle runs arm/deploy before the AWS script, and applies the AWS ARNs during deploy', () => {
+    const document = parse(readFileSync(join(ROOT, 'teamsapp.yml'), 'utf8'));
+    const provision = (document.provision as Array<{ uses: string }>).map((step) => step.uses);
+    assert.ok(provision.indexOf('arm/deploy') < provision.indexOf('script'), 'the managed identity exists before AWS trusts it');
+    const deploy = document.deploy as Array<{ uses: string; with: { templates?: Array<{ path: string }> } }>;
+    const settingsStep = deploy.find((step) => step.uses === 'arm/deploy');
+    assert.equal(settingsStep?.with.templates?.[0]?.path, './infra/botSettings.bicep');
+    const parameters = readFileSync(join(ROOT, 'infra/botSettings.parameters.json'), 'utf8');
+    for (const name of ['RUNTIME_IDC_APPLICATION_ARN', 'RUNTIME_Q_USER_ROLE_ARN', 'BOT_AWS_ROLE_ARN', 'SECRET_TOKEN_STORE_KEY']) assert.match(parameters, new RegExp(`\\$\\{\\{${name}\\}\\}`));
+    const bicep = readFileSync(join(ROOT, 'infra/botSettings.bicep'), 'utf8');
+    for (const setting of ['BOT_ID', 'BOT_TYPE', 'BOT_TENANT_ID', 'AMAZON_Q_APP_ID', 'AMAZON_Q_REGION', 'IDC_APPLICATION_ARN', 'Q_USER_ROLE_ARN', 'AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID', 'TOKEN_STORE_KEY', 'BOT_AWS_ROLE_ARN']) {
+      assert.match(bicep, new RegExp(`^\\s+${setting}: `, 'm'), `web app setting ${setting}`);
+    }
+  });
+
+  it('the app manifest validates against the official schema, with the bot in every scope and SSO wired', async () => {
+    const { AppManifestUtils } = await import('@microsoft/app-manifest');
+    const manifest = JSON.parse(fill(readFileSync(join(ROOT, 'appPackage/manifest.json'), 'utf8'), SAMPLE));
+    const errors = await AppManifestUtils.validateAgainstSchema(manifest);
+    assert.deepEqual(errors, []);
+    const [bot] = manifest.bots;
+    assert.deepEqual(bot.scopes, ['personal', 'team', 'groupChat']);
+    assert.equal(bot.supportsFiles, true);
+    assert.deepEqual(bot.commandLists[0].commands.map((command: { title: string }) => command.title), ['help', '/new', '/signout']);
+    assert.deepEqual(manifest.webApplicationInfo, { id: SAMPLE.AAD_APP_CLIENT_ID, resource: `api://botid-${SAMPLE.BOT_ID}` });
+    assert.deepEqual(manifest.validDomains, [SAMPLE.BOT_DOMAIN]);
+  });
+
+  it('the SSO Entra app asks for v2 tokens with the claims Identity Center maps, for Teams clients, at api://botid-<BOT_ID>', () => {
+    const manifest = JSON.parse(fill(readFileSync(join(ROOT, 'aad.manifest.json'), 'utf8'), SAMPLE));
+    assert.deepEqual(manifest.identifierUris, [`api://botid-${SAMPLE.BOT_ID}`]);
+    assert.equal(manifest.api.requestedAccessTokenVersion, 2);
+    assert.equal(manifest.signInAudience, 'AzureADMyOrg');
+    const [scope] = manifest.api.oauth2PermissionScopes;
+    assert.equal(scope.value, 'access_as_user');
+    const preAuthorized = manifest.api.preAuthorizedApplications.map((app: { appId: string }) => app.appId);
+    assert.ok(preAuthorized.includes('1fec8e78-bce4-4aaf-ab1b-5451cc387264'), 'Teams desktop/mobile');
+    assert.ok(preAuthorized.includes('5e3ce6c0-2b1f-4285-8d4b-75ee78787346'), 'Teams web');
+    for (const app of manifest.api.preAuthorizedApplications) assert.deepEqual(app.delegatedPermissionIds, [scope.id]);
+    assert.deepEqual(manifest.optionalClaims.accessToken.map((claim: { name: string }) => claim.name).filter((name: string) => name !== 'idtyp'), ['email', 'upn']);
+    assert.deepEqual(manifest.spa.redirectUris, [`${SAMPLE.BOT_ENDPOINT}/auth-end.html`], 'the PKCE fallback page, as a SPA redirect (no secret)');
+  });
+
+  it('icons: colour 192×192, outline 32×32 white on transparent, both small', () => {
+    const color = PNG.sync.read(readFileSync(join(ROOT, 'appPackage/color.png')));
+    assert.deepEqual([color.width, color.height], [192, 192]);
+    const outline = PNG.sync.read(readFileSync(join(ROOT, 'appPackage/outline.png')));
+    assert.deepEqual([outline.width, outline.height], [32, 32]);
+    let transparent = 0;
+    for (let index = 0; index < outline.data.length; index += 4) {
+      const [r, g, b, a] = [outline.data[index], outline.data[index + 1], outline.data[index + 2], outline.data[index + 3]];
+      if (a === 0) transparent += 1;
+      else assert.deepEqual([r, g, b], [255, 255, 255], 'outline pixels are white');
+    }
+    assert.ok(transparent > 32 * 32 * 0.3, 'the outline background is transparent');
+    assert.ok(readFileSync(join(ROOT, 'appPackage/color.png')).length < 100 * 1024);
+    assert.ok(readFileSync(join(ROOT, 'appPackage/outline.png')).length < 10 * 1024);
+  });
+
+  it('`teamsapp package --env dev` builds the app package with the real CLI', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'teamsapp-package-'));
+    for (const item of ['teamsapp.yml', 'appPackage', 'aad.manifest.json', 'infra']) cpSync(join(ROOT, item), join(project, item), { recursive: true });
+    mkdirSync(join(project, 'env'));
+    const env = readFileSync(join(ROOT, 'env/.env.dev'), 'utf8').replace(/^(TEAMS_APP_ID|BOT_ID|BOT_DOMAIN|AAD_APP_CLIENT_ID)=$/gm, (_line, name: keyof typeof SAMPLE) => `${name}=${SAMPLE[name]}`);
+    writeFileSync(join(project, 'env/.env.dev'), env);
+    const { stdout, stderr } = await run(CLI, ['package', '--env', 'dev', '--telemetry', 'false', '-i', 'false'], { cwd: project });
+    assert.match(cliLines(stdout + stderr), /built successfully/);
+    const built = JSON.parse(readFileSync(join(project, 'appPackage/build/manifest.dev.json'), 'utf8'));
+    assert.equal(built.bots[0].botId, SAMPLE.BOT_ID);
+    assert.equal(built.webApplicationInfo.resource, `api://botid-${SAMPLE.BOT_ID}`);
+    assert.ok(existsSync(join(project, 'appPackage/build/appPackage.dev.zip')));
+  });
+
+  it('the real CLI runs the AWS setup script step, and its outputs land in the env files', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'teamsapp-script-'));
+    mkdirSync(join(project, 'env'));
+    writeFileSync(
+      join(project, 'teamsapp.yml'),
+      `version: v1.8\nenvironmentFolderPath: ./env\nprovision:\n  - uses: script\n    with:\n      run: node ${JSON.stringify(join(ROOT, 'lib/deploy/aws/setup.js'))} --target local\n`,
+    );
+    writeFileSync(join(project, 'env/.env.ci'), 'TEAMSFX_ENV=ci\nAMAZON_Q_APP_ID=\n');
+    const { stdout, stderr } = await run(CLI, ['provision', '--env', 'ci', '--telemetry', 'false', '-i', 'false'], { cwd: project });
+    assert.match(cliLines(stdout + stderr), /provision stage executed successfully|Lifecycle stage provision was executed successfully/);
+    const env = readFileSync(join(project, 'env/.env.ci'), 'utf8');
+    assert.match(env, /^RUNTIME_AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:8088$/m);
+    assert.match(env, /^RUNTIME_DEV_LOCAL_SIGN_IN=true$/m);
+    assert.match(readFileSync(join(project, 'env/.env.ci.user'), 'utf8'), /^SECRET_TOKEN_STORE_KEY=\S{44}$/m);
+  });
+
+  it('the committed env files hold no secrets, and name every variable the bot reads', () => {
+    for (const environment of ['local', 'dev', 'testtool']) {
+      const text = readFileSync(join(ROOT, `env/.env.${environment}`), 'utf8');
+      assert.doesNotMatch(text, /^SECRET_\w+=\S/m, `env/.env.${environment} has a secret value`);
+    }
+    const localConfigs = parse(readFileSync(join(ROOT, 'teamsapp.local.yml'), 'utf8')).deploy[0].with.envs as Record<string, string>;
+    for (const name of ['BOT_ID', 'BOT_PASSWORD', 'BOT_TYPE', 'BOT_TENANT_ID', 'AMAZON_Q_APP_ID', 'AMAZON_Q_REGION', 'AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID', 'IDC_APPLICATION_ARN', 'Q_USER_ROLE_ARN', 'TOKEN_STORE_KEY', 'BOT_ENDPOINT']) {
+      assert.ok(name in localConfigs, `.localConfigs sets ${name}`);
+    }
+  });
+});
