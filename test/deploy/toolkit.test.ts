@@ -157,4 +157,47 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
       assert.ok(name in localConfigs, `.localConfigs sets ${name}`);
     }
   });
+
+  it('the bot accepts the settings F5 writes in local-services mode and the settings deploy gives the web app', async () => {
+    const { loadConfig } = await import('../../src/config');
+    const { main } = await import('../../deploy/aws/setup');
+    // Local-services mode: the setup script's outputs, then teamsapp.local.yml's .localConfigs mapping.
+    const project = mkdtempSync(join(tmpdir(), 'localconfigs-'));
+    mkdirSync(join(project, 'env'));
+    writeFileSync(join(project, 'env/.env.local'), 'TEAMSFX_ENV=local\n');
+    assert.equal(await main(['--target', 'local'], { TEAMSFX_ENV: 'local' }, { write: () => undefined, projectRoot: project }), 0);
+    const envValues = Object.fromEntries(
+      [...readFileSync(join(project, 'env/.env.local'), 'utf8').split('\n'), ...readFileSync(join(project, 'env/.env.local.user'), 'utf8').split('\n')]
+        .map((line) => /^([A-Z0-9_]+)=(.*)$/.exec(line))
+        .filter((match): match is RegExpExecArray => Boolean(match))
+        .map((match) => [match[1] as string, match[2] as string]),
+    );
+    const toolkitValues = { ...envValues, BOT_ID: SAMPLE.BOT_ID, SECRET_BOT_PASSWORD: 'bot-secret', BOT_TENANT_ID: SAMPLE.AAD_APP_CLIENT_ID, BOT_ENDPOINT: 'https://tunnel.example.devtunnels.ms', AWS_PROFILE_QBUSINESS: '' };
+    const localConfigs = parse(readFileSync(join(ROOT, 'teamsapp.local.yml'), 'utf8')).deploy[0].with.envs as Record<string, string | number>;
+    const botEnv = Object.fromEntries(Object.entries(localConfigs).map(([name, value]) => [name, fill(String(value), toolkitValues)]));
+    const local = loadConfig(botEnv);
+    assert.equal(local.bot?.appType, 'SingleTenant');
+    assert.equal(local.sso?.devLocalSignIn, true);
+    assert.equal(local.sso?.devLocalSignInUser, '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
+
+    // Azure: the app settings infra/botSettings.bicep writes, with sample ARNs.
+    const bicep = readFileSync(join(ROOT, 'infra/botSettings.bicep'), 'utf8');
+    const settingNames = [...bicep.matchAll(/^\s{4}([A-Z][A-Z0-9_]+): /gm)].map((match) => match[1] as string);
+    const sampleSettings: Record<string, string> = {
+      BOT_ID: SAMPLE.BOT_ID, BOT_TYPE: 'UserAssignedMsi', BOT_TENANT_ID: SAMPLE.AAD_APP_CLIENT_ID, BOT_ENDPOINT: SAMPLE.BOT_ENDPOINT,
+      BOT_STATE_BLOB_URL: 'https://qbotdevstate.blob.core.windows.net/bot-state', AMAZON_Q_APP_ID: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', AMAZON_Q_REGION: 'us-east-1',
+      AWS_IDC_REGION: 'us-east-1', IDC_APPLICATION_ARN: 'arn:aws:sso::111122223333:application/ssoins-1234567890abcdef/apl-0123456789abcdef',
+      Q_USER_ROLE_ARN: 'arn:aws:iam::444455556666:role/AmazonQBusinessTeamsUser-dev', BOT_AWS_ROLE_ARN: 'arn:aws:iam::444455556666:role/AmazonQBusinessTeamsBot-dev',
+      BOT_AWS_TOKEN_AUDIENCE: 'api://AzureADTokenExchange', AAD_APP_CLIENT_ID: SAMPLE.AAD_APP_CLIENT_ID, AAD_APP_TENANT_ID: SAMPLE.AAD_APP_OBJECT_ID,
+      AAD_APP_OAUTH_AUTHORITY_HOST: 'https://login.microsoftonline.com', SSO_RESOURCE_URI: `api://botid-${SAMPLE.BOT_ID}`, TOKEN_STORE_KEY: Buffer.alloc(32, 1).toString('base64'),
+      LOG_LEVEL: 'info', WEBSITE_NODE_DEFAULT_VERSION: '~20', SCM_DO_BUILD_DURING_DEPLOYMENT: 'false',
+    };
+    const missing = settingNames.filter((name) => !(name in sampleSettings));
+    assert.deepEqual(missing, [], 'every web app setting has a sample value here');
+    const azure = loadConfig(Object.fromEntries(settingNames.map((name) => [name, sampleSettings[name] as string])));
+    assert.equal(azure.bot?.appType, 'UserAssignedMSI');
+    assert.equal(azure.botAwsWebIdentity?.managedIdentityClientId, SAMPLE.BOT_ID);
+    assert.equal(azure.sso?.devLocalSignIn, false);
+    assert.equal(azure.stateBlobContainerUrl, 'https://qbotdevstate.blob.core.windows.net/bot-state');
+  });
 });
