@@ -56,6 +56,15 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     ...ssoEnv(q),
     ...extraEnv,
   });
+  return assembleStack(q, connector, serviceUrl, bot, async () => {
+    await bot.stop();
+    await connector.close();
+    await q.close();
+  });
+}
+
+/** The parts of a stack every variant shares: posting activities, minting tokens, signing in. */
+function assembleStack(q: LocalServices, connector: FakeConnector, serviceUrl: string, bot: BotProcess, stop: () => Promise<void>): Stack {
   const post = async (activity: Record<string, unknown>) => {
     const response = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     const text = await response.text();
@@ -75,11 +84,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
       if (response.status !== 200) throw new Error(`sign-in of ${user.name} answered ${response.status}`);
       await connector.waitFor(`${user.name} signed in`, () => connector.messages().slice(before).some((sent) => JSON.stringify(sent.body).includes('Signed in')));
     },
-    stop: async () => {
-      await bot.stop();
-      await connector.close();
-      await q.close();
-    },
+    stop,
   };
 }
 
@@ -139,34 +144,16 @@ export async function startInProcessStack(now: () => Date): Promise<Stack> {
   });
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'info', AMAZON_Q_APP_ID: q.applicationId, AMAZON_Q_REGION: 'us-east-1', ...ssoEnv(q) });
   const running = await startBot(config, { now, logDestination, host: '127.0.0.1' });
-  const post = async (activity: Record<string, unknown>) => {
-    const response = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
-  const mintToken = (options: MintOptions): Promise<string> => q.entra.mint(options);
-  return {
-    q,
-    connector,
-    serviceUrl,
-    bot: { url: running.url, logs, process: undefined as never, stop: () => running.close() },
-    post,
-    mintToken,
-    signIn: async (user) => {
-      const before = connector.messages().length;
-      await post(tokenExchange(serviceUrl, user, randomUUID(), await mintToken({ aadObjectId: user.aadObjectId })));
-      await connector.waitFor(`${user.name} signed in`, () => connector.messages().slice(before).some((sent) => JSON.stringify(sent.body).includes('Signed in')));
-    },
-    stop: async () => {
-      await running.close();
-      await connector.close();
-      await q.close();
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    },
-  };
+  const bot = { url: running.url, logs, process: undefined as never, stop: () => running.close() };
+  return assembleStack(q, connector, serviceUrl, bot, async () => {
+    await running.close();
+    await connector.close();
+    await q.close();
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
 }
 
 /** Log lines reach the test through a pipe: wait for the next one that matters instead of racing it. */
