@@ -48,6 +48,8 @@ export interface AppConfig {
   };
   /** On Azure: the bot's AWS identity through its managed identity (no stored keys). */
   botAwsWebIdentity?: { roleArn: string; audience: string; managedIdentityClientId: string };
+  /** How long recent channel and group chat messages are kept for thread context. */
+  threadContextDays: number;
   /** Durable bot state (Azure Blob container URL, reached with the managed identity); absent: memory. */
   stateBlobContainerUrl?: string;
   /** Settings the AWS SDK reads by itself; reported at start-up, never re-implemented here. */
@@ -99,6 +101,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase() as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}".`);
 
+  const retentionText = read('THREAD_CONTEXT_DAYS') ?? '7';
+  const threadContextDays = Number(retentionText);
+  if (!Number.isInteger(threadContextDays) || threadContextDays < 1 || threadContextDays > 90) problems.push(`THREAD_CONTEXT_DAYS must be a whole number of days from 1 to 90, got "${retentionText}".`);
+
   const applicationId = required('AMAZON_Q_APP_ID', 'the Amazon Q Business application ID (36 characters, from the Q Business console)', APPLICATION_ID);
   const region = required('AMAZON_Q_REGION', 'the AWS Region of the Amazon Q Business application, e.g. us-east-1', REGION);
 
@@ -120,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     port,
     logLevel,
+    threadContextDays,
     ...(bot ? { bot } : {}),
     ...(sso ? { sso } : {}),
     ...(botAwsWebIdentity ? { botAwsWebIdentity } : {}),

@@ -87,6 +87,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     q,
     logger,
     now,
+    threadContextDays: config.threadContextDays,
     ...(config.bot ? { botAppId: config.bot.appId } : {}),
     ...(identity ? { identity } : {}),
   });

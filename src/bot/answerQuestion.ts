@@ -31,8 +31,16 @@ export interface AnswerDependencies {
 const RESTARTED_NOTICE = 'Your previous conversation had expired, so this answer starts a new one.';
 const RETRYABLE = new Set(['throttled', 'unavailable', 'unexpected']);
 
-export async function answerQuestion(context: TurnContext, question: string, deps: AnswerDependencies): Promise<void> {
+export interface AskOptions {
+  /** What Q gets when it differs from the question itself: the question plus thread context. */
+  promptForQ?: string;
+  /** Shown on the card in channels and group chats, where several people ask. */
+  askedBy?: string;
+}
+
+export async function answerQuestion(context: TurnContext, question: string, deps: AnswerDependencies, options: AskOptions = {}): Promise<void> {
   const user = askingUser(context);
+  const prompt = options.promptForQ && options.promptForQ.length <= USER_MESSAGE_MAX_LENGTH ? options.promptForQ : question;
   const log = deps.logger.child({ activityId: context.activity.id, event: 'answer' });
   if (question.length > USER_MESSAGE_MAX_LENGTH) {
     log.info({ outcome: 'tooLong', length: question.length }, 'question refused before calling Q');
@@ -45,20 +53,20 @@ export async function answerQuestion(context: TurnContext, question: string, dep
   let outcome: AskOutcome;
   try {
     outcome = await whileTyping(context, () =>
-      askContinuingConversation(deps, teamsConversationId, user, question, () => {
+      askContinuingConversation(deps, teamsConversationId, user, prompt, () => {
         notice = RESTARTED_NOTICE;
       }),
     );
   } catch (error) {
     if (error instanceof IdentityFailure) {
-      if (error.kind === 'signInRequired' && deps.onSignInRequired) return deps.onSignInRequired(context, question);
+      if (error.kind === 'signInRequired' && deps.onSignInRequired) return deps.onSignInRequired(context, prompt);
       log.warn({ outcome: error.kind, reason: error.adminDetail, awsRequestId: error.requestId }, 'no identity-aware session');
       await context.sendActivity(cardMessage(identityFailureCard(error.kind, error.requestId)));
       return;
     }
     if (!(error instanceof QFailure)) throw error;
     log.warn({ outcome: error.kind, error: error.errorName, awsRequestId: error.requestId }, 'Q did not answer');
-    const retryKey = RETRYABLE.has(error.kind) ? await deps.retries.remember({ askerKey: user.key, question }) : undefined;
+    const retryKey = RETRYABLE.has(error.kind) ? await deps.retries.remember({ askerKey: user.key, question: prompt }) : undefined;
     await context.sendActivity(cardMessage(failureCard(error, retryKey)));
     return;
   }
@@ -84,6 +92,7 @@ export async function answerQuestion(context: TurnContext, question: string, dep
     feedback: { vote: 'none' },
     view: 'vote',
     ...(notice ? { notice } : {}),
+    ...(options.askedBy ? { askedBy: options.askedBy } : {}),
     ...(outcome.failedAttachments.length ? { failedAttachments: outcome.failedAttachments } : {}),
   });
   const { view: _view, ...storedCard } = model;

@@ -17,6 +17,7 @@ import { askingUser, cardMessage } from './activities';
 import { answerQuestion, type AnswerDependencies } from './answerQuestion';
 import { FEEDBACK_VERBS, FeedbackHandler, type FeedbackActionData, type FeedbackResult } from './feedback';
 import { SignInFlow } from './signIn';
+import { isBotMentioned, ThreadContextStore, withThreadContext } from './threadContext';
 import { AnswerStore, ConversationStore, RetryStore, WaitingQuestionStore } from './stores';
 
 export interface BotOptions {
@@ -27,6 +28,8 @@ export interface BotOptions {
   /** Set when the bot has its own identity: replies then go out proactively (Teams' 15 s window). */
   botAppId?: string;
   now?: () => Date;
+  /** How long channel and group chat messages are kept for thread context. */
+  threadContextDays?: number;
   /** Per-user sign-in (SSO → Identity Center → STS); absent: Q is called with the bot's own identity. */
   identity?: { sso: SsoConfig; sessions: UserSessions; validator: EntraTokenValidator; devTokens?: LocalDevTokens };
 }
@@ -70,7 +73,23 @@ export function createBotApplication(options: BotOptions): Application<TurnState
       answer: (context, question) => answerQuestion(context, question, answerDeps),
     });
   }
+  const threads = new ThreadContextStore(storage, (options.threadContextDays ?? 7) * 24 * 60 * 60 * 1000, options.now ?? (() => new Date()));
   const feedback = new FeedbackHandler({ q: options.q, answers, logger, now: options.now ?? (() => new Date()) });
+
+  // Channels and group chats: the bot answers only when mentioned. Other messages reach it only
+  // under resource-specific consent; they are kept as thread context, never answered.
+  app.turn('beforeTurn', async (context) => {
+    const activity = context.activity;
+    if (activity.type !== ActivityTypes.Message || activity.conversation.conversationType === 'personal' || activity.value) return true;
+    if (isBotMentioned(activity)) return true;
+    await threads.record(activity);
+    return false;
+  });
+  app.messageEventUpdate('editMessage', (context) => threads.edit(context.activity));
+  app.messageEventUpdate('softDeleteMessage', (context) => threads.remove(context.activity));
+  app.conversationUpdate('membersRemoved', async (context) => {
+    if ((context.activity.membersRemoved ?? []).some((member) => member.id === context.activity.recipient.id)) await threads.forgetScope(context.activity);
+  });
 
   app.conversationUpdate('membersAdded', async (context) => {
     const botWasAdded = (context.activity.membersAdded ?? []).some((member) => member.id === context.activity.recipient.id);
@@ -121,12 +140,20 @@ export function createBotApplication(options: BotOptions): Application<TurnState
   });
 
   app.activity(ActivityTypes.Message, async (context) => {
-    const question = (context.activity.text ?? '').trim();
+    const activity = context.activity;
+    const question = (activity.text ?? '').trim();
     if (!question) {
       await context.sendActivity(cardMessage(helpCard()));
       return;
     }
-    await answerQuestion(context, question, answerDeps);
+    if (activity.conversation.conversationType === 'personal') {
+      await answerQuestion(context, question, answerDeps);
+      return;
+    }
+    // In a thread or group chat: the mention's question, with recent context when it needs it.
+    const recent = await threads.recent(activity.conversation.id, activity.id);
+    await threads.record(activity);
+    await answerQuestion(context, question, answerDeps, { promptForQ: withThreadContext(question, recent), askedBy: activity.from.name ?? 'you' });
   });
 
   app.error(async (context, error) => {

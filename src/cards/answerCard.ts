@@ -25,7 +25,8 @@ export interface AnswerCardModel {
   feedback: FeedbackState;
   /** `reasons` shows the 👎 form in place of the vote buttons. */
   view: 'vote' | 'reasons';
-  askerName?: string;
+  /** In channels and group chats: whose question this answers. */
+  askedBy?: string;
   notice?: string;
   truncated?: boolean;
   failedAttachments?: FailedAttachment[];
@@ -52,6 +53,7 @@ export function reasonLabel(reason: NegativeFeedbackReason): string {
 
 export function buildAnswerCard(model: AnswerCardModel): AdaptiveCardJson {
   const body: CardElement[] = [];
+  if (model.askedBy) body.push(textBlock(`Answer for **${model.askedBy}**`, { isSubtle: true, size: 'Small', spacing: 'None' }));
   if (model.notice) body.push(textBlock(`_${model.notice}_`, { isSubtle: true, size: 'Small' }));
   body.push(...markdownToCardElements(model.markdown));
   if (model.truncated) {

@@ -22,6 +22,8 @@ export const LINUS = teamsUser('Linus Pauling');
 export const BOT = { id: '28:bot-local', name: 'Q Business' };
 const TENANT = LOCAL_TENANT_ID;
 
+const TEAM = { id: '19:team-operations@thread.tacv2', name: 'Operations' };
+
 function envelope(serviceUrl: string, user: TeamsUser, conversationId: string, conversationType = 'personal'): Record<string, unknown> {
   return {
     id: randomUUID(),
@@ -31,7 +33,7 @@ function envelope(serviceUrl: string, user: TeamsUser, conversationId: string, c
     from: user,
     recipient: BOT,
     conversation: { id: conversationId, conversationType, tenantId: TENANT },
-    channelData: { tenant: { id: TENANT } },
+    channelData: { tenant: { id: TENANT }, ...(conversationType === 'channel' ? { team: TEAM, channel: { id: conversationId.split(';')[0] } } : {}) },
     locale: 'en-US',
   };
 }
@@ -97,4 +99,34 @@ export function executeInThread(serviceUrl: string, user: TeamsUser, verb: strin
     replyToId: 'sent-1',
     value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual', ...(token ? { authentication: { id: randomUUID(), connectionName: 'AmazonQBusinessTeamsSso', token } } : {}) },
   };
+}
+
+export const THREAD = '19:general@thread.tacv2;messageid=1700000000000';
+export const GROUP_CHAT = '19:project-falcon@thread.v2';
+
+/** A message in a channel thread or group chat that does not mention the bot (delivered under RSC). */
+export function conversationMessage(serviceUrl: string, user: TeamsUser, text: string, conversationId: string, id: string = randomUUID()): Record<string, unknown> {
+  return { ...envelope(serviceUrl, user, conversationId, conversationId.includes('@thread.v2') ? 'groupChat' : 'channel'), id, type: 'message', text };
+}
+
+/** A message that @mentions the bot in a channel thread or group chat. */
+export function mention(serviceUrl: string, user: TeamsUser, text: string, conversationId: string, id: string = randomUUID()): Record<string, unknown> {
+  return {
+    ...conversationMessage(serviceUrl, user, `<at>${BOT.name}</at> ${text}`, conversationId, id),
+    entities: [{ type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT }],
+  };
+}
+
+export function messageEdited(serviceUrl: string, user: TeamsUser, id: string, text: string, conversationId: string): Record<string, unknown> {
+  const base = conversationMessage(serviceUrl, user, text, conversationId, id);
+  return { ...base, type: 'messageUpdate', channelData: { ...(base.channelData as object), eventType: 'editMessage' } };
+}
+
+export function messageDeleted(serviceUrl: string, user: TeamsUser, id: string, conversationId: string): Record<string, unknown> {
+  const base = conversationMessage(serviceUrl, user, '', conversationId, id);
+  return { ...base, type: 'messageDelete', channelData: { ...(base.channelData as object), eventType: 'softDeleteMessage' } };
+}
+
+export function botRemoved(serviceUrl: string, user: TeamsUser, conversationId: string): Record<string, unknown> {
+  return { ...envelope(serviceUrl, user, conversationId, 'channel'), type: 'conversationUpdate', membersRemoved: [{ id: BOT.id }] };
 }

@@ -17,7 +17,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('config', () => {
   it('needs only the Q application and region; everything else has defaults', () => {
     const config = loadConfig(minimal);
-    assert.deepEqual(config, { port: 3978, logLevel: 'info', qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, awsSdkEnvironment: {} });
+    assert.deepEqual(config, { port: 3978, logLevel: 'info', threadContextDays: 7, qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, awsSdkEnvironment: {} });
   });
 
   it('names each missing variable and where to set it', () => {
