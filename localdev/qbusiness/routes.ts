@@ -133,25 +133,38 @@ function chatSync(context: RouteContext, principal: string, body: Record<string,
     conversation = { conversationId: randomUUID(), applicationId: context.applicationId, principal, title: userMessage.slice(0, 60), startTime: now, messages: [] };
     context.state.conversations.set(conversation.conversationId, conversation);
   }
-  const previousQuestion = [...conversation.messages].reverse().find((message) => message.type === 'USER')?.body;
+  const previousQuestion = [...conversation.messages].reverse().find((message) => message.type === 'USER' && message.body)?.body;
   const userMessageId = randomUUID();
   conversation.messages.push({ messageId: userMessageId, type: 'USER', body: userMessage, time: now });
 
   const systemMessageId = randomUUID();
   const base = { conversationId: conversation.conversationId, userMessageId, systemMessageId, failedAttachments: [] as unknown[] };
-  if (fault?.response === 'actionReview') {
-    conversation.messages.push({ messageId: systemMessageId, type: 'SYSTEM', body: '', time: now });
-    return { ...base, actionReview: { pluginId: 'local-jira', pluginType: 'JIRA', payload: {}, payloadFieldNameSeparator: '.' } };
+  const reply = (text: string, extra: Record<string, unknown> = {}): unknown => {
+    conversation.messages.push({ messageId: systemMessageId, type: 'SYSTEM', body: text, time: now, ...(extra.pluginTurn ? { pluginTurn: extra.pluginTurn as string } : {}) });
+    const { pluginTurn: _turn, ...payload } = extra;
+    return { ...base, systemMessage: text, ...payload };
+  };
+  const lastTurn = [...conversation.messages].reverse().find((message) => message.type === 'SYSTEM')?.pluginTurn;
+
+  if (body.actionExecution) {
+    const execution = body.actionExecution as { pluginId?: string; payload?: Record<string, { value?: unknown }> };
+    if (lastTurn !== 'actionReview' || execution.pluginId !== LOCAL_PLUGIN_ID) throw new QError('ValidationException', 'actionExecution does not answer an action review of this conversation.');
+    const value = (name: string): string => String(execution.payload?.[name]?.value ?? '');
+    if (!value('summary') || !value('project')) throw new QError('ValidationException', 'The action payload is missing required fields: summary, project.');
+    return reply(`Created **${value('project')}-1001** in Jira: ${value('summary')} (priority ${value('priority') || 'Medium'}).`);
   }
-  if (fault?.response === 'authChallenge') {
-    conversation.messages.push({ messageId: systemMessageId, type: 'SYSTEM', body: '', time: now });
-    return { ...base, authChallengeRequest: { authorizationUrl: 'https://auth.example.com/authorize' } };
+  if (body.authChallengeResponse) {
+    if (lastTurn !== 'authChallenge') throw new QError('ValidationException', 'authChallengeResponse does not answer an authentication challenge of this conversation.');
+    return reply('You have 2 open Jira issues:\n\n- **IT-981** VPN token not syncing (In progress)\n- **FAC-112** Desk booking for visitors (To do)');
+  }
+  if (fault?.response === 'actionReview' || /\b(create|open|raise|file)\b.*\b(ticket|issue)\b/i.test(userMessage)) {
+    return reply('', { pluginTurn: 'actionReview', actionReview: localActionReview(userMessage) });
+  }
+  if (fault?.response === 'authChallenge' || /\bmy (jira )?(issues|tickets)\b/i.test(userMessage)) {
+    return reply('', { pluginTurn: 'authChallenge', authChallengeRequest: { authorizationUrl: 'https://auth.example.com/oauth/authorize?client_id=local-jira&response_type=code' } });
   }
   const answer = fault?.response === 'emptyAnswer' ? { text: '', attributions: [] } : context.knowledge.answer(userMessage, previousQuestion);
-  conversation.messages.push({ messageId: systemMessageId, type: 'SYSTEM', body: answer.text, time: now });
-  return {
-    ...base,
-    systemMessage: answer.text,
+  return reply(answer.text, {
     sourceAttributions: answer.attributions.map((attribution) => ({
       title: attribution.document.title,
       url: attribution.document.url,
@@ -161,6 +174,42 @@ function chatSync(context: RouteContext, principal: string, body: Record<string,
       updatedAt: Math.floor(attribution.document.updatedAt.getTime() / 1000),
       textMessageSegments: attribution.segments,
     })),
+  });
+}
+
+const LOCAL_PLUGIN_ID = 'a7c5e1f0-0000-4000-8000-00000000j1ra';
+
+/** What Q's Jira plugin asks to review before creating an issue. */
+function localActionReview(request: string): unknown {
+  const summary = request.replace(/^.*?\b(for|about|:)\s+/i, '').slice(0, 120) || request.slice(0, 120);
+  return {
+    pluginId: LOCAL_PLUGIN_ID,
+    pluginType: 'JIRA',
+    payloadFieldNameSeparator: '.',
+    payload: {
+      summary: { displayName: 'Summary', displayOrder: 1, type: 'STRING', value: summary, required: true },
+      project: {
+        displayName: 'Project',
+        displayOrder: 2,
+        type: 'STRING',
+        value: 'IT',
+        required: true,
+        allowedValues: [
+          { value: 'IT', displayValue: 'IT Service Desk' },
+          { value: 'FAC', displayValue: 'Facilities' },
+        ],
+      },
+      priority: {
+        displayName: 'Priority',
+        displayOrder: 3,
+        type: 'STRING',
+        value: 'Medium',
+        required: false,
+        allowedValues: ['Low', 'Medium', 'High'].map((level) => ({ value: level, displayValue: level })),
+      },
+      description: { displayName: 'Description', displayOrder: 4, displayDescription: 'What happened, and since when', type: 'STRING', value: request, required: false },
+      notifyReporter: { displayName: 'Email me updates', displayOrder: 5, type: 'BOOLEAN', value: true, required: false },
+    },
   };
 }
 

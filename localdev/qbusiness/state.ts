@@ -9,6 +9,8 @@ export interface Message {
   type: 'USER' | 'SYSTEM';
   body: string;
   time: Date;
+  /** Set on system messages that asked for a plugin action review or a plugin sign-in. */
+  pluginTurn?: string;
 }
 
 export interface Conversation {

@@ -12,7 +12,7 @@ import { USER_MESSAGE_MAX_LENGTH } from '../model/answer';
 import { QFailure } from '../model/failure';
 import { IdentityFailure } from '../identity/identityFailure';
 import { identityFailureCard } from '../cards/signInCards';
-import type { AskOutcome, QBusinessService } from '../services/qbusinessService';
+import type { AskOutcome, ConversationPointer, QBusinessService, QInput } from '../services/qbusinessService';
 import type { AskingUser } from '../services/qbusinessClients';
 import { askingUser, cardMessage } from './activities';
 import { whileTyping } from './typing';
@@ -26,6 +26,8 @@ export interface AnswerDependencies {
   logger: Logger;
   /** Per-user sign-in: called when the person has no session yet (absent when SSO is off). */
   onSignInRequired?: (context: TurnContext, question: string) => Promise<void>;
+  /** Plugin turns (review forms, plugin sign-in); absent: a "not supported yet" card. */
+  plugins?: { present(context: TurnContext, user: AskingUser, outcome: Extract<AskOutcome, { kind: 'actionReview' | 'authChallenge' }>): Promise<void> };
 }
 
 const RESTARTED_NOTICE = 'Your previous conversation had expired, so this answer starts a new one.';
@@ -36,13 +38,16 @@ export interface AskOptions {
   promptForQ?: string;
   /** Shown on the card in channels and group chats, where several people ask. */
   askedBy?: string;
+  /** Instead of a question: a reviewed plugin action or a plugin sign-in, in a given conversation. */
+  input?: Exclude<QInput, { question: string }>;
+  conversation?: ConversationPointer;
 }
 
 export async function answerQuestion(context: TurnContext, question: string, deps: AnswerDependencies, options: AskOptions = {}): Promise<void> {
   const user = askingUser(context);
   const prompt = options.promptForQ && options.promptForQ.length <= USER_MESSAGE_MAX_LENGTH ? options.promptForQ : question;
   const log = deps.logger.child({ activityId: context.activity.id, event: 'answer' });
-  if (question.length > USER_MESSAGE_MAX_LENGTH) {
+  if (!options.input && question.length > USER_MESSAGE_MAX_LENGTH) {
     log.info({ outcome: 'tooLong', length: question.length }, 'question refused before calling Q');
     await context.sendActivity(cardMessage(questionTooLongCard(question.length)));
     return;
@@ -53,9 +58,11 @@ export async function answerQuestion(context: TurnContext, question: string, dep
   let outcome: AskOutcome;
   try {
     outcome = await whileTyping(context, () =>
-      askContinuingConversation(deps, teamsConversationId, user, prompt, () => {
-        notice = RESTARTED_NOTICE;
-      }),
+      options.input
+        ? deps.q.ask({ user, ...options.input, ...(options.conversation ? { conversation: options.conversation } : {}) })
+        : askContinuingConversation(deps, teamsConversationId, user, prompt, () => {
+            notice = RESTARTED_NOTICE;
+          }),
     );
   } catch (error) {
     if (error instanceof IdentityFailure) {
@@ -75,7 +82,8 @@ export async function answerQuestion(context: TurnContext, question: string, dep
   log.info({ outcome: outcome.kind, awsRequestId: outcome.requestId, qConversationId: outcome.conversationId, sources: outcome.kind === 'answer' ? outcome.sources.length : 0 }, 'answered');
 
   if (outcome.kind !== 'answer') {
-    await context.sendActivity(cardMessage(unsupportedResponseCard(outcome.kind)));
+    if (deps.plugins) await deps.plugins.present(context, user, outcome);
+    else await context.sendActivity(cardMessage(unsupportedResponseCard(outcome.kind)));
     return;
   }
   if (!outcome.text.trim()) {

@@ -7,6 +7,7 @@ import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams
 import type { Logger } from 'pino';
 import { VERBS } from '../cards/answerCard';
 import { helpCard, newConversationCard, welcomeCard } from '../cards/messageCards';
+import { PLUGIN_VERBS } from '../cards/pluginCards';
 import { SIGN_IN_VERB, signInNotUsedCard } from '../cards/signInCards';
 import type { SsoConfig } from '../config';
 import type { EntraTokenValidator } from '../identity/entraToken';
@@ -16,9 +17,10 @@ import type { QBusinessService } from '../services/qbusinessService';
 import { askingUser, cardMessage } from './activities';
 import { answerQuestion, type AnswerDependencies } from './answerQuestion';
 import { FEEDBACK_VERBS, FeedbackHandler, type FeedbackActionData, type FeedbackResult } from './feedback';
+import { PluginActions } from './pluginActions';
 import { SignInFlow } from './signIn';
 import { isBotMentioned, ThreadContextStore, withThreadContext } from './threadContext';
-import { AnswerStore, ConversationStore, RetryStore, WaitingQuestionStore } from './stores';
+import { AnswerStore, ConversationStore, PluginActionStore, RetryStore, WaitingQuestionStore } from './stores';
 
 export interface BotOptions {
   adapter: TeamsAdapter;
@@ -54,12 +56,18 @@ export function createBotApplication(options: BotOptions): Application<TurnState
   const answers = new AnswerStore(storage);
   const retries = new RetryStore(storage);
   let signIn: SignInFlow | undefined;
+  const plugins = new PluginActions({
+    store: new PluginActionStore(storage),
+    logger,
+    continueWith: (context, input, conversation) => answerQuestion(context, '', answerDeps, { input, conversation }),
+  });
   const answerDeps: AnswerDependencies = {
     q: options.q,
     conversations,
     answers,
     retries,
     logger,
+    plugins,
     ...(options.identity ? { onSignInRequired: (context: TurnContext, question: string) => (signIn as SignInFlow).start(context, question) } : {}),
   };
   if (options.identity) {
@@ -126,6 +134,10 @@ export function createBotApplication(options: BotOptions): Application<TurnState
     }
     await answerQuestion(context, pending.question, answerDeps);
   });
+
+  app.adaptiveCards.actionExecute<Record<string, unknown>>(PLUGIN_VERBS.execute, (context, _state, data) => plugins.onExecute(context, data));
+  app.adaptiveCards.actionExecute<Record<string, unknown>>(PLUGIN_VERBS.cancel, (context, _state, data) => plugins.onCancel(context, data));
+  app.adaptiveCards.actionExecute<Record<string, unknown>>(PLUGIN_VERBS.resume, (context, _state, data) => plugins.onResume(context, data));
 
   // 👍/👎: Action.Execute updates the card in place; the Action.Submit fallback edits the message.
   app.adaptiveCards.actionExecute<FeedbackActionData>(FEEDBACK_VERBS, async (context, _state, data) => {

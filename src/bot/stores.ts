@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationReference, Storage, StoreItem } from 'botbuilder';
 import type { AnswerCardModel } from '../cards/answerCard';
+import type { PluginActionReview } from '../model/plugin';
 import type { ConversationPointer } from '../services/qbusinessService';
 
 const PREFIX = 'qteams';
@@ -148,5 +149,34 @@ export class WaitingQuestionStore extends KeyedStore<{ items: WaitingQuestion[] 
 
   clear(userKey: string): Promise<void> {
     return this.deleteItem(this.storageKey(userKey));
+  }
+}
+
+export interface PendingPluginAction {
+  askerKey: string;
+  /** The Q message that asked for review or sign-in: the execution continues from it. */
+  conversation: ConversationPointer;
+  review?: PluginActionReview;
+  pluginType: string;
+}
+
+/** Plugin actions waiting for the person's review or sign-in, by the key their card carries. */
+export class PluginActionStore extends KeyedStore<PendingPluginAction> {
+  constructor(storage: Storage) {
+    super(storage, 'plugin-action');
+  }
+
+  async remember(pending: PendingPluginAction): Promise<string> {
+    const key = randomUUID();
+    await this.writeItem(this.storageKey(key), pending);
+    return key;
+  }
+
+  get(actionKey: string): Promise<PendingPluginAction | undefined> {
+    return this.readItem(this.storageKey(actionKey));
+  }
+
+  forget(actionKey: string): Promise<void> {
+    return this.deleteItem(this.storageKey(actionKey));
   }
 }

@@ -11,6 +11,7 @@ import {
   type SourceAttribution as SdkSourceAttribution,
 } from '@aws-sdk/client-qbusiness';
 import type { FailedAttachment, FeedbackState, SourceAttribution } from '../model/answer';
+import type { PluginActionExecution, PluginActionReview, PluginFieldType } from '../model/plugin';
 import { QFailure, type QFailureKind } from '../model/failure';
 import { IdentityFailure } from '../identity/identityFailure';
 import type { AskingUser, QClientProvider } from './qbusinessClients';
@@ -20,11 +21,16 @@ export interface ConversationPointer {
   parentMessageId: string;
 }
 
-export interface AskRequest {
+/** What the person sends Q in this turn: a question, a reviewed plugin action, or a plugin sign-in result. */
+export type QInput =
+  | { question: string }
+  | { actionExecution: PluginActionExecution }
+  | { authChallengeResponse: Record<string, string> };
+
+export type AskRequest = QInput & {
   user: AskingUser;
-  question: string;
   conversation?: ConversationPointer;
-}
+};
 
 interface Reply {
   conversationId: string;
@@ -34,7 +40,8 @@ interface Reply {
 
 export type AskOutcome =
   | (Reply & { kind: 'answer'; text: string; sources: SourceAttribution[]; failedAttachments: FailedAttachment[] })
-  | (Reply & { kind: 'actionReview' | 'authChallenge' });
+  | (Reply & { kind: 'actionReview'; review: PluginActionReview })
+  | (Reply & { kind: 'authChallenge'; authorizationUrl: string });
 
 export interface FeedbackRequest {
   user: AskingUser;
@@ -57,7 +64,7 @@ export class QBusinessService {
       output = await client.send(
         new ChatSyncCommand({
           applicationId: this.applicationId,
-          userMessage: request.question,
+          ...toChatInput(request),
           ...(request.conversation ?? {}),
         }),
       );
@@ -69,8 +76,30 @@ export class QBusinessService {
       systemMessageId: output.systemMessageId ?? '',
       ...(output.$metadata.requestId ? { requestId: output.$metadata.requestId } : {}),
     };
-    if (output.actionReview) return { ...reply, kind: 'actionReview' };
-    if (output.authChallengeRequest) return { ...reply, kind: 'authChallenge' };
+    if (output.actionReview) {
+      const review = output.actionReview;
+      return {
+        ...reply,
+        kind: 'actionReview',
+        review: {
+          pluginId: review.pluginId ?? '',
+          pluginType: review.pluginType ?? 'plugin',
+          separator: review.payloadFieldNameSeparator ?? '.',
+          fields: Object.entries(review.payload ?? {}).map(([name, field], index) => ({
+            name,
+            displayName: field.displayName ?? name,
+            ...(field.displayDescription ? { description: field.displayDescription } : {}),
+            order: field.displayOrder ?? index,
+            type: (field.type ?? 'STRING') as PluginFieldType,
+            ...(field.value !== undefined && field.value !== null ? { value: field.value } : {}),
+            ...(field.allowedValues?.length ? { allowedValues: field.allowedValues.map((allowed) => ({ value: String(allowed.value), label: String(allowed.displayValue ?? allowed.value) })) } : {}),
+            ...(field.allowedFormat ? { allowedFormat: field.allowedFormat } : {}),
+            required: field.required ?? false,
+          })),
+        },
+      };
+    }
+    if (output.authChallengeRequest) return { ...reply, kind: 'authChallenge', authorizationUrl: output.authChallengeRequest.authorizationUrl ?? '' };
     return {
       ...reply,
       kind: 'answer',
@@ -109,6 +138,21 @@ export class QBusinessService {
       throw toQFailure(error, true);
     }
   }
+}
+
+function toChatInput(input: QInput): Partial<ConstructorParameters<typeof ChatSyncCommand>[0]> {
+  if ('question' in input) return { userMessage: input.question };
+  if ('actionExecution' in input) {
+    const { pluginId, payload, separator } = input.actionExecution;
+    return {
+      actionExecution: {
+        pluginId,
+        payloadFieldNameSeparator: separator,
+        payload: Object.fromEntries(Object.entries(payload).map(([name, value]) => [name, { value: value as never }])),
+      },
+    };
+  }
+  return { authChallengeResponse: { responseMap: input.authChallengeResponse } };
 }
 
 function toSourceAttribution(source: SdkSourceAttribution): SourceAttribution {
