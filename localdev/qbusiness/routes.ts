@@ -138,7 +138,8 @@ function chatSync(context: RouteContext, principal: string, body: Record<string,
   conversation.messages.push({ messageId: userMessageId, type: 'USER', body: userMessage, time: now });
 
   const systemMessageId = randomUUID();
-  const base = { conversationId: conversation.conversationId, userMessageId, systemMessageId, failedAttachments: [] as unknown[] };
+  const failedAttachments = receiveAttachments(conversation, body.attachments);
+  const base = { conversationId: conversation.conversationId, userMessageId, systemMessageId, failedAttachments };
   const reply = (text: string, extra: Record<string, unknown> = {}): unknown => {
     conversation.messages.push({ messageId: systemMessageId, type: 'SYSTEM', body: text, time: now, ...(extra.pluginTurn ? { pluginTurn: extra.pluginTurn as string } : {}) });
     const { pluginTurn: _turn, ...payload } = extra;
@@ -163,11 +164,12 @@ function chatSync(context: RouteContext, principal: string, body: Record<string,
   if (fault?.response === 'authChallenge' || /\bmy (jira )?(issues|tickets)\b/i.test(userMessage)) {
     return reply('', { pluginTurn: 'authChallenge', authChallengeRequest: { authorizationUrl: 'https://auth.example.com/oauth/authorize?client_id=local-jira&response_type=code' } });
   }
-  const answer = fault?.response === 'emptyAnswer' ? { text: '', attributions: [] } : context.knowledge.answer(userMessage, previousQuestion);
+  const fromFiles = conversation.files?.length && (/\b(file|attach|document|summar)/i.test(userMessage) || Array.isArray(body.attachments)) ? answerFromFiles(conversation.files) : undefined;
+  const answer = fault?.response === 'emptyAnswer' ? { text: '', attributions: [] } : fromFiles ?? context.knowledge.answer(userMessage, previousQuestion);
   return reply(answer.text, {
     sourceAttributions: answer.attributions.map((attribution) => ({
       title: attribution.document.title,
-      url: attribution.document.url,
+      ...(attribution.document.url ? { url: attribution.document.url } : {}),
       snippet: attribution.snippet,
       documentId: attribution.document.documentId,
       citationNumber: attribution.citationNumber,
@@ -175,6 +177,56 @@ function chatSync(context: RouteContext, principal: string, body: Record<string,
       textMessageSegments: attribution.segments,
     })),
   });
+}
+
+const TEXT_TYPES = ['txt', 'md', 'csv', 'json', 'html', 'htm', 'xml', 'rtf'];
+const READABLE_TYPES = [...TEXT_TYPES, 'pdf', 'docx', 'doc', 'pptx', 'ppt', 'xlsx', 'xls'];
+const MAX_ATTACHMENTS = 5;
+const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+/** Like Q: at most 5 files of 10 MB, known types; each file that fails is reported, not thrown. */
+function receiveAttachments(conversation: Conversation, attachments: unknown): unknown[] {
+  if (!Array.isArray(attachments)) return [];
+  if (attachments.length > MAX_ATTACHMENTS) throw new QError('ValidationException', `1 validation error detected: Value at 'attachments' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ATTACHMENTS}`);
+  const failed: unknown[] = [];
+  for (const attachment of attachments as Array<{ name?: string; data?: string }>) {
+    const name = attachment.name ?? 'file';
+    const bytes = Buffer.from(attachment.data ?? '', 'base64');
+    const extension = (name.split('.').pop() ?? '').toLowerCase();
+    const failure = !READABLE_TYPES.includes(extension)
+      ? 'The file type is not supported.'
+      : bytes.length > MAX_ATTACHMENT_BYTES
+        ? 'The file is larger than 10 MB.'
+        : /corrupt/i.test(name)
+          ? 'The file could not be read.'
+          : undefined;
+    if (failure) {
+      failed.push({ name, status: 'FAILED', attachmentId: randomUUID(), error: { errorCode: 'InvalidRequest', errorMessage: failure } });
+      continue;
+    }
+    conversation.files = [...(conversation.files ?? []), { name, text: TEXT_TYPES.includes(extension) ? bytes.toString('utf8') : `(${extension.toUpperCase()} document, ${bytes.length} bytes)` }];
+  }
+  return failed;
+}
+
+/** An extractive answer from the conversation's files, cited to each file. */
+function answerFromFiles(files: Array<{ name: string; text: string }>): { text: string; attributions: Array<Record<string, any>> } {
+  let text = '';
+  const attributions: Array<Record<string, any>> = [];
+  for (const file of files) {
+    text += `### ${file.name}\n\n`;
+    const beginOffset = text.length;
+    const excerpt = file.text.trim().slice(0, 500);
+    text += excerpt;
+    attributions.push({
+      document: { title: file.name, url: '', documentId: `attachment:${file.name}`, updatedAt: new Date() },
+      citationNumber: attributions.length + 1,
+      snippet: excerpt.slice(0, 200),
+      segments: [{ beginOffset, endOffset: text.length, snippetExcerpt: { text: excerpt.slice(0, 200) } }],
+    });
+    text += '\n\n';
+  }
+  return { text: text.trimEnd(), attributions };
 }
 
 const LOCAL_PLUGIN_ID = 'a7c5e1f0-0000-4000-8000-00000000j1ra';

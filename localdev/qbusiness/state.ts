@@ -20,6 +20,8 @@ export interface Conversation {
   title: string;
   startTime: Date;
   messages: Message[];
+  /** Files uploaded into this conversation: later questions can refer to them. */
+  files?: Array<{ name: string; text: string }>;
 }
 
 export interface RecordedCall {

@@ -41,6 +41,8 @@ export interface AskOptions {
   /** Instead of a question: a reviewed plugin action or a plugin sign-in, in a given conversation. */
   input?: Exclude<QInput, { question: string }>;
   conversation?: ConversationPointer;
+  /** Files sent with the question (already checked against Q's limits). */
+  attachments?: Array<{ name: string; data: Uint8Array }>;
 }
 
 export async function answerQuestion(context: TurnContext, question: string, deps: AnswerDependencies, options: AskOptions = {}): Promise<void> {
@@ -60,7 +62,7 @@ export async function answerQuestion(context: TurnContext, question: string, dep
     outcome = await whileTyping(context, () =>
       options.input
         ? deps.q.ask({ user, ...options.input, ...(options.conversation ? { conversation: options.conversation } : {}) })
-        : askContinuingConversation(deps, teamsConversationId, user, prompt, () => {
+        : askContinuingConversation(deps, teamsConversationId, user, prompt, options.attachments, () => {
             notice = RESTARTED_NOTICE;
           }),
     );
@@ -120,15 +122,17 @@ async function askContinuingConversation(
   teamsConversationId: string,
   user: AskingUser,
   question: string,
+  attachments: Array<{ name: string; data: Uint8Array }> | undefined,
   onRestart: () => void,
 ): Promise<AskOutcome> {
   const conversation = await deps.conversations.get(teamsConversationId, user.key);
+  const files = attachments?.length ? { attachments } : {};
   try {
-    return await deps.q.ask({ user, question, ...(conversation ? { conversation } : {}) });
+    return await deps.q.ask({ user, question, ...files, ...(conversation ? { conversation } : {}) });
   } catch (error) {
     if (!(error instanceof QFailure) || error.kind !== 'conversationGone') throw error;
     await deps.conversations.clear(teamsConversationId, user.key);
     onRestart();
-    return deps.q.ask({ user, question });
+    return deps.q.ask({ user, question, ...files });
   }
 }

@@ -6,7 +6,7 @@ import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
 import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
 import { VERBS } from '../cards/answerCard';
-import { helpCard, newConversationCard, welcomeCard } from '../cards/messageCards';
+import { channelFilesCard, fileProblemsCard, helpCard, newConversationCard, welcomeCard } from '../cards/messageCards';
 import { PLUGIN_VERBS } from '../cards/pluginCards';
 import { SIGN_IN_VERB, signInNotUsedCard } from '../cards/signInCards';
 import type { SsoConfig } from '../config';
@@ -17,6 +17,7 @@ import type { QBusinessService } from '../services/qbusinessService';
 import { askingUser, cardMessage } from './activities';
 import { answerQuestion, type AnswerDependencies } from './answerQuestion';
 import { FEEDBACK_VERBS, FeedbackHandler, type FeedbackActionData, type FeedbackResult } from './feedback';
+import { collectFiles, hasFiles } from './fileAttachments';
 import { PluginActions } from './pluginActions';
 import { SignInFlow } from './signIn';
 import { isBotMentioned, ThreadContextStore, withThreadContext } from './threadContext';
@@ -153,19 +154,33 @@ export function createBotApplication(options: BotOptions): Application<TurnState
 
   app.activity(ActivityTypes.Message, async (context) => {
     const activity = context.activity;
-    const question = (activity.text ?? '').trim();
+    let question = (activity.text ?? '').trim();
+    let attachments: Array<{ name: string; data: Uint8Array }> | undefined;
+    if (hasFiles(activity)) {
+      const collected = await collectFiles(activity);
+      if (collected.problems.length > 0) {
+        await context.sendActivity(cardMessage(fileProblemsCard(collected.problems)));
+        return;
+      }
+      if (collected.unreachable.length > 0) {
+        await context.sendActivity(cardMessage(channelFilesCard(collected.unreachable)));
+        if (collected.files.length === 0) return;
+      }
+      attachments = collected.files;
+      if (!question && attachments.length > 0) question = `Summarize the attached file${attachments.length > 1 ? 's' : ''}.`;
+    }
     if (!question) {
       await context.sendActivity(cardMessage(helpCard()));
       return;
     }
     if (activity.conversation.conversationType === 'personal') {
-      await answerQuestion(context, question, answerDeps);
+      await answerQuestion(context, question, answerDeps, attachments ? { attachments } : {});
       return;
     }
     // In a thread or group chat: the mention's question, with recent context when it needs it.
     const recent = await threads.recent(activity.conversation.id, activity.id);
     await threads.record(activity);
-    await answerQuestion(context, question, answerDeps, { promptForQ: withThreadContext(question, recent), askedBy: activity.from.name ?? 'you' });
+    await answerQuestion(context, question, answerDeps, { promptForQ: withThreadContext(question, recent), askedBy: activity.from.name ?? 'you', ...(attachments ? { attachments } : {}) });
   });
 
   app.error(async (context, error) => {

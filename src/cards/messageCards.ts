@@ -80,6 +80,8 @@ export function failureCard(failure: QFailure, retryKey?: string): AdaptiveCardJ
       );
     case 'validation':
       return problemCard('Amazon Q Business could not take that question', failure.serviceMessage, support);
+    case 'attachmentsDisabled':
+      return problemCard('Files are turned off', 'Your admin has turned off file uploads for this Amazon Q Business application. Ask your question without the file, or ask your admin to allow uploads.', support);
     case 'notFound':
       return problemCard(
         'Amazon Q Business application not found',
@@ -102,4 +104,18 @@ function problemCard(title: string, message: string, detail?: string, actions: C
   const body = [textBlock(`**${title}**`, { color: 'Attention' }), textBlock(message)];
   if (detail) body.push(textBlock(detail, { isSubtle: true, size: 'Small' }));
   return adaptiveCard(body, actions);
+}
+
+export function fileProblemsCard(problems: string[]): AdaptiveCardJson {
+  return adaptiveCard([
+    textBlock('**Some files can’t be sent to Amazon Q Business**', { color: 'Attention' }),
+    textBlock(problems.map((problem) => `- ${problem}`).join('\n')),
+    textBlock('Nothing was sent. Remove or replace these files and ask again.', { isSubtle: true, size: 'Small' }),
+  ]);
+}
+
+export function channelFilesCard(names: string[]): AdaptiveCardJson {
+  return adaptiveCard([
+    textBlock(`I can’t open files shared here (${names.join(', ')}): Teams gives me no download link for them in channels and group chats. Send the file to me in a 1:1 chat and ask there.`),
+  ]);
 }

@@ -7,6 +7,7 @@ export type QFailureKind =
   | 'accessDenied'
   | 'noLicense'
   | 'validation'
+  | 'attachmentsDisabled'
   | 'conversationGone'
   | 'notFound'
   | 'unavailable'

@@ -23,7 +23,7 @@ export interface ConversationPointer {
 
 /** What the person sends Q in this turn: a question, a reviewed plugin action, or a plugin sign-in result. */
 export type QInput =
-  | { question: string }
+  | { question: string; attachments?: Array<{ name: string; data: Uint8Array }> }
   | { actionExecution: PluginActionExecution }
   | { authChallengeResponse: Record<string, string> };
 
@@ -69,7 +69,7 @@ export class QBusinessService {
         }),
       );
     } catch (error) {
-      throw toQFailure(error, Boolean(request.conversation));
+      throw toQFailure(error, Boolean(request.conversation), 'attachments' in request && Boolean(request.attachments?.length));
     }
     const reply: Reply = {
       conversationId: output.conversationId ?? request.conversation?.conversationId ?? '',
@@ -141,7 +141,7 @@ export class QBusinessService {
 }
 
 function toChatInput(input: QInput): Partial<ConstructorParameters<typeof ChatSyncCommand>[0]> {
-  if ('question' in input) return { userMessage: input.question };
+  if ('question' in input) return { userMessage: input.question, ...(input.attachments?.length ? { attachments: input.attachments } : {}) };
   if ('actionExecution' in input) {
     const { pluginId, payload, separator } = input.actionExecution;
     return {
@@ -180,7 +180,7 @@ const FAILURE_KINDS: Record<string, QFailureKind> = {
   ServiceUnavailableException: 'unavailable',
 };
 
-function toQFailure(error: unknown, hadConversation: boolean): QFailure | IdentityFailure {
+function toQFailure(error: unknown, hadConversation: boolean, hadAttachments = false): QFailure | IdentityFailure {
   // The SDK asked for this person's credentials mid-request and renewal needs them to sign in.
   if (error instanceof IdentityFailure) return error;
   if (error instanceof QBusinessServiceException) {
@@ -189,6 +189,9 @@ function toQFailure(error: unknown, hadConversation: boolean): QFailure | Identi
       // Q answers 404 both for an unknown application and for a conversation it no longer has.
       const kind = hadConversation && !/application/i.test(error.message) ? 'conversationGone' : 'notFound';
       return new QFailure(kind, error.message, requestId, error.name);
+    }
+    if (hadAttachments && error.name === 'ValidationException' && /attachment|upload/i.test(error.message)) {
+      return new QFailure('attachmentsDisabled', error.message, error.$metadata.requestId, error.name);
     }
     const kind = FAILURE_KINDS[error.name] ?? ((error.$metadata.httpStatusCode ?? 0) >= 500 ? 'unavailable' : 'unexpected');
     return new QFailure(kind, error.message, requestId, error.name);

@@ -18,6 +18,9 @@ export interface SentActivity {
 
 export class FakeConnector {
   readonly sent: SentActivity[] = [];
+  /** Files Teams would let the bot download, by path under /files/ (the attachments' downloadUrl). */
+  readonly files = new Map<string, Buffer>();
+  private baseUrl = '';
   private server?: http.Server;
   private waiters: Array<() => void> = [];
   private counter = 0;
@@ -27,6 +30,12 @@ export class FakeConnector {
       let raw = '';
       req.on('data', (chunk) => (raw += chunk));
       req.on('end', () => {
+        if (req.method === 'GET' && req.url?.startsWith('/files/')) {
+          const file = this.files.get(decodeURIComponent(req.url.slice('/files/'.length)));
+          res.writeHead(file ? 200 : 404, file ? { 'content-type': 'application/octet-stream', 'content-length': String(file.length) } : {});
+          res.end(file);
+          return;
+        }
         const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
         if (!match) {
           // Separate calls: restify, when loaded in the same process, patches writeHead's return value.
@@ -49,7 +58,8 @@ export class FakeConnector {
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return this.baseUrl;
   }
 
   /** Messages (not typing) the bot posted to a conversation, in order. */
@@ -77,6 +87,16 @@ export class FakeConnector {
       });
       this.waiters = [];
     }
+  }
+
+  /** Serves a file and returns the Teams attachment that points at it. */
+  file(name: string, content: Buffer): Record<string, unknown> {
+    this.files.set(name, content);
+    return {
+      contentType: 'application/vnd.microsoft.teams.file.download.info',
+      name,
+      content: { downloadUrl: `${this.baseUrl}files/${encodeURIComponent(name)}`, uniqueId: name, fileType: name.split('.').pop() },
+    };
   }
 
   clear(): void {
