@@ -86,6 +86,18 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
     assert.deepEqual(manifest.validDomains, [SAMPLE.BOT_DOMAIN]);
   });
 
+  it('asks only for resource-specific consent to read messages, never a tenant-wide Graph application permission', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'appPackage/manifest.json'), 'utf8'));
+    assert.deepEqual(manifest.authorization.permissions.resourceSpecific, [
+      { name: 'ChannelMessage.Read.Group', type: 'Application' },
+      { name: 'ChatMessage.Read.Chat', type: 'Application' },
+    ]);
+    const entra = JSON.parse(readFileSync(join(ROOT, 'aad.manifest.json'), 'utf8'));
+    const access = entra.requiredResourceAccess.flatMap((resource: { resourceAccess: Array<{ id: string; type: string }> }) => resource.resourceAccess);
+    assert.deepEqual(access.filter((permission: { type: string }) => permission.type !== 'Scope'), [], 'delegated sign-in scopes only: no application (Role) permissions');
+    assert.ok(!access.some((permission: { id: string }) => /ChannelMessage\.Read\.All|Files\.Read\.All/.test(permission.id)));
+  });
+
   it('the SSO Entra app asks for v2 tokens with the claims Identity Center maps, for Teams clients, at api://botid-<BOT_ID>', () => {
     const manifest = JSON.parse(fill(readFileSync(join(ROOT, 'aad.manifest.json'), 'utf8'), SAMPLE));
     assert.deepEqual(manifest.identifierUris, [`api://botid-${SAMPLE.BOT_ID}`]);

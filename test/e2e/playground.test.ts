@@ -113,4 +113,35 @@ describe('end to end in the Agents Playground (headless Chromium)', function () 
       ],
     );
   });
+
+  /** Types a message that @mentions the bot through the playground's mention picker, then sends it. */
+  async function mentionBot(editor: ReturnType<Page['locator']>, question: string, send: ReturnType<Page['locator']>): Promise<void> {
+    await editor.click();
+    await editor.type('@');
+    await page.getByRole('menuitem', { name: 'Amazon Q Business' }).click();
+    await editor.type(` ${question}`);
+    await send.click();
+  }
+
+  it('answers a mention in a group chat and in a channel thread, for the person who asked', async () => {
+    await page.getByText('Project Falcon').click();
+    await mentionBot(page.locator('div[contenteditable="true"][role="textbox"]').first(), 'What are the hotel limits in Europe?', page.locator('button[aria-label="Send Message"]'));
+    const groupAnswer = page.locator('.ac-adaptiveCard', { hasText: /Answer for Ada Lovelace[\s\S]*Sources/ }).last();
+    await groupAnswer.waitFor({ timeout: 30000 });
+    assert.match((await groupAnswer.textContent()) ?? '', /220 EUR/);
+    await page.screenshot({ path: resolve(RESULTS, 'group-chat.png') });
+
+    await page.getByText('General').first().click();
+    await mentionBot(page.locator('div[contenteditable="true"]').first(), 'How do I report phishing?', page.getByRole('button', { name: 'Post' }));
+    const channelAnswer = page.locator('.ac-adaptiveCard', { hasText: /Answer for Ada Lovelace[\s\S]*Report phishing/ }).last();
+    await channelAnswer.waitFor({ timeout: 30000 });
+    await page.screenshot({ path: resolve(RESULTS, 'channel.png') });
+
+    const { calls } = await localQ('/_local/calls?operation=ChatSync');
+    const questions = calls.map((call: any) => [call.body.userMessage, call.principal]);
+    assert.deepEqual(questions.slice(-2), [
+      ['What are the hotel limits in Europe?', idcUserIdOf(ADA)],
+      ['How do I report phishing?', idcUserIdOf(ADA)],
+    ]);
+  });
 });
