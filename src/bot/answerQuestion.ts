@@ -5,6 +5,7 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
+import { buildAnswerCard } from '../cards/answerCard';
 import { placeCitations } from '../cards/citations';
 import { emptyAnswerCard, failureCard, questionTooLongCard, unsupportedResponseCard } from '../cards/messageCards';
 import { fitAnswerToTeams } from '../cards/teamsLimits';
@@ -102,7 +103,7 @@ export async function answerQuestion(context: TurnContext, question: string, dep
     feedback: { vote: 'none' },
     view: 'vote',
     ...(notice ? { notice } : {}),
-    ...(options.askedBy ? { askedBy: options.askedBy } : {}),
+    ...(options.askedBy ? { askedBy: options.askedBy, askerTeamsId: context.activity.from.id, viewer: 'asker' as const } : {}),
     ...(outcome.failedAttachments.length ? { failedAttachments: outcome.failedAttachments } : {}),
   });
   const { view: _view, ...storedCard } = model;
@@ -113,7 +114,10 @@ export async function answerQuestion(context: TurnContext, question: string, dep
     systemMessageId: outcome.systemMessageId,
     card: storedCard,
   });
-  await context.sendActivity(cardMessage(card, { aiGenerated: true }));
+  // In channels and group chats everyone gets the view without rating controls; Teams fetches the
+  // asker's own view through the card's refresh action.
+  const shared = model.askerTeamsId ? buildAnswerCard({ ...model, viewer: 'others' }) : card;
+  await context.sendActivity(cardMessage(shared, { aiGenerated: true }));
 }
 
 /** Asks within the user's current Q conversation; if Q has lost it, asks again in a new one. */

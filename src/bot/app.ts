@@ -16,7 +16,7 @@ import type { UserSessions } from '../identity/userSessions';
 import type { QBusinessService } from '../services/qbusinessService';
 import { askingUser, cardMessage } from './activities';
 import { answerQuestion, type AnswerDependencies } from './answerQuestion';
-import { FEEDBACK_VERBS, FeedbackHandler, type FeedbackActionData, type FeedbackResult } from './feedback';
+import { FEEDBACK_VERBS, FeedbackHandler, sharedView, type FeedbackActionData, type FeedbackResult } from './feedback';
 import { collectFiles, hasFiles } from './fileAttachments';
 import { PluginActions } from './pluginActions';
 import { SignInFlow } from './signIn';
@@ -142,14 +142,28 @@ export function createBotApplication(options: BotOptions): Application<TurnState
 
   // 👍/👎: Action.Execute updates the card in place; the Action.Submit fallback edits the message.
   app.adaptiveCards.actionExecute<FeedbackActionData>(FEEDBACK_VERBS, async (context, _state, data) => {
-    const result = await feedback.handle(context, context.activity.value?.action?.verb ?? '', data);
-    if (typeof result !== 'string') await replaceCardMessage(context, result);
+    const verb = context.activity.value?.action?.verb ?? '';
+    const result = await feedback.handle(context, verb, data);
+    // A refresh only shows the viewer their view; votes also update the message for everyone.
+    if (typeof result !== 'string' && verb !== VERBS.refreshAnswer) await replaceCardMessage(context, sharedView(result, await feedback.answerRecord(data.answerKey)));
+    // Answered here, not by the library: for cards with `refresh` it would replace the message for
+    // everyone with the clicker's view.
+    await context.sendActivity({
+      type: 'invokeResponse',
+      value: {
+        status: 200,
+        body:
+          typeof result === 'string'
+            ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result }
+            : { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result },
+      },
+    });
     return result;
   });
   app.adaptiveCards.actionSubmit<FeedbackActionData & { verb?: string }>(FEEDBACK_VERBS, async (context, _state, data) => {
     const result = await feedback.handle(context, data.verb ?? '', data);
     if (typeof result === 'string') await context.sendActivity(result);
-    else await replaceCardMessage(context, result);
+    else await replaceCardMessage(context, sharedView(result, await feedback.answerRecord(data.answerKey)));
   });
 
   app.activity(ActivityTypes.Message, async (context) => {

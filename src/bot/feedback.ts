@@ -21,7 +21,7 @@ export interface FeedbackDependencies {
   now: () => Date;
 }
 
-export const FEEDBACK_VERBS = [VERBS.feedbackUp, VERBS.feedbackDown, VERBS.feedbackSubmitNegative, VERBS.feedbackCancel];
+export const FEEDBACK_VERBS = [VERBS.feedbackUp, VERBS.feedbackDown, VERBS.feedbackSubmitNegative, VERBS.feedbackCancel, VERBS.refreshAnswer];
 
 export interface FeedbackActionData {
   answerKey?: unknown;
@@ -32,7 +32,20 @@ export interface FeedbackActionData {
 /** A card to show in place of the answer card, or a short message when there is nothing to update. */
 export type FeedbackResult = AdaptiveCardJson | string;
 
+/**
+ * The card as everyone but the clicker sees it, for updating the stored message: in channels and
+ * group chats that is the view without rating controls (the asker gets theirs through refresh).
+ */
+export function sharedView(card: AdaptiveCardJson, record: AnswerRecord | undefined): AdaptiveCardJson {
+  return record?.card.askerTeamsId ? buildAnswerCard({ ...record.card, view: 'vote', viewer: 'others' }) : card;
+}
+
 export class FeedbackHandler {
+  /** The stored answer behind a card key, for deciding what everyone else sees. */
+  answerRecord(answerKey: unknown): Promise<AnswerRecord | undefined> {
+    return typeof answerKey === 'string' ? this.deps.answers.get(answerKey) : Promise.resolve(undefined);
+  }
+
   /** Per-answer queue: a double click waits for the first click instead of racing it. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
@@ -45,6 +58,8 @@ export class FeedbackHandler {
       const record = await this.deps.answers.get(answerKey);
       if (!record) return 'This answer can no longer be rated. Ask the question again to rate a new answer.';
       if (record.askerKey !== askingUser(context).key) {
+        // A refresh from someone else just gets the shared view; a click gets a polite no.
+        if (verb === VERBS.refreshAnswer) return buildAnswerCard({ ...record.card, view: 'vote', viewer: 'others' });
         return `Only ${record.askerName ?? 'the person who asked'} can rate this answer.`;
       }
       return this.apply(context, verb, data, answerKey, record);
@@ -52,8 +67,10 @@ export class FeedbackHandler {
   }
 
   private async apply(context: TurnContext, verb: string, data: FeedbackActionData, answerKey: string, record: AnswerRecord): Promise<FeedbackResult> {
-    const render = (extra: Partial<AnswerCardModel> = {}): AdaptiveCardJson => buildAnswerCard({ ...record.card, view: 'vote', ...extra });
+    const render = (extra: Partial<AnswerCardModel> = {}): AdaptiveCardJson => buildAnswerCard({ ...record.card, view: 'vote', viewer: 'asker', ...extra });
     switch (verb) {
+      case VERBS.refreshAnswer:
+        return render();
       case VERBS.feedbackDown:
         return render({ view: 'reasons' });
       case VERBS.feedbackCancel:

@@ -14,6 +14,7 @@ export const VERBS = {
   feedbackCancel: 'feedback.cancel',
   newConversation: 'conversation.new',
   retryQuestion: 'question.retry',
+  refreshAnswer: 'answer.refresh',
 } as const;
 
 export interface AnswerCardModel {
@@ -27,6 +28,13 @@ export interface AnswerCardModel {
   view: 'vote' | 'reasons';
   /** In channels and group chats: whose question this answers. */
   askedBy?: string;
+  /**
+   * In channels and group chats: the asker's Teams user id. The card then has a user-specific
+   * view (Universal Actions `refresh`): the asker sees the rating controls, everyone else
+   * (`viewer: 'others'`) the answer without them.
+   */
+  askerTeamsId?: string;
+  viewer?: 'asker' | 'others';
   notice?: string;
   truncated?: boolean;
   failedAttachments?: FailedAttachment[];
@@ -62,10 +70,20 @@ export function buildAnswerCard(model: AnswerCardModel): AdaptiveCardJson {
   if (model.failedAttachments?.length) body.push(failedAttachmentsSection(model.failedAttachments));
   body.push(...sourcesSection(model.sources));
 
+  if (model.askerTeamsId && model.viewer === 'others') {
+    body.push(textBlock(`Only ${model.askedBy ?? 'the person who asked'} can rate this answer.`, { isSubtle: true, size: 'Small', separator: true }));
+    return withAskerView(adaptiveCard(body), model);
+  }
   const { elements, actions } = model.view === 'reasons' ? reasonsForm(model.answerKey) : voteControls(model);
   body.push(...elements);
   if (model.feedbackProblem) body.push(textBlock(model.feedbackProblem, { color: 'Attention', size: 'Small' }));
-  return adaptiveCard(body, actions);
+  return withAskerView(adaptiveCard(body, actions), model);
+}
+
+/** Teams shows refresh.userIds their own view, fetched with this Action.Execute. */
+function withAskerView(card: AdaptiveCardJson, model: AnswerCardModel): AdaptiveCardJson {
+  if (!model.askerTeamsId) return card;
+  return { ...card, refresh: { action: { type: 'Action.Execute', title: 'Show my rating options', verb: VERBS.refreshAnswer, data: { answerKey: model.answerKey } }, userIds: [model.askerTeamsId] } };
 }
 
 function sourcesSection(sources: Source[]): CardElement[] {

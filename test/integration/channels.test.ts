@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { cardOf, cardTexts, idcUserIdOf, startStack, type Stack } from '../helpers/stack';
-import { ADA, botRemoved, conversationMessage, GRACE, GROUP_CHAT, mention, messageDeleted, messageEdited, teamsUser, THREAD } from '../helpers/teamsActivities';
+import { ADA, botRemoved, conversationMessage, executeInThread, GRACE, GROUP_CHAT, mention, messageDeleted, messageEdited, teamsUser, THREAD } from '../helpers/teamsActivities';
 
 describe('channels and group chats (mentions, threads, thread context)', () => {
   let stack: Stack;
@@ -100,5 +100,26 @@ describe('channels and group chats (mentions, threads, thread context)', () => {
     const card = await askIn(GROUP_CHAT, ADA, 'What is the limit for that?');
     assert.match(cardTexts(card).join(' '), /Answer for \*\*Ada Lovelace\*\*/);
     assert.match(promptOf(0), /Grace Hopper: I need to book a hotel in Europe next week/);
+  });
+
+  it('gives the asker their own view with rating controls (Universal Actions refresh); others see the answer only', async () => {
+    const thread = `${THREAD}-views`;
+    const shared = await askIn(thread, ADA, 'How do I reset my VPN token?');
+    assert.equal(shared.actions, undefined, 'no rating controls for everyone');
+    assert.match(cardTexts(shared).join(' '), /Only Ada Lovelace can rate this answer/);
+    assert.deepEqual(shared.refresh.userIds, [ADA.id]);
+    const refresh = shared.refresh.action;
+    assert.equal(refresh.verb, 'answer.refresh');
+
+    const askerView = await stack.post(executeInThread(stack.serviceUrl, ADA, refresh.verb, refresh.data, undefined, thread));
+    assert.deepEqual(askerView.body.value.actions.map((action: any) => action.title), ['👍 Helpful', '👎 Not helpful', 'New conversation']);
+    const otherView = await stack.post(executeInThread(stack.serviceUrl, GRACE, refresh.verb, refresh.data, undefined, thread));
+    assert.equal(otherView.body.value.actions, undefined);
+
+    const voted = await stack.post(executeInThread(stack.serviceUrl, ADA, 'feedback.up', refresh.data, undefined, thread));
+    assert.match(cardTexts(voted.body.value).join(' '), /You rated this answer as helpful/);
+    const update = await stack.connector.waitFor('message update', () => stack.connector.updates()[0]);
+    assert.equal(cardOf(update).actions, undefined, 'the message everyone sees keeps no controls');
+    assert.equal(stack.q.state.calls.filter((call) => call.operation === 'PutFeedback')[0]?.principal, idcUserIdOf(ADA));
   });
 });
