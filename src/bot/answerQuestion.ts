@@ -26,7 +26,7 @@ export interface AnswerDependencies {
   retries: RetryStore;
   logger: Logger;
   /** Per-user sign-in: called when the person has no session yet (absent when SSO is off). */
-  onSignInRequired?: (context: TurnContext, question: string) => Promise<void>;
+  onSignInRequired?: (context: TurnContext, question: string, askedBy?: string) => Promise<void>;
   /** Plugin turns (review forms, plugin sign-in); absent: a "not supported yet" card. */
   plugins?: { present(context: TurnContext, user: AskingUser, outcome: Extract<AskOutcome, { kind: 'actionReview' | 'authChallenge' }>): Promise<void> };
 }
@@ -69,7 +69,7 @@ export async function answerQuestion(context: TurnContext, question: string, dep
     );
   } catch (error) {
     if (error instanceof IdentityFailure) {
-      if (error.kind === 'signInRequired' && deps.onSignInRequired) return deps.onSignInRequired(context, prompt);
+      if (error.kind === 'signInRequired' && deps.onSignInRequired) return deps.onSignInRequired(context, prompt, options.askedBy);
       log.warn({ outcome: error.kind, reason: error.adminDetail, awsRequestId: error.requestId }, 'no identity-aware session');
       await context.sendActivity(cardMessage(identityFailureCard(error.kind, error.requestId)));
       return;

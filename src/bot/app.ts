@@ -69,7 +69,7 @@ export function createBotApplication(options: BotOptions): Application<TurnState
     retries,
     logger,
     plugins,
-    ...(options.identity ? { onSignInRequired: (context: TurnContext, question: string) => (signIn as SignInFlow).start(context, question) } : {}),
+    ...(options.identity ? { onSignInRequired: (context: TurnContext, question: string, askedBy?: string) => (signIn as SignInFlow).start(context, question, askedBy) } : {}),
   };
   if (options.identity) {
     signIn = new SignInFlow({
@@ -79,7 +79,7 @@ export function createBotApplication(options: BotOptions): Application<TurnState
       adapter,
       logger,
       ...(options.botAppId ? { botAppId: options.botAppId } : {}),
-      answer: (context, question) => answerQuestion(context, question, answerDeps),
+      answer: (context, question, askedBy) => answerQuestion(context, question, answerDeps, askedBy ? { askedBy } : {}),
     });
   }
   const threads = new ThreadContextStore(storage, (options.threadContextDays ?? 7) * 24 * 60 * 60 * 1000, options.now ?? (() => new Date()));

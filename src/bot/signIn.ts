@@ -31,7 +31,7 @@ export interface SignInDependencies {
   logger: Logger;
   devTokens?: LocalDevTokens;
   /** Answers a question in the given turn (src/bot/answerQuestion). */
-  answer(context: TurnContext, question: string): Promise<void>;
+  answer(context: TurnContext, question: string, askedBy?: string): Promise<void>;
 }
 
 /** Teams may deliver one exchange from every active endpoint of a person: remember ids this long. */
@@ -47,10 +47,10 @@ export class SignInFlow {
   }
 
   /** A question arrived from someone without a session: keep it, and start the right sign-in. */
-  async start(context: TurnContext, question: string): Promise<void> {
+  async start(context: TurnContext, question: string, askedBy?: string): Promise<void> {
     const user = askingUser(context);
     const reference = TurnContext.getConversationReference(context.activity);
-    const waiting = await this.deps.waiting.add(user.key, question, reference);
+    const waiting = await this.deps.waiting.add(user.key, question, reference, askedBy);
     const log = this.deps.logger.child({ activityId: context.activity.id, event: 'signIn' });
 
     if (this.deps.devTokens) {
@@ -143,7 +143,7 @@ export class SignInFlow {
       return identityFailureCard(error.kind, error.requestId);
     }
     const [waiting] = await this.deps.waiting.take(user.key, { id: pendingKey });
-    if (waiting) await this.deps.answer(context, waiting.question);
+    if (waiting) await this.deps.answer(context, waiting.question, waiting.askedBy);
     return signedInCard(Boolean(waiting));
   }
 
@@ -176,7 +176,7 @@ export class SignInFlow {
     }
     const waiting = await this.deps.waiting.take(user.key, { conversationId: context.activity.conversation.id });
     if (waiting.length === 0) await context.sendActivity(cardMessage(signedInCard(false)));
-    for (const item of waiting) await this.deps.answer(context, item.question);
+    for (const item of waiting) await this.deps.answer(context, item.question, item.askedBy);
   }
 
   private async validateOrExplain(context: TurnContext, token: string, explain = true, holder = holderOf(context)): Promise<ValidatedToken | undefined> {

@@ -114,6 +114,8 @@ export interface WaitingQuestion {
   id: string;
   question: string;
   reference: Partial<ConversationReference>;
+  /** In channels and group chats: who asked, for the answer card. */
+  askedBy?: string;
 }
 
 /** Questions asked before the person had a session: answered as soon as sign-in completes. */
@@ -124,10 +126,10 @@ export class WaitingQuestionStore extends KeyedStore<{ items: WaitingQuestion[] 
     super(storage, 'waiting');
   }
 
-  async add(userKey: string, question: string, reference: Partial<ConversationReference>): Promise<WaitingQuestion> {
+  async add(userKey: string, question: string, reference: Partial<ConversationReference>, askedBy?: string): Promise<WaitingQuestion> {
     const key = this.storageKey(userKey);
     const items = (await this.readItem(key))?.items ?? [];
-    const waiting: WaitingQuestion = { id: randomUUID(), question, reference };
+    const waiting: WaitingQuestion = { id: randomUUID(), question, reference, ...(askedBy ? { askedBy } : {}) };
     await this.writeItem(key, { items: [...items, waiting].slice(-WaitingQuestionStore.MAX_PER_PERSON) });
     return waiting;
   }

@@ -169,6 +169,8 @@ describe('per-user identity (Teams SSO → Identity Center → STS → Q Busines
     assert.match(cardTexts(signedIn.body.value).join(' '), /Signed in. Your answer follows/);
     const answer = cardOf(await stack.connector.waitFor('answer in the thread', () => stack.connector.messages(thread)[1]));
     assert.match(cardTexts(answer).join(' '), /Sources/);
+    assert.match(cardTexts(answer)[0] as string, /^Answer for \*\*Load User 04\*\*$/, 'the card still says whose question it answers');
+    assert.deepEqual(answer.refresh?.userIds, [user.id], 'and only the asker gets rating controls');
     assert.equal(calls('ChatSync')[0]?.principal, idcUserIdOf(user));
   });
 
