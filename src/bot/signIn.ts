@@ -128,7 +128,10 @@ export class SignInFlow {
     if (typeof pendingKey !== 'string' || !(await this.deps.waiting.has(user.key, pendingKey))) {
       return 'This sign-in button belongs to someone else’s question. Mention me with your own question to get an answer.';
     }
-    const token = (context.activity.value as { authentication?: { token?: unknown } }).authentication?.token;
+    // Silent SSO puts the token in `authentication`; after the fallback sign-in pages, Teams resends
+    // the invoke with what they returned (the token, from auth-end.html) in `state`.
+    const value = context.activity.value as { authentication?: { token?: unknown }; state?: unknown };
+    const token = value.authentication?.token ?? value.state;
     if (typeof token !== 'string') {
       await invokeResponse(context, 200, { statusCode: 401, type: 'application/vnd.microsoft.activity.loginRequest', value: loginRequest(this.newResource(), this.signInUrl) });
       return '';

@@ -91,13 +91,18 @@ export function channelMention(serviceUrl: string, user: TeamsUser, text: string
 }
 
 /** Action.Execute in a channel thread, optionally carrying the token Teams fetched silently. */
-export function executeInThread(serviceUrl: string, user: TeamsUser, verb: string, data: Record<string, unknown>, token?: string, threadId = '19:general@thread.tacv2;messageid=1700000000000'): Record<string, unknown> {
+export function executeInThread(serviceUrl: string, user: TeamsUser, verb: string, data: Record<string, unknown>, token?: string, threadId = '19:general@thread.tacv2;messageid=1700000000000', via: 'sso' | 'fallback' = 'sso'): Record<string, unknown> {
   return {
     ...envelope(serviceUrl, user, threadId, 'channel'),
     type: 'invoke',
     name: 'adaptiveCard/action',
     replyToId: 'sent-1',
-    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual', ...(token ? { authentication: { id: randomUUID(), connectionName: 'AmazonQBusinessTeamsSso', token } } : {}) },
+    value: {
+      action: { type: 'Action.Execute', verb, data },
+      trigger: 'manual',
+      ...(token && via === 'sso' ? { authentication: { id: randomUUID(), connectionName: 'AmazonQBusinessTeamsSso', token } } : {}),
+      ...(token && via === 'fallback' ? { state: token } : {}),
+    },
   };
 }
 

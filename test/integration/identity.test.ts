@@ -174,6 +174,18 @@ describe('per-user identity (Teams SSO → Identity Center → STS → Q Busines
     assert.equal(calls('ChatSync')[0]?.principal, idcUserIdOf(user));
   });
 
+  it('in a channel, finishes the in-place sign-in after the fallback sign-in pages too', async () => {
+    const user = teamsUser('Load User 06');
+    const thread = '19:general@thread.tacv2;messageid=1700000000006';
+    await stack.post(channelMention(stack.serviceUrl, user, 'How do I get guest Wi-Fi?', thread));
+    const action = cardOf(await stack.connector.waitFor('in-place sign-in card', () => stack.connector.messages(thread)[0])).actions[0];
+    const token = await stack.mintToken({ aadObjectId: user.aadObjectId });
+    const signedIn = await stack.post(executeInThread(stack.serviceUrl, user, action.verb, action.data, token, thread, 'fallback'));
+    assert.match(cardTexts(signedIn.body.value).join(' '), /Signed in. Your answer follows/);
+    const answer = cardOf(await stack.connector.waitFor('answer in the thread', () => stack.connector.messages(thread)[1]));
+    assert.match(cardTexts(answer).join(' '), /Example-Guest/);
+  });
+
   it('50 people asking at once each get answers made with their own identity', async () => {
     const people = Array.from({ length: 50 }, (_, index) => teamsUser(`Load User ${String(index + 20).padStart(2, '0')}`));
     const questionOf = (user: TeamsUser) => `How do I reset my VPN token? (${user.name})`;
