@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { VERBS } from '../cards/answerCard';
 import { channelFilesCard, fileProblemsCard, helpCard, newConversationCard, welcomeCard } from '../cards/messageCards';
 import { PLUGIN_VERBS } from '../cards/pluginCards';
-import { SIGN_IN_VERB, signInNotUsedCard } from '../cards/signInCards';
+import { DIRECT_SIGN_IN_VERB, SIGN_IN_VERB, signInNotUsedCard } from '../cards/signInCards';
 import type { SsoConfig } from '../config';
 import type { EntraTokenValidator } from '../identity/entraToken';
 import type { LocalDevTokens } from '../identity/localDevTokens';
@@ -123,6 +123,7 @@ export function createBotApplication(options: BotOptions): Application<TurnState
     app.addRoute(invokeSelector('signin/tokenExchange'), (context) => flow.onTokenExchange(context), true);
     app.addRoute(invokeSelector('signin/verifyState'), (context) => flow.onVerifyState(context), true);
     app.adaptiveCards.actionExecute<{ pendingKey?: unknown }>(SIGN_IN_VERB, (context, _state, data) => flow.onInPlaceSignIn(context, data.pendingKey));
+    app.adaptiveCards.actionSubmit<{ pendingKey?: unknown }>(DIRECT_SIGN_IN_VERB, (context, _state, data) => flow.onDirectSignIn(context, data.pendingKey));
   }
 
   // Action.Submit buttons arrive as message activities carrying `value.verb`.

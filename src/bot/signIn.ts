@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { TurnContext, type ConversationReference } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
-import { identityFailureCard, inPlaceSignInCard, loginRequest, oauthCard, signedInCard, signedOutCard } from '../cards/signInCards';
+import { cannotMessagePrivatelyCard, identityFailureCard, inPlaceSignInCard, loginRequest, oauthCard, signedInCard, signedOutCard, signInSentPrivatelyCard } from '../cards/signInCards';
 import type { AdaptiveCardJson } from '../cards/types';
 import type { SsoConfig } from '../config';
 import type { EntraTokenValidator, ValidatedToken } from '../identity/entraToken';
@@ -33,6 +33,9 @@ export interface SignInDependencies {
   /** Answers a question in the given turn (src/bot/answerQuestion). */
   answer(context: TurnContext, question: string, askedBy?: string): Promise<void>;
 }
+
+/** The Bot Framework channel service audience, for connector calls the bot starts itself. */
+const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
 
 /** Teams may deliver one exchange from every active endpoint of a person: remember ids this long. */
 const EXCHANGE_MEMORY_MS = 10 * 60 * 1000;
@@ -150,6 +153,38 @@ export class SignInFlow {
     return signedInCard(Boolean(waiting));
   }
 
+  /**
+   * Fallback of the in-place card for clients without Universal Actions: open a 1:1 chat with the
+   * person and send the OAuthCard there; the question stays waiting in its thread and is answered
+   * there once sign-in completes. Works only for people who have the app personally.
+   */
+  async onDirectSignIn(context: TurnContext, pendingKey: unknown): Promise<void> {
+    const user = askingUser(context);
+    if (typeof pendingKey !== 'string' || !(await this.deps.waiting.has(user.key, pendingKey))) {
+      await context.sendActivity('This sign-in button belongs to someone else’s question. Mention me with your own question to get an answer.');
+      return;
+    }
+    const activity = context.activity;
+    const tenantId = holderOf(context).tenantId;
+    try {
+      await this.deps.adapter.createConversationAsync(
+        this.deps.botAppId ?? '',
+        activity.channelId,
+        activity.serviceUrl,
+        BOT_FRAMEWORK_AUDIENCE,
+        { isGroup: false, bot: activity.recipient, members: [activity.from], ...(tenantId ? { tenantId, channelData: { tenant: { id: tenantId } } } : {}) } as never,
+        async (privateChat) => {
+          await privateChat.sendActivity({ attachments: [oauthCard(this.newResource(), this.signInUrl)] });
+        },
+      );
+    } catch (error) {
+      this.deps.logger.warn({ activityId: activity.id, event: 'signIn', outcome: 'noPrivateChat', reason: (error as Error).message }, 'could not open a 1:1 chat for sign-in');
+      await context.sendActivity(cardMessage(cannotMessagePrivatelyCard()));
+      return;
+    }
+    await context.sendActivity(cardMessage(signInSentPrivatelyCard(user.name)));
+  }
+
   /** /signout: forget the person's session, stored refresh token and waiting questions. */
   async signOut(context: TurnContext): Promise<void> {
     const user = askingUser(context);
@@ -177,9 +212,16 @@ export class SignInFlow {
       await context.sendActivity(cardMessage(identityFailureCard(error.kind, error.requestId)));
       return;
     }
-    const waiting = await this.deps.waiting.take(user.key, { conversationId: context.activity.conversation.id });
-    if (waiting.length === 0) await context.sendActivity(cardMessage(signedInCard(false)));
-    for (const item of waiting) await this.deps.answer(context, item.question, item.askedBy);
+    const waiting = await this.deps.waiting.take(user.key);
+    const here = waiting.filter((item) => item.reference.conversation?.id === context.activity.conversation.id);
+    if (here.length === 0) await context.sendActivity(cardMessage(signedInCard(false)));
+    for (const item of here) await this.deps.answer(context, item.question, item.askedBy);
+    // Questions asked elsewhere (a channel thread whose sign-in went through 1:1) are answered there.
+    for (const item of waiting.filter((candidate) => !here.includes(candidate))) {
+      await this.deps.adapter.continueConversationAsync(this.deps.botAppId ?? '', item.reference as ConversationReference, (there) =>
+        this.deps.answer(there, item.question, item.askedBy),
+      );
+    }
   }
 
   private async validateOrExplain(context: TurnContext, token: string, explain = true, holder = holderOf(context)): Promise<ValidatedToken | undefined> {

@@ -7,6 +7,8 @@ import type { IdentityFailureKind } from '../identity/identityFailure';
 import { adaptiveCard, textBlock, type AdaptiveCardJson } from './types';
 
 export const SIGN_IN_VERB = 'signin.inplace';
+/** Older clients without Universal Actions: sign in through a 1:1 chat instead. */
+export const DIRECT_SIGN_IN_VERB = 'signin.direct';
 /** Echoed back by Teams in signin/tokenExchange; this bot checks tokens itself, not via a token service. */
 export const SSO_CONNECTION_NAME = 'AmazonQBusinessTeamsSso';
 
@@ -37,9 +39,17 @@ export function inPlaceSignInCard(pendingKey: string, askerName: string | undefi
       textBlock(
         `Amazon Q Business answers on behalf of the person who asks, from the documents they can see. ${askerName ?? 'You'}, sign in once and your answer appears in this thread.`,
       ),
-      textBlock('If nothing happens, message me in a 1:1 chat first and then ask again here.', { isSubtle: true, size: 'Small' }),
+      textBlock('If signing in here does not work, I send you a sign-in message in our 1:1 chat instead.', { isSubtle: true, size: 'Small' }),
     ],
-    [{ type: 'Action.Execute', title: 'Sign in and answer', verb: SIGN_IN_VERB, data: { pendingKey } }],
+    [
+      {
+        type: 'Action.Execute',
+        title: 'Sign in and answer',
+        verb: SIGN_IN_VERB,
+        data: { pendingKey },
+        fallback: { type: 'Action.Submit', title: 'Sign in and answer', data: { pendingKey, verb: DIRECT_SIGN_IN_VERB } },
+      },
+    ],
   );
 }
 
@@ -85,4 +95,14 @@ export function identityFailureCard(kind: IdentityFailureKind, requestId?: strin
   const body = [textBlock(`**${title}**`, { color: 'Attention' }), textBlock(message)];
   if (requestId) body.push(textBlock(`Request ID for your admin: ${requestId}`, { isSubtle: true, size: 'Small' }));
   return adaptiveCard(body);
+}
+
+export function signInSentPrivatelyCard(askerName: string | undefined): AdaptiveCardJson {
+  return adaptiveCard([textBlock(`${askerName ?? 'You'}: I sent you a sign-in message in our 1:1 chat. Your answer appears here once you are signed in.`, { isSubtle: true })]);
+}
+
+export function cannotMessagePrivatelyCard(): AdaptiveCardJson {
+  return adaptiveCard([
+    textBlock('I could not message you in a 1:1 chat: add the Amazon Q Business app for yourself (Apps → Amazon Q Business → Add), send me any message there to sign in, then ask here again.'),
+  ]);
 }

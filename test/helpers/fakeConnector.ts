@@ -21,6 +21,9 @@ export class FakeConnector {
   /** Files Teams would let the bot download, by path under /files/ (the attachments' downloadUrl). */
   readonly files = new Map<string, Buffer>();
   private baseUrl = '';
+  /** 1:1 chats the bot opened, and whether to refuse the next ones (user without the app). */
+  readonly created: Array<{ id: string; parameters: Record<string, any> }> = [];
+  refuseCreate = false;
   private server?: http.Server;
   private waiters: Array<() => void> = [];
   private counter = 0;
@@ -34,6 +37,15 @@ export class FakeConnector {
           const file = this.files.get(decodeURIComponent(req.url.slice('/files/'.length)));
           res.writeHead(file ? 200 : 404, file ? { 'content-type': 'application/octet-stream', 'content-length': String(file.length) } : {});
           res.end(file);
+          return;
+        }
+        if (req.method === 'POST' && req.url === '/v3/conversations') {
+          // createConversation: a new 1:1 chat; its id is what later activities are posted to.
+          this.counter += 1;
+          const id = `a:private-${this.counter}`;
+          this.created.push({ id, parameters: JSON.parse(raw || '{}') });
+          res.writeHead(this.refuseCreate ? 403 : 200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(this.refuseCreate ? { error: { code: 'Forbidden', message: 'The bot is not part of the conversation roster.' } } : { id }));
           return;
         }
         const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');

@@ -186,6 +186,37 @@ describe('per-user identity (Teams SSO → Identity Center → STS → Q Busines
     assert.match(cardTexts(answer).join(' '), /Example-Guest/);
   });
 
+  it('on clients without Universal Actions, signs in through a 1:1 chat and answers in the thread', async () => {
+    const user = teamsUser('Load User 07');
+    const thread = '19:general@thread.tacv2;messageid=1700000000007';
+    await stack.post(channelMention(stack.serviceUrl, user, 'How do I report phishing?', thread));
+    const card = cardOf(await stack.connector.waitFor('in-place sign-in card', () => stack.connector.messages(thread)[0]));
+    const fallback = card.actions[0].fallback;
+    assert.equal(fallback.type, 'Action.Submit');
+
+    await stack.post({ ...channelMention(stack.serviceUrl, user, '', thread), text: undefined, entities: [], value: fallback.data });
+    const created = await stack.connector.waitFor('a 1:1 chat opened', () => stack.connector.created[0]);
+    assert.deepEqual(created.parameters.members.map((member: { id: string }) => member.id), [user.id]);
+    const oauth = await stack.connector.waitFor('OAuthCard in the 1:1 chat', () => stack.connector.messages(created.id)[0]);
+    assert.equal(oauth.body.attachments[0].contentType, OAUTH_CARD);
+    assert.match(cardTexts(cardOf(await stack.connector.waitFor('notice in the thread', () => stack.connector.messages(thread)[1]))).join(' '), /sign-in message in our 1:1 chat/);
+
+    const resource = oauth.body.attachments[0].content.tokenExchangeResource;
+    await stack.post(tokenExchange(stack.serviceUrl, user, resource.id, await stack.mintToken({ aadObjectId: user.aadObjectId }), created.id));
+    const answer = cardOf(await stack.connector.waitFor('answer in the thread', () => stack.connector.messages(thread)[2]));
+    assert.match(cardTexts(answer).join(' '), /Report phishing/);
+    assert.match(cardTexts(answer)[0] as string, /Answer for \*\*Load User 07\*\*/);
+
+    // Someone without the app personally gets told how to get it.
+    const other = teamsUser('Load User 08');
+    await stack.post(channelMention(stack.serviceUrl, other, 'How do I report phishing?', thread));
+    const otherCard = cardOf(await stack.connector.waitFor('second sign-in card', () => stack.connector.messages(thread).find((sent, index) => index > 2 && JSON.stringify(sent.body).includes('Sign in to get your answer'))));
+    stack.connector.refuseCreate = true;
+    await stack.post({ ...channelMention(stack.serviceUrl, other, '', thread), text: undefined, entities: [], value: otherCard.actions[0].fallback.data });
+    await stack.connector.waitFor('how to add the app', () => stack.connector.messages(thread).some((sent) => JSON.stringify(sent.body).includes('add the Amazon Q Business app for yourself')));
+    stack.connector.refuseCreate = false;
+  });
+
   it('50 people asking at once each get answers made with their own identity', async () => {
     const people = Array.from({ length: 50 }, (_, index) => teamsUser(`Load User ${String(index + 20).padStart(2, '0')}`));
     const questionOf = (user: TeamsUser) => `How do I reset my VPN token? (${user.name})`;
