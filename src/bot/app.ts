@@ -89,6 +89,8 @@ export function createBotApplication(options: BotOptions): Application<TurnState
   // under resource-specific consent; they are kept as thread context, never answered.
   app.turn('beforeTurn', async (context) => {
     const activity = context.activity;
+    // Under RSC the bot may be handed its own messages: never answer (or keep) those.
+    if (activity.from?.id && activity.from.id === activity.recipient?.id) return false;
     if (activity.type !== ActivityTypes.Message || activity.conversation.conversationType === 'personal' || activity.value) return true;
     if (isBotMentioned(activity)) return true;
     await threads.record(activity);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { cardOf, cardTexts, idcUserIdOf, startStack, type Stack } from '../helpers/stack';
-import { ADA, botRemoved, conversationMessage, executeInThread, GRACE, GROUP_CHAT, mention, messageDeleted, messageEdited, teamsUser, THREAD } from '../helpers/teamsActivities';
+import { ADA, BOT, botRemoved, conversationMessage, executeInThread, GRACE, GROUP_CHAT, mention, messageDeleted, messageEdited, teamsUser, THREAD } from '../helpers/teamsActivities';
 
 describe('channels and group chats (mentions, threads, thread context)', () => {
   let stack: Stack;
@@ -45,6 +45,15 @@ describe('channels and group chats (mentions, threads, thread context)', () => {
     assert.ok(prompt.startsWith('How do we fix this?'), 'the question comes first');
     assert.match(prompt, /recent messages in this conversation \(oldest first\):\nGrace Hopper: Our VPN tokens stopped working after the phone upgrade\.\nGrace Hopper: help\n---$/);
     assert.equal(stack.connector.messages(thread).length, 1, 'the answer went into the thread');
+  });
+
+  it('ignores its own messages', async () => {
+    const thread = `${THREAD}-own`;
+    const own = { ...mention(stack.serviceUrl, ADA, 'How do I reset my VPN token?', thread), from: BOT };
+    assert.equal((await stack.post(own)).status, 200);
+    await askIn(thread, ADA, 'What did you just say?');
+    assert.equal(chats().length, 1);
+    assert.doesNotMatch(promptOf(0), /Q Business:/, 'not kept as context either');
   });
 
   it('sends a standalone question without the thread', async () => {
