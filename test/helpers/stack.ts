@@ -9,7 +9,7 @@ import type { MintOptions } from '../../localdev/identity/entra';
 import { startLocalServices, type LocalServices } from '../../localdev/server';
 import { startBotProcess, type BotProcess } from './botProcess';
 import { FakeConnector } from './fakeConnector';
-import { tokenExchange, type TeamsUser } from './teamsActivities';
+import { message, tokenExchange, type TeamsUser } from './teamsActivities';
 
 export const DOCUMENTS = resolve(__dirname, '../../../localdev/qbusiness/documents');
 export const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIALOCALTESTBOT0001', AWS_SECRET_ACCESS_KEY: 'local-test-secret-not-real' };
@@ -165,4 +165,32 @@ export async function nextLog(logs: string[], pattern: RegExp, after: number, ti
     if (Date.now() > deadline) throw new Error(`no log line matched ${pattern}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Mocha hooks for a suite that shares one stack: started once with these people signed in, and
+ * each test starting with no recorded traffic (and, with `freshConversationFor`, a new Q
+ * conversation for that person). Returns the stack of the running suite.
+ */
+export function suiteStack(people: TeamsUser[], options: { freshConversationFor?: TeamsUser } = {}): Stack {
+  let current: Stack | undefined;
+  before(async () => {
+    current = await startStack();
+    for (const person of people) await current.signIn(person);
+  });
+  after(async () => {
+    await current?.stop();
+  });
+  beforeEach(async () => {
+    const stack = current as Stack;
+    stack.connector.clear();
+    stack.q.state.reset();
+    const person = options.freshConversationFor;
+    if (!person) return;
+    await stack.post(message(stack.serviceUrl, person, '/new'));
+    await stack.connector.waitFor('a fresh conversation', () => stack.connector.messages().length === 1);
+    stack.connector.clear();
+  });
+  // The stack exists only once the suite runs; tests reach it through this stand-in.
+  return new Proxy({} as Stack, { get: (_target, property) => (current as unknown as Record<string | symbol, unknown>)[property] });
 }

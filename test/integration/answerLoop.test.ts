@@ -3,28 +3,12 @@
  * observed at the connector, and the requests that reached the local Q Business service.
  */
 import assert from 'node:assert/strict';
-import { actionsOf, cardOf, cardTexts, idcUserIdOf, startStack, type Stack } from '../helpers/stack';
+import { actionsOf, cardOf, cardTexts, idcUserIdOf, suiteStack } from '../helpers/stack';
 import { ADA, botInstalled, GRACE, message, personalConversationId, submit } from '../helpers/teamsActivities';
 
 describe('answer loop (bot process + local Q Business + fake connector)', () => {
-  let stack: Stack;
-
-  before(async () => {
-    stack = await startStack();
-    await stack.signIn(ADA);
-    await stack.signIn(GRACE);
-  });
-  after(async () => {
-    await stack.stop();
-  });
-  beforeEach(async () => {
-    stack.connector.clear();
-    stack.q.state.reset();
-    // Each test starts a fresh Q conversation for Ada.
-    await stack.post(message(stack.serviceUrl, ADA, '/new'));
-    await stack.connector.waitFor('reset confirmation', () => stack.connector.messages().length === 1);
-    stack.connector.clear();
-  });
+  // Each test starts with a fresh Q conversation for Ada.
+  const stack = suiteStack([ADA, GRACE], { freshConversationFor: ADA });
 
   async function ask(text: string, user = ADA): Promise<Record<string, any>> {
     const before = stack.connector.messages(personalConversationId(user)).length;

@@ -3,7 +3,7 @@
  * (Action.Execute) and message submits (the Action.Submit fallback).
  */
 import assert from 'node:assert/strict';
-import { actionsOf, cardOf, cardTexts, idcUserIdOf, startStack, type Stack } from '../helpers/stack';
+import { actionsOf, cardOf, cardTexts, idcUserIdOf, suiteStack } from '../helpers/stack';
 import { ADA, execute, GRACE, message, personalConversationId, submit } from '../helpers/teamsActivities';
 
 interface AskedAnswer {
@@ -14,19 +14,7 @@ interface AskedAnswer {
 }
 
 describe('feedback on answers (Action.Execute and Action.Submit fallback → PutFeedback)', () => {
-  let stack: Stack;
-
-  before(async () => {
-    stack = await startStack();
-    await stack.signIn(ADA);
-  });
-  after(async () => {
-    await stack.stop();
-  });
-  beforeEach(() => {
-    stack.connector.clear();
-    stack.q.state.reset();
-  });
+  const stack = suiteStack([ADA]);
 
   async function askAnswer(): Promise<AskedAnswer> {
     const count = stack.connector.messages().length;

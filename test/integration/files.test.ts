@@ -4,27 +4,12 @@
  * file, follow-ups about uploaded files, uploads turned off, and files in channels.
  */
 import assert from 'node:assert/strict';
-import { cardOf, cardTexts, startStack, type Stack } from '../helpers/stack';
+import { cardOf, cardTexts, suiteStack } from '../helpers/stack';
 import { ADA, message, mention, THREAD } from '../helpers/teamsActivities';
 
 describe('questions about files', () => {
-  let stack: Stack;
   const POLICY = 'Remote work policy\n\nEmployees may work remotely up to three days a week after their manager approves a schedule in Workday.';
-
-  before(async () => {
-    stack = await startStack();
-    await stack.signIn(ADA);
-  });
-  after(async () => {
-    await stack.stop();
-  });
-  beforeEach(async () => {
-    stack.connector.clear();
-    stack.q.state.reset();
-    await stack.post(message(stack.serviceUrl, ADA, '/new'));
-    await stack.connector.waitFor('reset', () => stack.connector.messages().length === 1);
-    stack.connector.clear();
-  });
+  const stack = suiteStack([ADA], { freshConversationFor: ADA });
 
   const chats = () => stack.q.state.calls.filter((call) => call.operation === 'ChatSync').map((call) => call.body as Record<string, any>);
 

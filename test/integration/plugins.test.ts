@@ -4,24 +4,12 @@
  * and the plugin sign-in (`authChallengeRequest` → `authChallengeResponse`).
  */
 import assert from 'node:assert/strict';
-import { cardOf, cardTexts, startStack, type Stack } from '../helpers/stack';
+import { cardOf, cardTexts, suiteStack } from '../helpers/stack';
 import { ADA, execute, GRACE, message, personalConversationId } from '../helpers/teamsActivities';
 import { libraryErrors, schemaErrors } from '../helpers/cardValidation';
 
 describe('Q Business plugin actions (review form, execution, plugin sign-in)', () => {
-  let stack: Stack;
-
-  before(async () => {
-    stack = await startStack();
-    await stack.signIn(ADA);
-  });
-  after(async () => {
-    await stack.stop();
-  });
-  beforeEach(() => {
-    stack.connector.clear();
-    stack.q.state.reset();
-  });
+  const stack = suiteStack([ADA]);
 
   const chats = () => stack.q.state.calls.filter((call) => call.operation === 'ChatSync').map((call) => call.body as Record<string, any>);
 
