@@ -43,6 +43,7 @@ const SIGN_OUT_COMMANDS = ['/signout', 'signout', 'sign out', '/logout'];
 
 export function createBotApplication(options: BotOptions): Application<TurnState> {
   const { adapter, storage, logger } = options;
+  const now = options.now ?? (() => new Date());
   const app = new Application<TurnState>({
     adapter,
     storage,
@@ -82,8 +83,8 @@ export function createBotApplication(options: BotOptions): Application<TurnState
       answer: (context, question, askedBy) => answerQuestion(context, question, answerDeps, askedBy ? { askedBy } : {}),
     });
   }
-  const threads = new ThreadContextStore(storage, (options.threadContextDays ?? 7) * 24 * 60 * 60 * 1000, options.now ?? (() => new Date()));
-  const feedback = new FeedbackHandler({ q: options.q, answers, logger, now: options.now ?? (() => new Date()) });
+  const threads = new ThreadContextStore(storage, (options.threadContextDays ?? 7) * 24 * 60 * 60 * 1000, now);
+  const feedback = new FeedbackHandler({ q: options.q, answers, logger, now });
 
   // Channels and group chats: the bot answers only when mentioned. Other messages reach it only
   // under resource-specific consent; they are kept as thread context, never answered.
