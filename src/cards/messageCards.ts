@@ -11,7 +11,8 @@ import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction } from 
 const HOW_TO_START = [
   '- Ask a question in plain words, for example _How do I reset my VPN token?_',
   '- Follow-up questions continue the same conversation.',
-  '- **/new** starts a new conversation; **help** shows this again.',
+  '- In channels and group chats, @mention me; I answer in the thread, for the person who asked.',
+  '- **/new** starts a new conversation; **/signout** forgets your sign-in; **help** shows this again.',
   '- Rate answers with 👍 or 👎 so your admins can improve the sources.',
 ].join('\n');
 
