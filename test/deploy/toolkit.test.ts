@@ -212,4 +212,25 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
     assert.equal(azure.sso?.devLocalSignIn, false);
     assert.equal(azure.stateBlobContainerUrl, 'https://qbotdevstate.blob.core.windows.net/bot-state');
   });
+
+  it('deploy uploads only the built bot and production dependencies, and that bundle starts', async () => {
+    await run(process.execPath, [join(ROOT, 'scripts/package-webapp.js')], { cwd: ROOT });
+    const bundle = join(ROOT, '.webapp');
+    for (const present of ['lib/src/index.js', 'public/auth-start.html', 'node_modules/botbuilder', 'node_modules/@aws-sdk/client-qbusiness']) assert.ok(existsSync(join(bundle, present)), present);
+    for (const absent of ['node_modules/typescript', 'node_modules/mocha', 'node_modules/playwright-core', 'node_modules/@microsoft/teamsapp-cli', 'node_modules/@microsoft/m365agentsplayground', 'test', 'localdev']) {
+      assert.ok(!existsSync(join(bundle, absent)), `${absent} is not deployed`);
+    }
+    const { freePort, waitForHealth } = await import('../helpers/botProcess');
+    const { spawn } = await import('node:child_process');
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(bundle, 'lib/src/index.js')], {
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), AMAZON_Q_APP_ID: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', AMAZON_Q_REGION: 'us-east-1', LOG_LEVEL: 'silent' },
+      stdio: 'ignore',
+    });
+    try {
+      await waitForHealth(`http://127.0.0.1:${port}`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
 });
