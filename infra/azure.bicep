@@ -55,6 +55,36 @@ resource stateContainer 'Microsoft.Storage/storageAccounts/blobServices/containe
   name: 'bot-state'
 }
 
+// Bot state older than the bot's own retention (30 days for answers and conversations) is removed.
+resource stateRetention 'Microsoft.Storage/storageAccounts/managementPolicies@2023-01-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'expire-bot-state'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: ['blockBlob']
+              prefixMatch: ['bot-state/']
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: 31
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
 // Storage Blob Data Contributor for the bot's identity, on its state account only.
 resource stateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage

@@ -54,12 +54,12 @@ export function createBotApplication(options: BotOptions): Application<TurnState
     ...(options.botAppId ? { botAppId: options.botAppId } : {}),
   });
 
-  const conversations = new ConversationStore(storage);
-  const answers = new AnswerStore(storage);
-  const retries = new RetryStore(storage);
+  const conversations = new ConversationStore(storage, now);
+  const answers = new AnswerStore(storage, now);
+  const retries = new RetryStore(storage, now);
   let signIn: SignInFlow | undefined;
   const plugins = new PluginActions({
-    store: new PluginActionStore(storage),
+    store: new PluginActionStore(storage, now),
     logger,
     continueWith: (context, input, conversation) => answerQuestion(context, '', answerDeps, { input, conversation }),
   });
@@ -75,7 +75,7 @@ export function createBotApplication(options: BotOptions): Application<TurnState
   if (options.identity) {
     signIn = new SignInFlow({
       ...options.identity,
-      waiting: new WaitingQuestionStore(storage),
+      waiting: new WaitingQuestionStore(storage, now),
       conversations,
       adapter,
       logger,

@@ -10,11 +10,20 @@ import type { PluginActionReview } from '../model/plugin';
 import type { ConversationPointer } from '../services/qbusinessService';
 
 const PREFIX = 'qteams';
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+
+/** How long each kind of record stays usable; older ones read as absent and are deleted. */
+export const RETENTION_MS = { conversation: 30 * DAY, answer: 30 * DAY, retry: DAY, waiting: HOUR, pluginAction: DAY } as const;
+
+export type Clock = () => Date;
 
 class KeyedStore<T extends object> {
   constructor(
     private readonly storage: Storage,
     private readonly kind: string,
+    private readonly retentionMs: number,
+    private readonly now: Clock,
   ) {}
 
   protected storageKey(...parts: string[]): string {
@@ -23,14 +32,18 @@ class KeyedStore<T extends object> {
 
   protected async readItem(key: string): Promise<T | undefined> {
     const items = await this.storage.read([key]);
-    const item = items[key] as (T & StoreItem) | undefined;
+    const item = items[key] as (T & StoreItem & { expiresAt?: number }) | undefined;
     if (!item) return undefined;
-    const { eTag: _eTag, ...value } = item;
+    if (typeof item.expiresAt === 'number' && item.expiresAt <= this.now().getTime()) {
+      await this.storage.delete([key]);
+      return undefined;
+    }
+    const { eTag: _eTag, expiresAt: _expiresAt, ...value } = item;
     return value as unknown as T;
   }
 
   protected async writeItem(key: string, value: T): Promise<void> {
-    await this.storage.write({ [key]: { ...value, eTag: '*' } });
+    await this.storage.write({ [key]: { ...value, expiresAt: this.now().getTime() + this.retentionMs, eTag: '*' } });
   }
 
   protected async deleteItem(key: string): Promise<void> {
@@ -40,8 +53,8 @@ class KeyedStore<T extends object> {
 
 /** The Q conversation each Teams user is in, per Teams conversation. */
 export class ConversationStore extends KeyedStore<ConversationPointer> {
-  constructor(storage: Storage) {
-    super(storage, 'conversation');
+  constructor(storage: Storage, now: Clock) {
+    super(storage, 'conversation', RETENTION_MS.conversation, now);
   }
 
   get(teamsConversationId: string, userKey: string): Promise<ConversationPointer | undefined> {
@@ -68,8 +81,8 @@ export interface AnswerRecord {
 
 /** Answers that can still be rated, by the key their card carries. */
 export class AnswerStore extends KeyedStore<AnswerRecord> {
-  constructor(storage: Storage) {
-    super(storage, 'answer');
+  constructor(storage: Storage, now: Clock) {
+    super(storage, 'answer', RETENTION_MS.answer, now);
   }
 
   newKey(): string {
@@ -92,8 +105,8 @@ export interface PendingQuestion {
 
 /** Questions that failed for a transient reason, so "Try again" can re-ask without the text in the card. */
 export class RetryStore extends KeyedStore<PendingQuestion> {
-  constructor(storage: Storage) {
-    super(storage, 'retry');
+  constructor(storage: Storage, now: Clock) {
+    super(storage, 'retry', RETENTION_MS.retry, now);
   }
 
   async remember(pending: PendingQuestion): Promise<string> {
@@ -122,8 +135,8 @@ export interface WaitingQuestion {
 export class WaitingQuestionStore extends KeyedStore<{ items: WaitingQuestion[] }> {
   private static readonly MAX_PER_PERSON = 5;
 
-  constructor(storage: Storage) {
-    super(storage, 'waiting');
+  constructor(storage: Storage, now: Clock) {
+    super(storage, 'waiting', RETENTION_MS.waiting, now);
   }
 
   async add(userKey: string, question: string, reference: Partial<ConversationReference>, askedBy?: string): Promise<WaitingQuestion> {
@@ -164,8 +177,8 @@ export interface PendingPluginAction {
 
 /** Plugin actions waiting for the person's review or sign-in, by the key their card carries. */
 export class PluginActionStore extends KeyedStore<PendingPluginAction> {
-  constructor(storage: Storage) {
-    super(storage, 'plugin-action');
+  constructor(storage: Storage, now: Clock) {
+    super(storage, 'plugin-action', RETENTION_MS.pluginAction, now);
   }
 
   async remember(pending: PendingPluginAction): Promise<string> {
