@@ -10,6 +10,15 @@ export const LOCAL_AAD_CLIENT_ID = '0c5a7e3b-1d2f-4a6b-9c8d-7e6f5a4b3c2d';
 export const LOCAL_IDC_APPLICATION_ARN = 'arn:aws:sso::111122223333:application/ssoins-7223a1b2c3d4e5f6/apl-0a1b2c3d4e5f6a7b';
 export const LOCAL_Q_USER_ROLE_ARN = 'arn:aws:iam::111122223333:role/QBusinessTeamsUserRole';
 
+/**
+ * The bots' own long-term keys the local STS and Identity Center accept (the playground's, the
+ * tests'): throwaway values, known here so their signatures can be checked like AWS checks them.
+ */
+export const LOCAL_BOT_CREDENTIALS: Record<string, string> = {
+  AKIALOCALPLAYGROUND1: 'local-playground-not-a-secret',
+  AKIALOCALTESTBOT0001: 'local-test-secret-not-real',
+};
+
 export interface DirectoryUser {
   /** Entra object id (`oid`), what Teams puts in `from.aadObjectId`. */
   aadObjectId: string;

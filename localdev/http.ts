@@ -66,9 +66,3 @@ export async function listen(port: number, host: string, route: (exchange: Excha
     },
   };
 }
-
-/** The access key id from a SigV4 Authorization header for `service`, if there is one. */
-export function signingAccessKey(headers: IncomingHttpHeaders, service: string): string | undefined {
-  const match = new RegExp(`^AWS4-HMAC-SHA256 Credential=([^/]+)/\\d{8}/[^/]+/${service}/aws4_request`).exec(String(headers.authorization ?? ''));
-  return match?.[1];
-}

@@ -4,9 +4,9 @@
  * reach them through AWS_ENDPOINT_URL_QBUSINESS / _SSO_OIDC / _STS, the bot's token validation
  * through AAD_APP_OAUTH_AUTHORITY_HOST. A development tool: not part of the product.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { handleControl } from './control';
-import { listen, signingAccessKey, type Exchange } from './http';
+import { listen, type Exchange } from './http';
+import { signatureMatches, signatureScope } from './sigv4';
 import { LocalEntraIssuer } from './identity/entra';
 import { handleCreateTokenWithIAM } from './identity/identityCenter';
 import { IdentityState, LocalClock } from './identity/state';
@@ -53,7 +53,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     state,
     applicationId: LOCAL_APPLICATION_ID,
     conversationTtlMs: options.conversationTtlMs ?? 24 * 60 * 60 * 1000,
-    principalOf: (headers: IncomingHttpHeaders) => identityAwarePrincipal(headers, identity, clock),
+    principalOf: (exchange: Exchange) => identityAwarePrincipal(exchange, identity, clock),
   };
 
   const route = async (exchange: Exchange): Promise<void> => {
@@ -74,12 +74,16 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
  * Q Business only serves identity-aware sessions: temporary credentials from AssumeRole with an
  * Identity Center context. Anything else is refused the way AWS refuses it.
  */
-function identityAwarePrincipal(headers: IncomingHttpHeaders, identity: IdentityState, clock: LocalClock): { principal: string; accessKeyId: string } {
-  const accessKeyId = signingAccessKey(headers, 'qbusiness');
-  if (!accessKeyId) throw new QError('AccessDeniedException', 'Request is missing a valid AWS Signature Version 4 for service qbusiness.');
+async function identityAwarePrincipal(exchange: Exchange, identity: IdentityState, clock: LocalClock): Promise<{ principal: string; accessKeyId: string }> {
+  const scope = signatureScope(exchange);
+  if (!scope || scope.service !== 'qbusiness') throw new QError('AccessDeniedException', 'Request is missing a valid AWS Signature Version 4 for service qbusiness.');
+  const { accessKeyId } = scope;
   const session = identity.credentials.get(accessKeyId);
-  if (!session || headers['x-amz-security-token'] !== session.sessionToken) {
+  if (!session || exchange.headers['x-amz-security-token'] !== session.sessionToken) {
     throw new QError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  }
+  if (!(await signatureMatches(exchange, session))) {
+    throw new QError('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided.');
   }
   if (session.expiration.getTime() <= clock.now().getTime()) throw new QError('ExpiredTokenException', 'The security token included in the request is expired.');
   if (!session.idcUserId) {

@@ -7,7 +7,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
 import { DIRECTORY, LOCAL_AAD_CLIENT_ID, LOCAL_IDC_APPLICATION_ARN } from '../directory';
-import { json, signingAccessKey, type Exchange } from '../http';
+import { json, type Exchange } from '../http';
+import { verifiedBotKey } from './botKeys';
 import type { LocalEntraIssuer } from './entra';
 import { IdentityState, type IdentityContext, type LocalClock } from './state';
 
@@ -36,8 +37,8 @@ class OidcError extends Error {
 export async function handleCreateTokenWithIAM(exchange: Exchange, context: IdentityCenterContext): Promise<void> {
   const requestId = IdentityState.requestId();
   try {
-    const caller = signingAccessKey(exchange.headers, 'sso-oauth');
-    if (!caller) throw new OidcError('AccessDeniedException', 'access_denied', 'Request is not signed with AWS Signature Version 4 for sso-oauth.', 403);
+    const caller = await verifiedBotKey(exchange, 'sso-oauth');
+    if (!caller) throw new OidcError('AccessDeniedException', 'access_denied', 'Request is not signed with a valid AWS Signature Version 4 for sso-oauth.', 403);
     const body = JSON.parse(exchange.body || '{}') as Record<string, string>;
     context.record('CreateTokenWithIAM', caller, { clientId: body.clientId, grantType: body.grantType });
     const fault = context.fault('CreateTokenWithIAM');

@@ -4,7 +4,8 @@
  * the local Q Business service knows which person they belong to.
  */
 import { LOCAL_Q_USER_ROLE_ARN } from '../directory';
-import { signingAccessKey, type Exchange } from '../http';
+import type { Exchange } from '../http';
+import { verifiedBotKey } from './botKeys';
 import { IdentityState, type LocalClock } from './state';
 
 const IDENTITY_CENTER_PROVIDER = 'arn:aws:iam::aws:contextProvider/IdentityCenter';
@@ -35,8 +36,8 @@ export async function handleSts(exchange: Exchange, context: StsContext): Promis
   const requestId = IdentityState.requestId();
   const params = new URLSearchParams(exchange.body);
   try {
-    const caller = signingAccessKey(exchange.headers, 'sts');
-    if (!caller) throw new StsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+    const caller = await verifiedBotKey(exchange, 'sts');
+    if (!caller) throw new StsError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.', 403);
     if (params.get('Action') !== 'AssumeRole') throw new StsError('InvalidAction', `Could not find operation ${params.get('Action')} for version ${params.get('Version')}`);
     const roleArn = params.get('RoleArn') ?? '';
     const sessionName = params.get('RoleSessionName') ?? '';

@@ -2,7 +2,6 @@
  * restJson1 handlers of the local Q service, and its `/_local/` inspection and fault API.
  * Error responses use Q's shapes: status code, `x-amzn-errortype` header, `{ message }` body.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Exchange } from '../http';
 import type { Knowledge } from './knowledge';
@@ -14,7 +13,7 @@ export interface RouteContext {
   applicationId: string;
   conversationTtlMs: number;
   /** Who signed the request: the Identity Center user behind identity-aware credentials. */
-  principalOf(headers: IncomingHttpHeaders): { principal: string; accessKeyId: string };
+  principalOf(exchange: Exchange): Promise<{ principal: string; accessKeyId: string }>;
 }
 
 const ERROR_STATUS: Record<string, number> = {
@@ -27,6 +26,7 @@ const ERROR_STATUS: Record<string, number> = {
   InternalServerException: 500,
   ExternalResourceException: 424,
   UnrecognizedClientException: 403,
+  InvalidSignatureException: 403,
   ExpiredTokenException: 403,
 };
 const USER_MESSAGE_MAX_LENGTH = 7000;
@@ -49,7 +49,7 @@ export async function handleQ(exchange: Exchange, context: RouteContext): Promis
   try {
     const route = matchRoute(exchange);
     if (!route) throw new QError('UnknownOperationException', `No Amazon Q Business operation at ${exchange.method} ${exchange.url.pathname}`);
-    const { principal, accessKeyId } = context.principalOf(exchange.headers);
+    const { principal, accessKeyId } = await context.principalOf(exchange);
     if (route.applicationId !== context.applicationId) {
       throw new QError('ResourceNotFoundException', `Application ${route.applicationId} was not found.`);
     }

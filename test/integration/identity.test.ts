@@ -236,6 +236,23 @@ describe('per-user identity (Teams SSO → Identity Center → STS → Q Busines
     assert.equal(new Set(chats.map((call) => call.accessKeyId)).size, 50, 'fifty different credential sets');
   });
 
+  it('the local Q service checks signatures: someone else’s session key with the wrong secret is refused', async () => {
+    const { QBusinessClient, ListConversationsCommand } = await import('@aws-sdk/client-qbusiness');
+    const session = [...stack.q.identity.credentials.values()].find((issued) => issued.idcUserId);
+    assert.ok(session, 'the suite created identity-aware sessions');
+    const forger = new QBusinessClient({
+      region: 'us-east-1',
+      endpoint: stack.q.url,
+      credentials: { accessKeyId: session.accessKeyId, secretAccessKey: 'guessed-secret', sessionToken: session.sessionToken },
+    });
+    await assert.rejects(forger.send(new ListConversationsCommand({ applicationId: stack.q.applicationId })), (error: Error) => error.name === 'InvalidSignatureException');
+    const owner = new QBusinessClient({ region: 'us-east-1', endpoint: stack.q.url, credentials: session });
+    const listed = await owner.send(new ListConversationsCommand({ applicationId: stack.q.applicationId }));
+    assert.ok(Array.isArray(listed.conversations), 'the same request signed with the right secret is served');
+    forger.destroy();
+    owner.destroy();
+  });
+
   it('hosts the fallback sign-in pages: PKCE, public settings only, no secret', async () => {
     const start = await (await fetch(`${stack.bot.url}/auth-start.html`)).text();
     assert.match(start, /code_challenge_method: 'S256'/);
