@@ -23,8 +23,9 @@ export function utf16Bytes(value: unknown): number {
  */
 export function fitAnswerToTeams(model: AnswerCardModel): { model: AnswerCardModel; card: AdaptiveCardJson } {
   const capped: AnswerCardModel = { ...model, sources: capSources(model.sources) };
-  const done = (fitted: AnswerCardModel) => ({ model: fitted, card: buildAnswerCard(fitted) });
-  if (fitsEveryView(capped)) return done(capped);
+  // Common case, one build: the card as sent, plus what its largest re-render would add.
+  const card = buildAnswerCard(capped);
+  if (utf16Bytes(card) + largestViewGrowth(capped) <= CARD_BUDGET_UTF16_BYTES) return { model: capped, card };
 
   const shortened = (length: number, base: AnswerCardModel): AnswerCardModel => ({ ...base, markdown: shortenAtBoundary(model.markdown, length), truncated: true });
   // With no answer text left the sources alone must fit: drop their snippets if they do not.
@@ -37,12 +38,19 @@ export function fitAnswerToTeams(model: AnswerCardModel): { model: AnswerCardMod
     if (fitsEveryView(shortened(middle, base))) fits = middle;
     else tooLong = middle;
   }
-  return done(shortened(fits, base));
+  const fitted = shortened(fits, base);
+  return { model: fitted, card: buildAnswerCard(fitted) };
 }
 
 /** The 👎 reasons form is the largest state the card can later be re-rendered in. */
 function fitsEveryView(model: AnswerCardModel): boolean {
   return utf16Bytes(buildAnswerCard({ ...model, view: 'reasons', feedbackProblem: LONGEST_FEEDBACK_PROBLEM })) <= CARD_BUDGET_UTF16_BYTES;
+}
+
+/** How much larger the reasons view is than the card as sent; measured without the answer text. */
+function largestViewGrowth(model: AnswerCardModel): number {
+  const frame = { ...model, markdown: '' };
+  return utf16Bytes(buildAnswerCard({ ...frame, view: 'reasons', feedbackProblem: LONGEST_FEEDBACK_PROBLEM })) - utf16Bytes(buildAnswerCard(frame));
 }
 const LONGEST_FEEDBACK_PROBLEM = 'x'.repeat(200);
 
