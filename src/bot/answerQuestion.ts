@@ -7,7 +7,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { buildAnswerCard } from '../cards/answerCard';
 import { placeCitations } from '../cards/citations';
-import { emptyAnswerCard, failureCard, questionTooLongCard, unsupportedResponseCard } from '../cards/messageCards';
+import { emptyAnswerCard, failureCard, questionTooLongCard } from '../cards/messageCards';
 import { fitAnswerToTeams } from '../cards/teamsLimits';
 import { USER_MESSAGE_MAX_LENGTH } from '../model/answer';
 import { QFailure } from '../model/failure';
@@ -27,8 +27,8 @@ export interface AnswerDependencies {
   logger: Logger;
   /** Per-user sign-in: called when the person has no session yet (absent when SSO is off). */
   onSignInRequired?: (context: TurnContext, question: string, askedBy?: string) => Promise<void>;
-  /** Plugin turns (review forms, plugin sign-in); absent: a "not supported yet" card. */
-  plugins?: { present(context: TurnContext, user: AskingUser, outcome: Extract<AskOutcome, { kind: 'actionReview' | 'authChallenge' }>): Promise<void> };
+  /** Plugin turns: review forms and plugin sign-in (src/bot/pluginActions). */
+  plugins: { present(context: TurnContext, user: AskingUser, outcome: Extract<AskOutcome, { kind: 'actionReview' | 'authChallenge' }>): Promise<void> };
 }
 
 const RESTARTED_NOTICE = 'Your previous conversation had expired, so this answer starts a new one.';
@@ -85,8 +85,7 @@ export async function answerQuestion(context: TurnContext, question: string, dep
   log.info({ outcome: outcome.kind, awsRequestId: outcome.requestId, qConversationId: outcome.conversationId, sources: outcome.kind === 'answer' ? outcome.sources.length : 0 }, 'answered');
 
   if (outcome.kind !== 'answer') {
-    if (deps.plugins) await deps.plugins.present(context, user, outcome);
-    else await context.sendActivity(cardMessage(unsupportedResponseCard(outcome.kind)));
+    await deps.plugins.present(context, user, outcome);
     return;
   }
   if (!outcome.text.trim()) {

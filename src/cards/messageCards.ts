@@ -48,14 +48,6 @@ export function emptyAnswerCard(): AdaptiveCardJson {
   return problemCard('No answer this time', 'Amazon Q Business returned an empty answer. Try rephrasing the question or adding detail, such as a product or team name.');
 }
 
-export function unsupportedResponseCard(feature: 'actionReview' | 'authChallenge'): AdaptiveCardJson {
-  const what =
-    feature === 'actionReview'
-      ? 'Amazon Q Business wants to run a plugin action (for example creating a ticket) to answer this.'
-      : 'An Amazon Q Business plugin needs you to sign in to another service to answer this.';
-  return problemCard('Not supported in Teams yet', `${what} That is not supported in Teams yet: use the Amazon Q Business web experience for this request.`);
-}
-
 /** One card per failure kind: what happened, and what the user (or their admin) can do. */
 export function failureCard(failure: QFailure, retryKey?: string): AdaptiveCardJson {
   const support = failure.requestId ? `Request ID for your admin: ${failure.requestId}` : undefined;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { buildAnswerCard, VISIBLE_SOURCES, type AnswerCardModel } from '../../src/cards/answerCard';
 import { pluginAuthCard, pluginDoneCard } from '../../src/cards/pluginCards';
 import { identityFailureCard, inPlaceSignInCard, signedInCard, signedOutCard } from '../../src/cards/signInCards';
-import { emptyAnswerCard, failureCard, helpCard, newConversationCard, questionTooLongCard, unsupportedResponseCard, welcomeCard } from '../../src/cards/messageCards';
+import { emptyAnswerCard, failureCard, helpCard, newConversationCard, questionTooLongCard, welcomeCard } from '../../src/cards/messageCards';
 import { CARD_BUDGET_UTF16_BYTES, fitAnswerToTeams, utf16Bytes } from '../../src/cards/teamsLimits';
 import type { AdaptiveCardJson } from '../../src/cards/types';
 import { QFailure, type QFailureKind } from '../../src/model/failure';
@@ -52,8 +52,6 @@ describe('cards', () => {
       ['new conversation', newConversationCard()],
       ['too long', questionTooLongCard(9000)],
       ['empty', emptyAnswerCard()],
-      ['action review', unsupportedResponseCard('actionReview')],
-      ['auth challenge', unsupportedResponseCard('authChallenge')],
       ...failureKinds.map((kind): [string, AdaptiveCardJson] => [kind, failureCard(new QFailure(kind, 'detail', 'req-1', 'SomeException'), 'retry-1')]),
       ['plugin sign-in', pluginAuthCard('key', 'Jira', 'https://auth.example.com/authorize')],
       ['plugin submitted', pluginDoneCard('JIRA', 'submitted')],
