@@ -62,6 +62,7 @@ function localServicesOutputs(settings: SetupSettings, io: SetupIo): Record<stri
     RUNTIME_AMAZON_Q_REGION: 'us-east-1',
     RUNTIME_AWS_IDC_REGION: 'us-east-1',
     RUNTIME_AWS_ENDPOINT_URL: LOCAL_SERVICES_URL,
+    RUNTIME_AWS_PROFILE: 'default',
     RUNTIME_AWS_ACCESS_KEY_ID: 'AKIALOCALPLAYGROUND1',
     RUNTIME_AWS_SECRET_ACCESS_KEY: 'local-playground-not-a-secret',
     RUNTIME_AAD_APP_CLIENT_ID: LOCAL_AAD_CLIENT_ID,
@@ -76,7 +77,7 @@ function localServicesOutputs(settings: SetupSettings, io: SetupIo): Record<stri
 }
 
 function clearedOutputs(): Record<string, string> {
-  const names = ['AMAZON_Q_APP_ID', 'AMAZON_Q_REGION', 'AWS_IDC_REGION', 'AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID', 'AAD_APP_OAUTH_AUTHORITY_HOST', 'IDC_APPLICATION_ARN', 'Q_USER_ROLE_ARN', 'SSO_RESOURCE_URI', 'DEV_LOCAL_SIGN_IN', 'DEV_LOCAL_SIGN_IN_USER'];
+  const names = ['AMAZON_Q_APP_ID', 'AMAZON_Q_REGION', 'AWS_IDC_REGION', 'AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID', 'AAD_APP_OAUTH_AUTHORITY_HOST', 'IDC_APPLICATION_ARN', 'Q_USER_ROLE_ARN', 'SSO_RESOURCE_URI', 'DEV_LOCAL_SIGN_IN', 'DEV_LOCAL_SIGN_IN_USER'];
   return Object.fromEntries(names.map((name) => [`RUNTIME_${name}`, '']));
 }
 
@@ -138,6 +139,8 @@ async function setUpAws(settings: SetupSettings, io: SetupIo): Promise<Record<st
     RUNTIME_AMAZON_Q_REGION: settings.qRegion,
     RUNTIME_AWS_IDC_REGION: settings.idcRegion,
     RUNTIME_AWS_ENDPOINT_URL: '',
+    // An empty AWS_PROFILE would make the SDK look for a profile named "".
+    RUNTIME_AWS_PROFILE: settings.qProfile ?? 'default',
     RUNTIME_AWS_ACCESS_KEY_ID: '',
     RUNTIME_AWS_SECRET_ACCESS_KEY: '',
     RUNTIME_AAD_APP_CLIENT_ID: settings.ssoClientId,

@@ -184,9 +184,11 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
         .filter((match): match is RegExpExecArray => Boolean(match))
         .map((match) => [match[1] as string, match[2] as string]),
     );
-    const toolkitValues = { ...envValues, BOT_ID: SAMPLE.BOT_ID, SECRET_BOT_PASSWORD: 'bot-secret', BOT_TENANT_ID: SAMPLE.AAD_APP_CLIENT_ID, BOT_ENDPOINT: 'https://tunnel.example.devtunnels.ms', AWS_PROFILE_QBUSINESS: '' };
+    const toolkitValues = { ...envValues, BOT_ID: SAMPLE.BOT_ID, SECRET_BOT_PASSWORD: 'bot-secret', BOT_TENANT_ID: SAMPLE.AAD_APP_CLIENT_ID, BOT_ENDPOINT: 'https://tunnel.example.devtunnels.ms' };
     const localConfigs = parse(readFileSync(join(ROOT, 'teamsapp.local.yml'), 'utf8')).deploy[0].with.envs as Record<string, string | number>;
     const botEnv = Object.fromEntries(Object.entries(localConfigs).map(([name, value]) => [name, fill(String(value), toolkitValues)]));
+    assert.ok(!Object.values(botEnv).some((value) => value.startsWith('<unresolved')), `every .localConfigs value is written by provision: ${JSON.stringify(botEnv)}`);
+    assert.equal(botEnv.AWS_PROFILE, 'default', 'never an empty AWS_PROFILE');
     const local = loadConfig(botEnv);
     assert.equal(local.bot?.appType, 'SingleTenant');
     assert.equal(local.sso?.devLocalSignIn, true);
