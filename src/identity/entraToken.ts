@@ -81,7 +81,7 @@ function describeJoseError(error: unknown, token: string): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'iss' && /sts\.windows\.net/.test(issuerOf(token))) {
-      return 'the token is a v1 token (issuer sts.windows.net): set accessTokenAcceptedVersion to 2 in the SSO app manifest';
+      return 'the token is a v1 token (issuer sts.windows.net): the SSO app must issue v2 tokens (requestedAccessTokenVersion / accessTokenAcceptedVersion = 2 in aad.manifest.json, then provision again)';
     }
     return `the token's ${error.claim} claim is not what this bot expects`;
   }
