@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { VERBS } from '../cards/answerCard';
 import { channelFilesCard, fileProblemsCard, helpCard, newConversationCard, welcomeCard } from '../cards/messageCards';
 import { PLUGIN_VERBS } from '../cards/pluginCards';
+import type { AdaptiveCardJson } from '../cards/types';
 import { DIRECT_SIGN_IN_VERB, SIGN_IN_VERB, signInNotUsedCard } from '../cards/signInCards';
 import type { SsoConfig } from '../config';
 import type { EntraTokenValidator } from '../identity/entraToken';
@@ -16,7 +17,7 @@ import type { UserSessions } from '../identity/userSessions';
 import type { QBusinessService } from '../services/qbusinessService';
 import { askingUser, cardMessage } from './activities';
 import { answerQuestion, type AnswerDependencies } from './answerQuestion';
-import { FEEDBACK_VERBS, FeedbackHandler, sharedView, type FeedbackActionData, type FeedbackResult } from './feedback';
+import { FEEDBACK_VERBS, FeedbackHandler, type FeedbackActionData } from './feedback';
 import { collectFiles, hasFiles } from './fileAttachments';
 import { PluginActions } from './pluginActions';
 import { SignInFlow } from './signIn';
@@ -146,10 +147,8 @@ export function createBotApplication(options: BotOptions): Application<TurnState
 
   // 👍/👎: Action.Execute updates the card in place; the Action.Submit fallback edits the message.
   app.adaptiveCards.actionExecute<FeedbackActionData>(FEEDBACK_VERBS, async (context, _state, data) => {
-    const verb = context.activity.value?.action?.verb ?? '';
-    const result = await feedback.handle(context, verb, data);
-    // A refresh only shows the viewer their view; votes also update the message for everyone.
-    if (typeof result !== 'string' && verb !== VERBS.refreshAnswer) await replaceCardMessage(context, sharedView(result, await feedback.answerRecord(data.answerKey)));
+    const { reply: result, everyone } = await feedback.handle(context, context.activity.value?.action?.verb ?? '', data);
+    if (everyone) await replaceCardMessage(context, everyone);
     // Answered here, not by the library: for cards with `refresh` it would replace the message for
     // everyone with the clicker's view.
     await context.sendActivity({
@@ -165,9 +164,9 @@ export function createBotApplication(options: BotOptions): Application<TurnState
     return result;
   });
   app.adaptiveCards.actionSubmit<FeedbackActionData & { verb?: string }>(FEEDBACK_VERBS, async (context, _state, data) => {
-    const result = await feedback.handle(context, data.verb ?? '', data);
-    if (typeof result === 'string') await context.sendActivity(result);
-    else await replaceCardMessage(context, sharedView(result, await feedback.answerRecord(data.answerKey)));
+    const { reply, everyone } = await feedback.handle(context, data.verb ?? '', data);
+    if (typeof reply === 'string') await context.sendActivity(reply);
+    if (everyone) await replaceCardMessage(context, everyone);
   });
 
   app.activity(ActivityTypes.Message, async (context) => {
@@ -221,7 +220,7 @@ function commandSelector(commands: string[]) {
 }
 
 /** Keeps the vote visible on every device and after reload: the stored message itself changes. */
-async function replaceCardMessage(context: TurnContext, card: FeedbackResult): Promise<void> {
-  if (typeof card === 'string' || !context.activity.replyToId) return;
+async function replaceCardMessage(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
+  if (!context.activity.replyToId) return;
   await context.updateActivity({ ...cardMessage(card, { aiGenerated: true }), id: context.activity.replyToId });
 }

@@ -32,37 +32,37 @@ export interface FeedbackActionData {
 /** A card to show in place of the answer card, or a short message when there is nothing to update. */
 export type FeedbackResult = AdaptiveCardJson | string;
 
-/**
- * The card as everyone but the clicker sees it, for updating the stored message: in channels and
- * group chats that is the view without rating controls (the asker gets theirs through refresh).
- */
-export function sharedView(card: AdaptiveCardJson, record: AnswerRecord | undefined): AdaptiveCardJson {
-  return record?.card.askerTeamsId ? buildAnswerCard({ ...record.card, view: 'vote', viewer: 'others' }) : card;
+export interface FeedbackOutcome {
+  /** What the clicker sees. */
+  reply: FeedbackResult;
+  /**
+   * The stored message as everyone sees it after the click, when it changed: in channels and group
+   * chats the view without rating controls (the asker gets theirs through refresh).
+   */
+  everyone?: AdaptiveCardJson;
 }
 
 export class FeedbackHandler {
-  /** The stored answer behind a card key, for deciding what everyone else sees. */
-  answerRecord(answerKey: unknown): Promise<AnswerRecord | undefined> {
-    return typeof answerKey === 'string' ? this.deps.answers.get(answerKey) : Promise.resolve(undefined);
-  }
-
   /** Per-answer queue: a double click waits for the first click instead of racing it. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: FeedbackDependencies) {}
 
-  async handle(context: TurnContext, verb: string, data: FeedbackActionData): Promise<FeedbackResult> {
+  async handle(context: TurnContext, verb: string, data: FeedbackActionData): Promise<FeedbackOutcome> {
     const answerKey = typeof data.answerKey === 'string' ? data.answerKey : undefined;
-    if (!answerKey) return 'That card is missing its answer reference; ask the question again to rate the answer.';
-    return this.serialised(answerKey, async () => {
+    if (!answerKey) return { reply: 'That card is missing its answer reference; ask the question again to rate the answer.' };
+    return this.serialised(answerKey, async (): Promise<FeedbackOutcome> => {
       const record = await this.deps.answers.get(answerKey);
-      if (!record) return 'This answer can no longer be rated. Ask the question again to rate a new answer.';
+      if (!record) return { reply: 'This answer can no longer be rated. Ask the question again to rate a new answer.' };
+      const othersView = (): AdaptiveCardJson => buildAnswerCard({ ...record.card, view: 'vote', viewer: 'others' });
       if (record.askerKey !== askingUser(context).key) {
         // A refresh from someone else just gets the shared view; a click gets a polite no.
-        if (verb === VERBS.refreshAnswer) return buildAnswerCard({ ...record.card, view: 'vote', viewer: 'others' });
-        return `Only ${record.askerName ?? 'the person who asked'} can rate this answer.`;
+        return { reply: verb === VERBS.refreshAnswer ? othersView() : `Only ${record.askerName ?? 'the person who asked'} can rate this answer.` };
       }
-      return this.apply(context, verb, data, answerKey, record);
+      const reply = await this.apply(context, verb, data, answerKey, record);
+      // A refresh only shows the asker their view; any other click also changes the message itself.
+      if (typeof reply === 'string' || verb === VERBS.refreshAnswer) return { reply };
+      return { reply, everyone: record.card.askerTeamsId ? othersView() : reply };
     });
   }
 
