@@ -5,7 +5,6 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import { buildAnswerCard } from '../cards/answerCard';
 import { placeCitations } from '../cards/citations';
 import { emptyAnswerCard, failureCard, questionTooLongCard } from '../cards/messageCards';
 import { fitAnswerToTeams } from '../cards/teamsLimits';
@@ -102,10 +101,12 @@ export async function answerQuestion(context: TurnContext, question: string, dep
     feedback: { vote: 'none' },
     view: 'vote',
     ...(notice ? { notice } : {}),
-    ...(options.askedBy ? { askedBy: options.askedBy, askerTeamsId: context.activity.from.id, viewer: 'asker' as const } : {}),
+    // In channels and group chats everyone gets the view without rating controls; Teams fetches
+    // the asker's own view through the card's refresh action.
+    ...(options.askedBy ? { askedBy: options.askedBy, askerTeamsId: context.activity.from.id, viewer: 'others' as const } : {}),
     ...(outcome.failedAttachments.length ? { failedAttachments: outcome.failedAttachments } : {}),
   });
-  const { view: _view, ...storedCard } = model;
+  const { view: _view, viewer: _viewer, ...storedCard } = model;
   await deps.answers.save(answerKey, {
     askerKey: user.key,
     ...(user.name ? { askerName: user.name } : {}),
@@ -113,10 +114,7 @@ export async function answerQuestion(context: TurnContext, question: string, dep
     systemMessageId: outcome.systemMessageId,
     card: storedCard,
   });
-  // In channels and group chats everyone gets the view without rating controls; Teams fetches the
-  // asker's own view through the card's refresh action.
-  const shared = model.askerTeamsId ? buildAnswerCard({ ...model, viewer: 'others' }) : card;
-  await context.sendActivity(cardMessage(shared, { aiGenerated: true }));
+  await context.sendActivity(cardMessage(card, { aiGenerated: true }));
 }
 
 /** Asks within the user's current Q conversation; if Q has lost it, asks again in a new one. */

@@ -42,15 +42,15 @@ export function fitAnswerToTeams(model: AnswerCardModel): { model: AnswerCardMod
   return { model: fitted, card: buildAnswerCard(fitted) };
 }
 
-/** The 👎 reasons form is the largest state the card can later be re-rendered in. */
+/** The asker's 👎 reasons form is the largest state the card can later be re-rendered in. */
 function fitsEveryView(model: AnswerCardModel): boolean {
-  return utf16Bytes(buildAnswerCard({ ...model, view: 'reasons', feedbackProblem: LONGEST_FEEDBACK_PROBLEM })) <= CARD_BUDGET_UTF16_BYTES;
+  return utf16Bytes(buildAnswerCard({ ...model, view: 'reasons', viewer: 'asker', feedbackProblem: LONGEST_FEEDBACK_PROBLEM })) <= CARD_BUDGET_UTF16_BYTES;
 }
 
 /** How much larger the reasons view is than the card as sent; measured without the answer text. */
 function largestViewGrowth(model: AnswerCardModel): number {
   const frame = { ...model, markdown: '' };
-  return utf16Bytes(buildAnswerCard({ ...frame, view: 'reasons', feedbackProblem: LONGEST_FEEDBACK_PROBLEM })) - utf16Bytes(buildAnswerCard(frame));
+  return utf16Bytes(buildAnswerCard({ ...frame, view: 'reasons', viewer: 'asker', feedbackProblem: LONGEST_FEEDBACK_PROBLEM })) - utf16Bytes(buildAnswerCard(frame));
 }
 const LONGEST_FEEDBACK_PROBLEM = 'x'.repeat(200);
 
