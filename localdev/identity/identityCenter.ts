@@ -10,17 +10,13 @@ import { DIRECTORY, LOCAL_AAD_CLIENT_ID, LOCAL_IDC_APPLICATION_ARN } from '../di
 import { json, type Exchange } from '../http';
 import { verifiedBotKey } from './botKeys';
 import type { LocalEntraIssuer } from './entra';
-import { IdentityState, type IdentityContext, type LocalClock } from './state';
+import { IdentityState, type IdentityContext, type LocalIdentityServiceContext } from './state';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const ID_TOKEN_KEY = randomBytes(32);
 
-export interface IdentityCenterContext {
-  state: IdentityState;
+export interface IdentityCenterContext extends LocalIdentityServiceContext {
   entra: LocalEntraIssuer;
-  clock: LocalClock;
-  record(operation: string, principal: string, details: Record<string, unknown>): void;
-  fault(operation: string): { error?: string; message?: string; latencyMs?: number } | undefined;
 }
 
 class OidcError extends Error {

@@ -12,6 +12,14 @@ export class LocalClock {
   }
 }
 
+/** What the local Identity Center and STS share: identity state, the clock, call records, faults. */
+export interface LocalIdentityServiceContext {
+  state: IdentityState;
+  clock: LocalClock;
+  record(operation: string, principal: string, details: Record<string, unknown>): void;
+  fault(operation: string): { error?: string; message?: string; latencyMs?: number } | undefined;
+}
+
 export interface IdentityContext {
   idcUserId: string;
   email: string;

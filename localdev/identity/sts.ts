@@ -6,17 +6,12 @@
 import { LOCAL_Q_USER_ROLE_ARN } from '../directory';
 import type { Exchange } from '../http';
 import { verifiedBotKey } from './botKeys';
-import { IdentityState, type LocalClock } from './state';
+import { IdentityState, type LocalIdentityServiceContext } from './state';
 
 const IDENTITY_CENTER_PROVIDER = 'arn:aws:iam::aws:contextProvider/IdentityCenter';
 const MAX_SESSION_SECONDS = 3600;
 
-export interface StsContext {
-  state: IdentityState;
-  clock: LocalClock;
-  record(operation: string, principal: string, details: Record<string, unknown>): void;
-  fault(operation: string): { error?: string; message?: string; latencyMs?: number } | undefined;
-}
+export type StsContext = LocalIdentityServiceContext;
 
 class StsError extends Error {
   constructor(

@@ -46,6 +46,13 @@ class KeyedStore<T extends object> {
     await this.storage.write({ [key]: { ...value, expiresAt: this.now().getTime() + this.retentionMs, eTag: '*' } });
   }
 
+  /** Stores a value under a new random key and returns the key (what a card carries). */
+  protected async writeNew(value: T): Promise<string> {
+    const key = randomUUID();
+    await this.writeItem(this.storageKey(key), value);
+    return key;
+  }
+
   protected async deleteItem(key: string): Promise<void> {
     await this.storage.delete([key]);
   }
@@ -109,10 +116,8 @@ export class RetryStore extends KeyedStore<PendingQuestion> {
     super(storage, 'retry', RETENTION_MS.retry, now);
   }
 
-  async remember(pending: PendingQuestion): Promise<string> {
-    const key = randomUUID();
-    await this.writeItem(this.storageKey(key), pending);
-    return key;
+  remember(pending: PendingQuestion): Promise<string> {
+    return this.writeNew(pending);
   }
 
   async take(retryKey: string): Promise<PendingQuestion | undefined> {
@@ -181,10 +186,8 @@ export class PluginActionStore extends KeyedStore<PendingPluginAction> {
     super(storage, 'plugin-action', RETENTION_MS.pluginAction, now);
   }
 
-  async remember(pending: PendingPluginAction): Promise<string> {
-    const key = randomUUID();
-    await this.writeItem(this.storageKey(key), pending);
-    return key;
+  remember(pending: PendingPluginAction): Promise<string> {
+    return this.writeNew(pending);
   }
 
   get(actionKey: string): Promise<PendingPluginAction | undefined> {
