@@ -82,7 +82,6 @@ function world(existing: { roles?: boolean; issuer?: boolean; application?: bool
   const noSuchEntity = Object.assign(new Error('The role cannot be found.'), { name: 'NoSuchEntityException' });
   const roleDocuments = new Map<string, { trust: string; policy: string }>();
   if (existing.roles) {
-    const bot = `arn:aws:iam::${ACCOUNT}:role/AmazonQBusinessTeamsBot-dev`;
     const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/sts.windows.net/${TENANT}/`;
     roleDocuments.set('AmazonQBusinessTeamsUser-dev', {
       trust: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: botPrincipal }, Action: ['sts:AssumeRole', 'sts:SetContext'] }] }),
@@ -104,7 +103,6 @@ function world(existing: { roles?: boolean; issuer?: boolean; application?: bool
         ],
       }),
     });
-    void bot;
   }
   iam.on(iamSdk.GetRoleCommand).callsFake((input: { RoleName: string }) => {
     const role = roleDocuments.get(input.RoleName);
