@@ -50,11 +50,20 @@ export interface AppConfig {
   botAwsWebIdentity?: { roleArn: string; audience: string; managedIdentityClientId: string };
   /** How long recent channel and group chat messages are kept for thread context. */
   threadContextDays: number;
-  /** Durable bot state (Azure Blob container URL, reached with the managed identity); absent: memory. */
-  stateBlobContainerUrl?: string;
+  /** Where shared state lives: memory (one process) or an Azure Blob container (several instances). */
+  state: StateStoreConfig;
   /** Settings the AWS SDK reads by itself; reported at start-up, never re-implemented here. */
   awsSdkEnvironment: Record<string, string>;
 }
+
+/**
+ * Shared state: memory for one process; Azure Blob Storage for several instances, reached with the
+ * managed identity (production) or a connection string (the Azure SDK convention; Azurite locally).
+ */
+export type StateStoreConfig =
+  | { kind: 'memory' }
+  | { kind: 'blobManagedIdentity'; containerUrl: string; managedIdentityClientId: string }
+  | { kind: 'blobConnectionString'; connectionString: string; container: string };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -111,10 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const bot = readBotIdentity(read, problems);
   const sso = readSso(read, problems, region, bot?.appId);
   const botAwsWebIdentity = readBotAwsWebIdentity(read, problems, bot);
-  const stateBlobContainerUrl = read('BOT_STATE_BLOB_URL');
-  if (stateBlobContainerUrl && (!/^https:\/\/[^/]+\/[^/]+$/.test(stateBlobContainerUrl) || bot?.appType !== 'UserAssignedMSI')) {
-    problems.push(`BOT_STATE_BLOB_URL must be a blob container URL (https://<account>.blob.core.windows.net/<container>) and needs BOT_TYPE=UserAssignedMsi, got "${stateBlobContainerUrl}".`);
-  }
+  const state = readStateStore(read, problems, bot);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const awsSdkEnvironment: Record<string, string> = {};
@@ -130,10 +136,38 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(bot ? { bot } : {}),
     ...(sso ? { sso } : {}),
     ...(botAwsWebIdentity ? { botAwsWebIdentity } : {}),
-    ...(stateBlobContainerUrl ? { stateBlobContainerUrl } : {}),
+    state,
     qbusiness: { applicationId, region },
     awsSdkEnvironment,
   };
+}
+
+/** Azure Storage container names: 3–63 lowercase letters, digits and single hyphens. */
+const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
+
+function readStateStore(read: (name: string) => string | undefined, problems: string[], bot: BotIdentityConfig | undefined): StateStoreConfig {
+  const containerUrl = read('BOT_STATE_BLOB_URL');
+  const connectionString = read('AZURE_STORAGE_CONNECTION_STRING');
+  const container = read('BOT_STATE_BLOB_CONTAINER');
+  if (containerUrl && (connectionString || container)) {
+    problems.push('BOT_STATE_BLOB_URL and AZURE_STORAGE_CONNECTION_STRING/BOT_STATE_BLOB_CONTAINER are both set: use the container URL with the managed identity (Azure), or a connection string and container name (Azurite, other hosts), not both.');
+    return { kind: 'memory' };
+  }
+  if (containerUrl) {
+    if (!/^https:\/\/[^/]+\/[^/]+$/.test(containerUrl) || bot?.appType !== 'UserAssignedMSI') {
+      problems.push(`BOT_STATE_BLOB_URL must be a blob container URL (https://<account>.blob.core.windows.net/<container>) and needs BOT_TYPE=UserAssignedMsi, got "${containerUrl}".`);
+    }
+    return { kind: 'blobManagedIdentity', containerUrl, managedIdentityClientId: bot?.appId ?? '' };
+  }
+  if (!connectionString && !container) return { kind: 'memory' };
+  if (!connectionString) problems.push(`AZURE_STORAGE_CONNECTION_STRING is not set, but BOT_STATE_BLOB_CONTAINER is: set the storage account's connection string too (for Azurite: "UseDevelopmentStorage=true"), or unset BOT_STATE_BLOB_CONTAINER to keep state in memory. ${WHERE}`);
+  if (!container) problems.push(`BOT_STATE_BLOB_CONTAINER is not set, but AZURE_STORAGE_CONNECTION_STRING is: name the blob container that holds the bot's state (e.g. bot-state). ${WHERE}`);
+  else if (!CONTAINER_NAME.test(container)) problems.push(`BOT_STATE_BLOB_CONTAINER must be a container name (3-63 lowercase letters, digits and hyphens), got "${container}".`);
+  // The value is a secret: never echoed, only checked for the part that says which account it is.
+  if (connectionString && connectionString !== 'UseDevelopmentStorage=true' && !/(^|;)\s*(AccountName|BlobEndpoint)=/i.test(connectionString)) {
+    problems.push('AZURE_STORAGE_CONNECTION_STRING does not look like an Azure Storage connection string (it names no AccountName or BlobEndpoint).');
+  }
+  return { kind: 'blobConnectionString', connectionString: connectionString ?? '', container: container ?? '' };
 }
 
 function readBotAwsWebIdentity(read: (name: string) => string | undefined, problems: string[], bot: BotIdentityConfig | undefined): AppConfig['botAwsWebIdentity'] {

@@ -4,14 +4,15 @@
  */
 import type { AddressInfo } from 'node:net';
 import { ManagedIdentityCredential } from '@azure/identity';
-import { MemoryStorage, type Storage } from 'botbuilder';
-import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type pino from 'pino';
 import { createBotApplication } from './bot/app';
 import { keepCustomEntityProperties } from './bot/keepEntityProperties';
 import type { AppConfig } from './config';
 import { createLogger, type Logger } from './logger';
+import { BlobStateStorage } from './state/blobStateStorage';
+import { MemoryStateStorage } from './state/memoryStateStorage';
+import type { StateStorage } from './state/stateStorage';
 import { createHttpServer } from './server';
 import { AwsIdentityChain } from './identity/awsIdentityChain';
 import { awsCredentialsFromAzureManagedIdentity } from './identity/azureWebIdentity';
@@ -23,7 +24,7 @@ import { DefaultChainClientProvider, PerUserClientProvider, type QClientProvider
 import { QBusinessService } from './services/qbusinessService';
 
 export interface StartOptions {
-  storage?: Storage;
+  storage?: StateStorage;
   logDestination?: pino.DestinationStream;
   now?: () => Date;
   host?: string;
@@ -81,7 +82,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     clients = new DefaultChainClientProvider(config.qbusiness.region, ownAwsCredentials);
   }
   const q = new QBusinessService(config.qbusiness.applicationId, clients);
-  const app = createBotApplication({
+  const bot = createBotApplication({
     adapter,
     storage,
     q,
@@ -94,12 +95,12 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const authPages = config.sso
     ? { clientId: config.sso.clientId, tenantId: config.sso.tenantId, authorityHost: config.sso.authorityHost, scope: `${config.sso.resourceUri}/access_as_user` }
     : undefined;
-  const server = createHttpServer(adapter, app, logger, authPages);
+  const server = createHttpServer(adapter, bot.app, logger, authPages);
   await new Promise<void>((resolve) => server.listen(config.port, options.host ?? '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   logger.info(
-    { port, qApplicationId: config.qbusiness.applicationId, qRegion: config.qbusiness.region, perUserSignIn: Boolean(config.sso), awsSdk: config.awsSdkEnvironment },
+    { port, qApplicationId: config.qbusiness.applicationId, qRegion: config.qbusiness.region, perUserSignIn: Boolean(config.sso), state: config.state.kind, awsSdk: config.awsSdkEnvironment },
     'bot listening',
   );
 
@@ -108,14 +109,23 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     logger,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await bot.stop();
+      await storage.close();
       clients.destroy();
       chain?.destroy();
     },
   };
 }
 
-function createStorage(config: AppConfig): Storage {
-  if (!config.stateBlobContainerUrl || !config.bot) return new MemoryStorage();
-  // Durable state in the deployment's own blob container, reached with the managed identity.
-  return new BlobsStorage('', '', {}, config.stateBlobContainerUrl, new ManagedIdentityCredential({ clientId: config.bot.appId }));
+function createStorage(config: AppConfig): StateStorage {
+  const state = config.state;
+  switch (state.kind) {
+    case 'memory':
+      return new MemoryStateStorage();
+    case 'blobConnectionString':
+      return new BlobStateStorage({ connectionString: state.connectionString, container: state.container });
+    case 'blobManagedIdentity':
+      // The deployment's own blob container, reached with the bot's managed identity.
+      return new BlobStateStorage({ containerUrl: state.containerUrl, credential: new ManagedIdentityCredential({ clientId: state.managedIdentityClientId }) });
+  }
 }

@@ -16,11 +16,13 @@ import type { AskOutcome, ConversationPointer, QBusinessService, QInput } from '
 import type { AskingUser } from '../services/qbusinessClients';
 import { askingUser, cardMessage } from './activities';
 import { whileTyping } from './typing';
-import type { AnswerStore, ConversationStore, RetryStore } from './stores';
+import type { ConversationTurns } from './conversationTurns';
+import type { AnswerStore, RetryStore } from './stores';
 
 export interface AnswerDependencies {
   q: QBusinessService;
-  conversations: ConversationStore;
+  /** The person's Q conversation per Teams chat, one question at a time (./conversationTurns). */
+  turns: ConversationTurns;
   answers: AnswerStore;
   retries: RetryStore;
   logger: Logger;
@@ -59,12 +61,16 @@ export async function answerQuestion(context: TurnContext, question: string, dep
   let notice: string | undefined;
   let outcome: AskOutcome;
   try {
+    // Typing shows while earlier questions of this person finish, too: they go first, in order.
     outcome = await whileTyping(context, () =>
-      options.input
-        ? deps.q.ask({ user, ...options.input, ...(options.conversation ? { conversation: options.conversation } : {}) })
-        : askContinuingConversation(deps, teamsConversationId, user, prompt, options.attachments, () => {
-            notice = RESTARTED_NOTICE;
-          }),
+      deps.turns.run(teamsConversationId, user.key, async (pointer) => {
+        const asked = options.input
+          ? await deps.q.ask({ user, ...options.input, ...(options.conversation ? { conversation: options.conversation } : {}) })
+          : await askContinuingConversation(deps, user, prompt, pointer, options.attachments, () => {
+              notice = RESTARTED_NOTICE;
+            });
+        return { value: asked, pointer: { conversationId: asked.conversationId, parentMessageId: asked.systemMessageId } };
+      }),
     );
   } catch (error) {
     if (error instanceof IdentityFailure) {
@@ -80,7 +86,6 @@ export async function answerQuestion(context: TurnContext, question: string, dep
     return;
   }
 
-  await deps.conversations.set(teamsConversationId, user.key, { conversationId: outcome.conversationId, parentMessageId: outcome.systemMessageId });
   log.info({ outcome: outcome.kind, awsRequestId: outcome.requestId, qConversationId: outcome.conversationId, sources: outcome.kind === 'answer' ? outcome.sources.length : 0 }, 'answered');
 
   if (outcome.kind !== 'answer') {
@@ -120,19 +125,17 @@ export async function answerQuestion(context: TurnContext, question: string, dep
 /** Asks within the user's current Q conversation; if Q has lost it, asks again in a new one. */
 async function askContinuingConversation(
   deps: AnswerDependencies,
-  teamsConversationId: string,
   user: AskingUser,
   question: string,
+  conversation: ConversationPointer | undefined,
   attachments: Array<{ name: string; data: Uint8Array }> | undefined,
   onRestart: () => void,
 ): Promise<AskOutcome> {
-  const conversation = await deps.conversations.get(teamsConversationId, user.key);
   const files = attachments?.length ? { attachments } : {};
   try {
     return await deps.q.ask({ user, question, ...files, ...(conversation ? { conversation } : {}) });
   } catch (error) {
-    if (!(error instanceof QFailure) || error.kind !== 'conversationGone') throw error;
-    await deps.conversations.clear(teamsConversationId, user.key);
+    if (!conversation || !(error instanceof QFailure) || error.kind !== 'conversationGone') throw error;
     onRestart();
     return deps.q.ask({ user, question, ...files });
   }

@@ -2,7 +2,7 @@
  * The Teams AI application: which activity goes to which handler. Handlers live in their own
  * modules; this file only routes.
  */
-import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type ConversationReference, type TurnContext } from 'botbuilder';
 import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
 import { VERBS } from '../cards/answerCard';
@@ -17,16 +17,21 @@ import type { UserSessions } from '../identity/userSessions';
 import type { QBusinessService } from '../services/qbusinessService';
 import { askingUser, cardMessage } from './activities';
 import { answerQuestion, type AnswerDependencies } from './answerQuestion';
-import { FEEDBACK_VERBS, FeedbackHandler, type FeedbackActionData } from './feedback';
+import { askerViewOf, FEEDBACK_VERBS, FeedbackHandler, viewForEveryone, type FeedbackActionData } from './feedback';
 import { collectFiles, hasFiles } from './fileAttachments';
 import { PluginActions } from './pluginActions';
 import { SignInFlow } from './signIn';
 import { isBotMentioned, ThreadContextStore, withThreadContext } from './threadContext';
-import { AnswerStore, ConversationStore, PluginActionStore, RetryStore, WaitingQuestionStore } from './stores';
+import type { StateStorage } from '../state/stateStorage';
+import { ConversationTurns } from './conversationTurns';
+import { AnswerStore, OnceClaims, PluginActionStore, RetryStore, WaitingQuestionStore } from './stores';
+import { VoteOutbox } from './voteOutbox';
+import { Votes } from './votes';
 
 export interface BotOptions {
   adapter: TeamsAdapter;
-  storage: Storage;
+  /** Shared state (./stores): memory for one process, Azure Blob Storage for several instances. */
+  storage: StateStorage;
   q: QBusinessService;
   logger: Logger;
   /** Set when the bot has its own identity: replies then go out proactively (Teams' 15 s window). */
@@ -42,12 +47,19 @@ const NEW_CONVERSATION_COMMANDS = ['/new', 'new', 'new conversation', '/reset'];
 const HELP_COMMANDS = ['help', '/help', '?'];
 const SIGN_OUT_COMMANDS = ['/signout', 'signout', 'sign out', '/logout'];
 
-export function createBotApplication(options: BotOptions): Application<TurnState> {
+export interface BotApplication {
+  app: Application<TurnState>;
+  /** Stops background work (the vote outbox), letting a pass in progress finish. */
+  stop(): Promise<void>;
+}
+
+export function createBotApplication(options: BotOptions): BotApplication {
   const { adapter, storage, logger } = options;
   const now = options.now ?? (() => new Date());
   const app = new Application<TurnState>({
     adapter,
-    storage,
+    // No `storage`: the library would read and write conversation and user state on every
+    // activity, and the bot keeps none there; everything it keeps is in ./stores.
     removeRecipientMention: true,
     // Our own per-turn indicator (./typing): the library's timer is shared by all turns.
     startTypingTimer: false,
@@ -55,7 +67,7 @@ export function createBotApplication(options: BotOptions): Application<TurnState
     ...(options.botAppId ? { botAppId: options.botAppId } : {}),
   });
 
-  const conversations = new ConversationStore(storage, now);
+  const turns = new ConversationTurns(storage, now);
   const answers = new AnswerStore(storage, now);
   const retries = new RetryStore(storage, now);
   let signIn: SignInFlow | undefined;
@@ -66,7 +78,7 @@ export function createBotApplication(options: BotOptions): Application<TurnState
   });
   const answerDeps: AnswerDependencies = {
     q: options.q,
-    conversations,
+    turns,
     answers,
     retries,
     logger,
@@ -77,7 +89,8 @@ export function createBotApplication(options: BotOptions): Application<TurnState
     signIn = new SignInFlow({
       ...options.identity,
       waiting: new WaitingQuestionStore(storage, now),
-      conversations,
+      turns,
+      claims: new OnceClaims(storage, now),
       adapter,
       logger,
       ...(options.botAppId ? { botAppId: options.botAppId } : {}),
@@ -85,7 +98,24 @@ export function createBotApplication(options: BotOptions): Application<TurnState
     });
   }
   const threads = new ThreadContextStore(storage, (options.threadContextDays ?? 7) * 24 * 60 * 60 * 1000, now);
-  const feedback = new FeedbackHandler({ q: options.q, answers, logger, now });
+  const outbox = new VoteOutbox({
+    storage,
+    now,
+    logger,
+    // A vote that was pending has landed or finally failed: show it on the card where it is.
+    onSettled: async (_answerKey, result) => {
+      const message = result.message;
+      if (!message) return;
+      const card = result.record.card.askerTeamsId ? viewForEveryone(result.record) : askerViewOf(result);
+      if (typeof card === 'string') return;
+      await adapter.continueConversationAsync(options.botAppId ?? '', message.reference as ConversationReference, async (proactive) => {
+        await proactive.updateActivity({ ...cardMessage(card, { aiGenerated: true }), id: message.activityId });
+      });
+    },
+  });
+  const votes = new Votes({ q: options.q, answers, logger, now, schedule: (answerKey, dueAt) => outbox.schedule(answerKey, dueAt) });
+  outbox.start(votes);
+  const feedback = new FeedbackHandler({ answers, votes });
 
   // Channels and group chats: the bot answers only when mentioned. Other messages reach it only
   // under resource-specific consent; they are kept as thread context, never answered.
@@ -110,7 +140,7 @@ export function createBotApplication(options: BotOptions): Application<TurnState
   });
 
   const startNewConversation = async (context: TurnContext): Promise<void> => {
-    await conversations.clear(context.activity.conversation.id, askingUser(context).key);
+    await turns.startOver(context.activity.conversation.id, askingUser(context).key);
     await context.sendActivity(cardMessage(newConversationCard()));
   };
   app.message(commandSelector(NEW_CONVERSATION_COMMANDS), startNewConversation);
@@ -133,8 +163,8 @@ export function createBotApplication(options: BotOptions): Application<TurnState
   // Action.Submit buttons arrive as message activities carrying `value.verb`.
   app.adaptiveCards.actionSubmit(VERBS.newConversation, startNewConversation);
   app.adaptiveCards.actionSubmit<{ retryKey?: unknown }>(VERBS.retryQuestion, async (context, _state, data) => {
-    const pending = typeof data.retryKey === 'string' ? await retries.take(data.retryKey) : undefined;
-    if (!pending || pending.askerKey !== askingUser(context).key) {
+    const pending = typeof data.retryKey === 'string' ? await retries.take(data.retryKey, askingUser(context).key) : undefined;
+    if (!pending) {
       await context.sendActivity('That question can no longer be retried. Please ask it again.');
       return;
     }
@@ -207,7 +237,7 @@ export function createBotApplication(options: BotOptions): Application<TurnState
     }
   });
 
-  return app;
+  return { app, stop: () => outbox.stop() };
 }
 
 function invokeSelector(name: string) {

@@ -21,6 +21,8 @@ export interface PluginDependencies {
   continueWith(context: TurnContext, input: Exclude<QInput, { question: string }>, conversation: ConversationPointer): Promise<void>;
 }
 
+const ALREADY_HANDLED = 'This action has already been handled.';
+
 type PluginOutcome = Extract<AskOutcome, { kind: 'actionReview' | 'authChallenge' }>;
 
 export class PluginActions {
@@ -49,7 +51,8 @@ export class PluginActions {
       if (field.required && (value === undefined || value === '')) return pluginFormCard(actionKey, pending.review, `${field.displayName} is required.`);
       if (value !== undefined) values[field.name] = value;
     }
-    await this.deps.store.forget(actionKey);
+    // A double Submit (or one delivered to two instances) executes once.
+    if (!(await this.deps.store.claim(actionKey, pending.askerKey))) return ALREADY_HANDLED;
     this.deps.logger.info({ activityId: context.activity.id, event: 'pluginAction', outcome: 'submitted', pluginId: pending.review.pluginId }, 'plugin action submitted');
     await this.deps.continueWith(context, { actionExecution: { pluginId: pending.review.pluginId, payload: values, separator: pending.review.separator } }, pending.conversation);
     return pluginDoneCard(pending.pluginType, 'submitted');
@@ -58,7 +61,7 @@ export class PluginActions {
   async onCancel(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
     const found = await this.pendingFor(context, data.actionKey);
     if (typeof found === 'string') return found;
-    await this.deps.store.forget(found.actionKey);
+    if (!(await this.deps.store.claim(found.actionKey, found.pending.askerKey))) return ALREADY_HANDLED;
     this.deps.logger.info({ activityId: context.activity.id, event: 'pluginAction', outcome: 'cancelled' }, 'plugin action cancelled');
     return pluginDoneCard(found.pending.pluginType, 'cancelled');
   }
@@ -66,7 +69,7 @@ export class PluginActions {
   async onResume(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
     const found = await this.pendingFor(context, data.actionKey);
     if (typeof found === 'string') return found;
-    await this.deps.store.forget(found.actionKey);
+    if (!(await this.deps.store.claim(found.actionKey, found.pending.askerKey))) return ALREADY_HANDLED;
     await this.deps.continueWith(context, { authChallengeResponse: {} }, found.pending.conversation);
     return pluginDoneCard(found.pending.pluginType, 'submitted');
   }

@@ -18,14 +18,17 @@ import type { LocalDevTokens } from '../identity/localDevTokens';
 import type { UserSessions } from '../identity/userSessions';
 import type { AskingUser } from '../services/qbusinessClients';
 import { askingUser, cardMessage } from './activities';
-import type { ConversationStore, WaitingQuestionStore } from './stores';
+import type { ConversationTurns } from './conversationTurns';
+import type { OnceClaims, WaitingQuestionStore } from './stores';
 
 export interface SignInDependencies {
   sso: SsoConfig;
   sessions: UserSessions;
   validator: EntraTokenValidator;
   waiting: WaitingQuestionStore;
-  conversations: ConversationStore;
+  turns: ConversationTurns;
+  /** Token exchanges Teams delivers more than once (to one or several instances) are done once. */
+  claims: OnceClaims;
   adapter: TeamsAdapter;
   botAppId?: string;
   logger: Logger;
@@ -37,12 +40,7 @@ export interface SignInDependencies {
 /** The Bot Framework channel service audience, for connector calls the bot starts itself. */
 const BOT_FRAMEWORK_AUDIENCE = 'https://api.botframework.com';
 
-/** Teams may deliver one exchange from every active endpoint of a person: remember ids this long. */
-const EXCHANGE_MEMORY_MS = 10 * 60 * 1000;
-
 export class SignInFlow {
-  private readonly seenExchanges = new Map<string, number>();
-
   constructor(private readonly deps: SignInDependencies) {}
 
   private get signInUrl(): string | undefined {
@@ -83,11 +81,6 @@ export class SignInFlow {
     const reply = { id, connectionName: typeof value.connectionName === 'string' ? value.connectionName : '' };
     const user = askingUser(context);
     const log = this.deps.logger.child({ activityId: context.activity.id, event: 'tokenExchange' });
-    if (!this.firstSighting(`${user.key}|${id}`)) {
-      log.info({ outcome: 'duplicate' }, 'duplicate token exchange ignored');
-      await invokeResponse(context, 200, reply);
-      return;
-    }
     if (!id || typeof value.token !== 'string') {
       await invokeResponse(context, 400, { ...reply, failureDetail: 'The token exchange carries no id or token.' });
       return;
@@ -99,6 +92,13 @@ export class SignInFlow {
       const detail = error instanceof IdentityFailure ? error.adminDetail : 'validation failed';
       log.warn({ outcome: 'rejected', reason: detail }, 'SSO token refused; Teams falls back to the sign-in button');
       await invokeResponse(context, 412, { ...reply, failureDetail: 'The token could not be accepted.' });
+      return;
+    }
+    // Claimed only once the token checks out, so a refused one doesn't swallow Teams' redelivery.
+    // Identity Center refuses an assertion it has seen: one exchange per id and per token, across instances.
+    if (!(await this.deps.claims.claim('exchange', user.key, id)) || !(await this.deps.claims.claim('assertion', value.token))) {
+      log.info({ outcome: 'duplicate' }, 'duplicate token exchange ignored');
+      await invokeResponse(context, 200, reply);
       return;
     }
     await invokeResponse(context, 200, reply);
@@ -190,7 +190,7 @@ export class SignInFlow {
     const user = askingUser(context);
     await this.deps.sessions.signOut(user.key);
     await this.deps.waiting.clear(user.key);
-    await this.deps.conversations.clear(context.activity.conversation.id, user.key);
+    await this.deps.turns.startOver(context.activity.conversation.id, user.key);
     this.deps.logger.info({ activityId: context.activity.id, event: 'signOut' }, 'signed out');
     await context.sendActivity(cardMessage(signedOutCard()));
   }
@@ -241,15 +241,6 @@ export class SignInFlow {
 
   private newResource(): { id: string; uri: string } {
     return { id: randomUUID(), uri: this.deps.sso.resourceUri };
-  }
-
-  /** True the first time an exchange id is seen (within EXCHANGE_MEMORY_MS); claims it synchronously. */
-  private firstSighting(key: string): boolean {
-    const now = Date.now();
-    for (const [seen, expires] of this.seenExchanges) if (expires < now) this.seenExchanges.delete(seen);
-    if (this.seenExchanges.has(key)) return false;
-    this.seenExchanges.set(key, now + EXCHANGE_MEMORY_MS);
-    return true;
   }
 }
 

@@ -1,80 +1,33 @@
 /**
- * Server-side state behind the cards, kept through the botbuilder `Storage` interface (memory by
- * default) so a durable store can be swapped in without touching handlers. Cards carry only an
- * opaque key; who asked, and which Q message a vote belongs to, are always read from here.
+ * Server-side state behind the cards, shared by every instance through the `StateStorage`
+ * (memory in the playground, Azure Blob Storage in production). Cards carry only an opaque key;
+ * who asked, and which Q message a vote belongs to, are always read from here. Every change is a
+ * conditional write, so two instances handling the same click or sign-in never both act on it.
  */
-import { randomUUID } from 'node:crypto';
-import type { ConversationReference, Storage, StoreItem } from 'botbuilder';
+import { createHash, randomUUID } from 'node:crypto';
+import type { ConversationReference } from 'botbuilder';
 import type { AnswerCardModel } from '../cards/answerCard';
+import type { FeedbackState } from '../model/answer';
 import type { PluginActionReview } from '../model/plugin';
 import type { ConversationPointer } from '../services/qbusinessService';
+import { ExpiringRecords, REMOVE, UNCHANGED, type Clock, type Versioned } from '../state/expiringRecords';
+import type { StateStorage } from '../state/stateStorage';
+import { RETENTION_MS } from './retention';
 
-const PREFIX = 'qteams';
-const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
+export { RETENTION_MS } from './retention';
+export type { Clock } from '../state/expiringRecords';
 
-/** How long each kind of record stays usable; older ones read as absent and are deleted. */
-export const RETENTION_MS = { conversation: 30 * DAY, answer: 30 * DAY, retry: DAY, waiting: HOUR, pluginAction: DAY } as const;
-
-export type Clock = () => Date;
-
-class KeyedStore<T extends object> {
-  constructor(
-    private readonly storage: Storage,
-    private readonly kind: string,
-    private readonly retentionMs: number,
-    private readonly now: Clock,
-  ) {}
-
-  protected storageKey(...parts: string[]): string {
-    return [PREFIX, this.kind, ...parts.map(encodeURIComponent)].join('/');
-  }
-
-  protected async readItem(key: string): Promise<T | undefined> {
-    const items = await this.storage.read([key]);
-    const item = items[key] as (T & StoreItem & { expiresAt?: number }) | undefined;
-    if (!item) return undefined;
-    if (typeof item.expiresAt === 'number' && item.expiresAt <= this.now().getTime()) {
-      await this.storage.delete([key]);
-      return undefined;
-    }
-    const { eTag: _eTag, expiresAt: _expiresAt, ...value } = item;
-    return value as unknown as T;
-  }
-
-  protected async writeItem(key: string, value: T): Promise<void> {
-    await this.storage.write({ [key]: { ...value, expiresAt: this.now().getTime() + this.retentionMs, eTag: '*' } });
-  }
-
-  /** Stores a value under a new random key and returns the key (what a card carries). */
-  protected async writeNew(value: T): Promise<string> {
-    const key = randomUUID();
-    await this.writeItem(this.storageKey(key), value);
-    return key;
-  }
-
-  protected async deleteItem(key: string): Promise<void> {
-    await this.storage.delete([key]);
-  }
-}
-
-/** The Q conversation each Teams user is in, per Teams conversation. */
-export class ConversationStore extends KeyedStore<ConversationPointer> {
-  constructor(storage: Storage, now: Clock) {
-    super(storage, 'conversation', RETENTION_MS.conversation, now);
-  }
-
-  get(teamsConversationId: string, userKey: string): Promise<ConversationPointer | undefined> {
-    return this.readItem(this.storageKey(teamsConversationId, userKey));
-  }
-
-  set(teamsConversationId: string, userKey: string, pointer: ConversationPointer): Promise<void> {
-    return this.writeItem(this.storageKey(teamsConversationId, userKey), pointer);
-  }
-
-  clear(teamsConversationId: string, userKey: string): Promise<void> {
-    return this.deleteItem(this.storageKey(teamsConversationId, userKey));
-  }
+/** A vote Q has not taken yet: sent again later without another click (src/bot/voteOutbox). */
+export interface PendingVote {
+  feedback: Exclude<FeedbackState, { vote: 'none' }>;
+  /** When the person voted (epoch ms): what Q records as `submittedAt`. */
+  submittedAt: number;
+  attempts: number;
+  nextAttemptAt: number;
+  /** While one instance is sending it, others leave it alone (epoch ms). */
+  sendingUntil?: number;
+  /** Where the card is, so it can be updated once the vote lands or finally fails. */
+  message?: { reference: Partial<ConversationReference>; activityId: string };
 }
 
 export interface AnswerRecord {
@@ -84,24 +37,37 @@ export interface AnswerRecord {
   systemMessageId: string;
   /** The card as last shown (fitted to Teams' limits), so every re-render is the same answer. */
   card: Omit<AnswerCardModel, 'view' | 'feedbackProblem'>;
+  pendingVote?: PendingVote;
 }
 
 /** Answers that can still be rated, by the key their card carries. */
-export class AnswerStore extends KeyedStore<AnswerRecord> {
-  constructor(storage: Storage, now: Clock) {
-    super(storage, 'answer', RETENTION_MS.answer, now);
+export class AnswerStore {
+  private readonly records: ExpiringRecords<AnswerRecord>;
+
+  constructor(storage: StateStorage, now: Clock) {
+    this.records = new ExpiringRecords(storage, 'answer', RETENTION_MS.answer, now);
   }
 
   newKey(): string {
     return randomUUID();
   }
 
-  get(answerKey: string): Promise<AnswerRecord | undefined> {
-    return this.readItem(this.storageKey(answerKey));
+  read(answerKey: string): Promise<Versioned<AnswerRecord> | undefined> {
+    return this.records.read(this.records.key(answerKey));
   }
 
-  save(answerKey: string, record: AnswerRecord): Promise<void> {
-    return this.writeItem(this.storageKey(answerKey), record);
+  /** A new answer: its key is new and random, so nobody else writes it yet. */
+  async save(answerKey: string, record: AnswerRecord): Promise<void> {
+    await this.records.put(this.records.key(answerKey), record);
+  }
+
+  /** Writes the record only if nobody changed it since it was read; the new eTag, or undefined. */
+  replace(answerKey: string, record: AnswerRecord, eTag: string): Promise<string | undefined> {
+    return this.records.replace(this.records.key(answerKey), record, eTag);
+  }
+
+  update(answerKey: string, change: (current: AnswerRecord | undefined) => AnswerRecord | typeof UNCHANGED): Promise<Versioned<AnswerRecord> | undefined> {
+    return this.records.update(this.records.key(answerKey), change);
   }
 }
 
@@ -111,20 +77,22 @@ export interface PendingQuestion {
 }
 
 /** Questions that failed for a transient reason, so "Try again" can re-ask without the text in the card. */
-export class RetryStore extends KeyedStore<PendingQuestion> {
-  constructor(storage: Storage, now: Clock) {
-    super(storage, 'retry', RETENTION_MS.retry, now);
+export class RetryStore {
+  private readonly records: ExpiringRecords<PendingQuestion>;
+
+  constructor(storage: StateStorage, now: Clock) {
+    this.records = new ExpiringRecords(storage, 'retry', RETENTION_MS.retry, now);
   }
 
-  remember(pending: PendingQuestion): Promise<string> {
-    return this.writeNew(pending);
+  async remember(pending: PendingQuestion): Promise<string> {
+    const retryKey = randomUUID();
+    await this.records.put(this.records.key(retryKey), pending);
+    return retryKey;
   }
 
-  async take(retryKey: string): Promise<PendingQuestion | undefined> {
-    const key = this.storageKey(retryKey);
-    const pending = await this.readItem(key);
-    if (pending) await this.deleteItem(key);
-    return pending;
+  /** The question, for its asker only and only once: others can neither use nor use up the key. */
+  take(retryKey: string, askerKey: string): Promise<PendingQuestion | undefined> {
+    return this.records.take(this.records.key(retryKey), (pending) => pending.askerKey === askerKey);
   }
 }
 
@@ -137,38 +105,43 @@ export interface WaitingQuestion {
 }
 
 /** Questions asked before the person had a session: answered as soon as sign-in completes. */
-export class WaitingQuestionStore extends KeyedStore<{ items: WaitingQuestion[] }> {
+export class WaitingQuestionStore {
   private static readonly MAX_PER_PERSON = 5;
+  private readonly records: ExpiringRecords<{ items: WaitingQuestion[] }>;
 
-  constructor(storage: Storage, now: Clock) {
-    super(storage, 'waiting', RETENTION_MS.waiting, now);
+  constructor(storage: StateStorage, now: Clock) {
+    this.records = new ExpiringRecords(storage, 'waiting', RETENTION_MS.waiting, now);
   }
 
   async add(userKey: string, question: string, reference: Partial<ConversationReference>, askedBy?: string): Promise<WaitingQuestion> {
-    const key = this.storageKey(userKey);
-    const items = (await this.readItem(key))?.items ?? [];
     const waiting: WaitingQuestion = { id: randomUUID(), question, reference, ...(askedBy ? { askedBy } : {}) };
-    await this.writeItem(key, { items: [...items, waiting].slice(-WaitingQuestionStore.MAX_PER_PERSON) });
+    await this.records.update(this.records.key(userKey), (current) => ({
+      items: [...(current?.items ?? []), waiting].slice(-WaitingQuestionStore.MAX_PER_PERSON),
+    }));
     return waiting;
   }
 
-  /** Removes and returns this person's questions asked in `conversationId` (all, when omitted). */
+  /** Removes and returns this person's questions asked in `conversationId` (all, when omitted). Each goes to one taker only. */
   async take(userKey: string, filter: { conversationId?: string; id?: string } = {}): Promise<WaitingQuestion[]> {
-    const key = this.storageKey(userKey);
-    const items = (await this.readItem(key))?.items ?? [];
     const matches = (item: WaitingQuestion): boolean =>
       (!filter.id || item.id === filter.id) && (!filter.conversationId || item.reference.conversation?.id === filter.conversationId);
-    const taken = items.filter(matches);
-    if (taken.length > 0) await this.writeItem(key, { items: items.filter((item) => !matches(item)) });
+    let taken: WaitingQuestion[] = [];
+    await this.records.update(this.records.key(userKey), (current) => {
+      const items = current?.items ?? [];
+      taken = items.filter(matches);
+      if (taken.length === 0) return UNCHANGED;
+      const left = items.filter((item) => !matches(item));
+      return left.length > 0 ? { items: left } : REMOVE;
+    });
     return taken;
   }
 
   async has(userKey: string, id: string): Promise<boolean> {
-    return ((await this.readItem(this.storageKey(userKey)))?.items ?? []).some((item) => item.id === id);
+    return ((await this.records.get(this.records.key(userKey)))?.items ?? []).some((item) => item.id === id);
   }
 
   clear(userKey: string): Promise<void> {
-    return this.deleteItem(this.storageKey(userKey));
+    return this.records.delete(this.records.key(userKey));
   }
 }
 
@@ -181,20 +154,45 @@ export interface PendingPluginAction {
 }
 
 /** Plugin actions waiting for the person's review or sign-in, by the key their card carries. */
-export class PluginActionStore extends KeyedStore<PendingPluginAction> {
-  constructor(storage: Storage, now: Clock) {
-    super(storage, 'plugin-action', RETENTION_MS.pluginAction, now);
+export class PluginActionStore {
+  private readonly records: ExpiringRecords<PendingPluginAction>;
+
+  constructor(storage: StateStorage, now: Clock) {
+    this.records = new ExpiringRecords(storage, 'plugin-action', RETENTION_MS.pluginAction, now);
   }
 
-  remember(pending: PendingPluginAction): Promise<string> {
-    return this.writeNew(pending);
+  async remember(pending: PendingPluginAction): Promise<string> {
+    const actionKey = randomUUID();
+    await this.records.put(this.records.key(actionKey), pending);
+    return actionKey;
   }
 
   get(actionKey: string): Promise<PendingPluginAction | undefined> {
-    return this.readItem(this.storageKey(actionKey));
+    return this.records.get(this.records.key(actionKey));
   }
 
-  forget(actionKey: string): Promise<void> {
-    return this.deleteItem(this.storageKey(actionKey));
+  /** Claims the action for its asker: true for exactly one of several racing submits. */
+  async claim(actionKey: string, askerKey: string): Promise<boolean> {
+    return Boolean(await this.records.take(this.records.key(actionKey), (pending) => pending.askerKey === askerKey));
+  }
+}
+
+/**
+ * Work that must happen once across all instances (a token exchange Teams delivered to several):
+ * the first to create the claim does it. Claims are hashed, so no token or id is stored.
+ */
+export class OnceClaims {
+  private readonly records: ExpiringRecords<{ at: number }>;
+
+  constructor(
+    storage: StateStorage,
+    private readonly now: Clock,
+  ) {
+    this.records = new ExpiringRecords(storage, 'claim', RETENTION_MS.exchangeClaim, now);
+  }
+
+  async claim(...parts: string[]): Promise<boolean> {
+    const digest = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+    return Boolean(await this.records.claim(this.records.key(digest), { at: this.now().getTime() }));
   }
 }

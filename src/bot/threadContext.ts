@@ -4,7 +4,9 @@
  * no tenant-wide Graph permission is needed. Bounded per thread, expiring, updated on edits and
  * deletes, and forgotten when the bot is removed. Without RSC the bot simply has none.
  */
-import type { Activity, Storage, StoreItem } from 'botbuilder';
+import type { Activity } from 'botbuilder';
+import { ExpiringRecords, REMOVE, UNCHANGED } from '../state/expiringRecords';
+import type { StateStorage } from '../state/stateStorage';
 
 export interface ThreadMessage {
   id: string;
@@ -24,11 +26,17 @@ const MAX_THREADS_PER_CONVERSATION = 200;
 export const MAX_CONTEXT_CHARS = 2000;
 
 export class ThreadContextStore {
+  private readonly threads: ExpiringRecords<ThreadRecord>;
+  private readonly indexes: ExpiringRecords<{ threads: string[] }>;
+
   constructor(
-    private readonly storage: Storage,
+    storage: StateStorage,
     private readonly retentionMs: number,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.threads = new ExpiringRecords(storage, 'thread', retentionMs, now);
+    this.indexes = new ExpiringRecords(storage, 'thread-index', retentionMs, now);
+  }
 
   async record(activity: Partial<Activity>): Promise<void> {
     const text = plainText(activity.text ?? '');
@@ -56,31 +64,32 @@ export class ThreadContextStore {
 
   /** Forget every thread of the team or chat an activity belongs to (the bot was removed from it). */
   async forgetScope(activity: Partial<Activity>): Promise<void> {
-    const indexKey = indexKeyOf(scopeOf(activity));
-    const index = (await this.storage.read([indexKey]))[indexKey] as { threads?: string[] } | undefined;
-    await this.storage.delete([...(index?.threads ?? []).map(threadKeyOf), indexKey]);
+    const indexKey = this.indexes.key(scopeOf(activity));
+    const index = await this.indexes.get(indexKey);
+    await this.threads.storage.delete([...(index?.threads ?? []).map((threadId) => this.threads.key(threadId)), indexKey]);
   }
 
   async recent(threadId: string, excludeId?: string): Promise<ThreadMessage[]> {
     const cutoff = this.now().getTime() - this.retentionMs;
-    const record = (await this.storage.read([threadKeyOf(threadId)]))[threadKeyOf(threadId)] as ThreadRecord | undefined;
+    const record = await this.threads.get(this.threads.key(threadId));
     return (record?.messages ?? []).filter((message) => message.at >= cutoff && message.id !== excludeId);
   }
 
+  /** Re-applied on a concurrent write, so two messages arriving at once are both kept. */
   private async change(threadId: string, update: (messages: ThreadMessage[]) => ThreadMessage[]): Promise<void> {
-    const key = threadKeyOf(threadId);
     const cutoff = this.now().getTime() - this.retentionMs;
-    const record = (await this.storage.read([key]))[key] as ThreadRecord | undefined;
-    const messages = update((record?.messages ?? []).filter((message) => message.at >= cutoff)).slice(-MAX_MESSAGES_PER_THREAD);
-    await this.storage.write({ [key]: { messages, eTag: '*' } as ThreadRecord & StoreItem });
+    await this.threads.update(this.threads.key(threadId), (record) => {
+      const messages = update((record?.messages ?? []).filter((message) => message.at >= cutoff)).slice(-MAX_MESSAGES_PER_THREAD);
+      return messages.length > 0 ? { messages } : REMOVE;
+    });
   }
 
   private async index(scope: string, threadId: string): Promise<void> {
-    const indexKey = indexKeyOf(scope);
-    const index = (await this.storage.read([indexKey]))[indexKey] as { threads?: string[] } | undefined;
-    const threads = index?.threads ?? [];
-    if (threads.includes(threadId)) return;
-    await this.storage.write({ [indexKey]: { threads: [...threads, threadId].slice(-MAX_THREADS_PER_CONVERSATION), eTag: '*' } });
+    await this.indexes.update(this.indexes.key(scope), (index) => {
+      const threads = index?.threads ?? [];
+      if (threads.includes(threadId)) return UNCHANGED;
+      return { threads: [...threads, threadId].slice(-MAX_THREADS_PER_CONVERSATION) };
+    });
   }
 }
 
@@ -121,16 +130,8 @@ function plainText(text: string): string {
     .trim();
 }
 
-function threadKeyOf(threadId: string): string {
-  return `qteams/thread/${encodeURIComponent(threadId)}`;
-}
-
 /** A team (all its channels' threads) or a group chat: what the bot is installed in. */
 function scopeOf(activity: Partial<Activity>): string {
   const teamId = (activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
   return teamId ?? (activity.conversation?.id ?? '').split(';')[0] ?? '';
-}
-
-function indexKeyOf(scope: string): string {
-  return `qteams/thread-index/${encodeURIComponent(scope)}`;
 }

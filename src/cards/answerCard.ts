@@ -40,6 +40,8 @@ export interface AnswerCardModel {
   failedAttachments?: FailedAttachment[];
   /** A problem to show next to the feedback controls (e.g. Q did not take the vote). */
   feedbackProblem?: string;
+  /** The vote in `feedback` is not recorded by Q yet: it will be sent again automatically. */
+  votePending?: boolean;
 }
 
 export const VISIBLE_SOURCES = 3;
@@ -138,12 +140,16 @@ function voteControls(model: AnswerCardModel): { elements: CardElement[]; action
       };
     case 'up':
       return {
-        elements: [recordedVote('You rated this answer as helpful. Thank you!')],
+        elements: [model.votePending ? pendingVote('helpful') : recordedVote('You rated this answer as helpful. Thank you!')],
         actions: [feedbackAction('👎 Change to not helpful', VERBS.feedbackDown, key), newConversation],
       };
     case 'down':
       return {
-        elements: [recordedVote(`You rated this answer as not helpful: ${reasonLabel(model.feedback.reason)}. Thank you!`)],
+        elements: [
+          model.votePending
+            ? pendingVote(`not helpful (${reasonLabel(model.feedback.reason)})`)
+            : recordedVote(`You rated this answer as not helpful: ${reasonLabel(model.feedback.reason)}. Thank you!`),
+        ],
         actions: [
           feedbackAction('👍 Change to helpful', VERBS.feedbackUp, key),
           feedbackAction('Change reason', VERBS.feedbackDown, key),
@@ -151,6 +157,16 @@ function voteControls(model: AnswerCardModel): { elements: CardElement[]; action
         ],
       };
   }
+}
+
+/** Q could not take the vote yet; the bot keeps it and sends it again, so nobody needs to click again. */
+function pendingVote(rating: string): CardElement {
+  return textBlock(`⏳ You rated this answer as ${rating}. Amazon Q Business can't take ratings right now; yours will be sent automatically.`, {
+    size: 'Small',
+    isSubtle: true,
+    separator: true,
+    spacing: 'Medium',
+  });
 }
 
 function recordedVote(text: string): CardElement {

@@ -3,14 +3,22 @@
  * expire, renewed with the Identity Center refresh token without involving the person, and only
  * when that fails does the caller hear `signInRequired` (so Teams SSO runs again).
  * Credentials live in a map keyed by the person; nothing here is shared between people.
+ *
+ * Several instances share the stored refresh token: a renewal claims it first, so two instances
+ * never redeem the same token, and a rotation is written only over the version it came from.
+ * A sign-in or sign-out bumps the person's generation here, so a renewal still in flight can
+ * neither swallow a fresh sign-in nor bring back a session the person just ended.
  */
 import type { Logger } from 'pino';
 import type { AwsIdentityChain, UserAwsCredentials } from './awsIdentityChain';
 import type { ValidatedToken } from './entraToken';
 import { IdentityFailure } from './identityFailure';
-import type { RefreshTokenStore } from './refreshTokenStore';
+import type { RefreshTokenStore, StoredRefreshToken } from './refreshTokenStore';
 
 export const RENEWAL_MARGIN_MS = 5 * 60 * 1000;
+/** How long one instance may hold a refresh token it is redeeming (Identity Center + STS). */
+const RENEWAL_CLAIM_MS = 20_000;
+const RENEWAL_POLL_MS = 200;
 
 export interface SessionDependencies {
   chain: Pick<AwsIdentityChain, 'exchangeEntraToken' | 'refresh' | 'assumeQUserRole'>;
@@ -21,61 +29,97 @@ export interface SessionDependencies {
 
 export class UserSessions {
   private readonly credentials = new Map<string, UserAwsCredentials>();
-  /** One renewal per person at a time: concurrent questions share it. */
+  /** One renewal per person at a time in this process: concurrent questions share it. */
   private readonly renewals = new Map<string, Promise<UserAwsCredentials>>();
+  /** Bumped by every sign-in and sign-out: work started under an older generation is discarded. */
+  private readonly generations = new Map<string, number>();
 
   constructor(private readonly deps: SessionDependencies) {}
 
   async credentialsFor(userKey: string): Promise<UserAwsCredentials> {
     const cached = this.credentials.get(userKey);
     if (cached && cached.expiration.getTime() - RENEWAL_MARGIN_MS > this.deps.now().getTime()) return cached;
-    return this.singleFlight(userKey, () => this.renew(userKey));
+    const running = this.renewals.get(userKey);
+    if (running) return running;
+    const generation = this.generationOf(userKey);
+    const renewal = this.renew(userKey, generation).finally(() => {
+      if (this.renewals.get(userKey) === renewal) this.renewals.delete(userKey);
+    });
+    this.renewals.set(userKey, renewal);
+    const credentials = await renewal;
+    // Signed in or out while renewing: the newer state rules.
+    if (this.generationOf(userKey) !== generation) return this.credentialsFor(userKey);
+    return credentials;
   }
 
   /** A validated Teams SSO token → Identity Center → STS; replaces any session the person had. */
-  signIn(userKey: string, entraToken: ValidatedToken): Promise<UserAwsCredentials> {
-    return this.singleFlight(userKey, async () => {
-      const tokens = await this.deps.chain.exchangeEntraToken(entraToken.token);
-      if (tokens.refreshToken) await this.deps.refreshTokens.save(userKey, tokens.refreshToken);
-      return this.startSession(userKey, tokens.identityContext, 'sign-in');
-    });
+  async signIn(userKey: string, entraToken: ValidatedToken): Promise<UserAwsCredentials> {
+    const generation = this.bump(userKey);
+    const tokens = await this.deps.chain.exchangeEntraToken(entraToken.token);
+    if (tokens.refreshToken) await this.deps.refreshTokens.save(userKey, tokens.refreshToken);
+    return this.startSession(userKey, generation, tokens.identityContext, 'sign-in');
   }
 
   async signOut(userKey: string): Promise<void> {
+    this.bump(userKey);
     this.credentials.delete(userKey);
+    this.renewals.delete(userKey);
     await this.deps.refreshTokens.delete(userKey);
   }
 
-  private async renew(userKey: string): Promise<UserAwsCredentials> {
+  private async renew(userKey: string, generation: number): Promise<UserAwsCredentials> {
     this.credentials.delete(userKey);
-    const refreshToken = await this.deps.refreshTokens.read(userKey);
-    if (!refreshToken) throw new IdentityFailure('signInRequired', 'no stored session for this person');
+    const stored = await this.claimStoredToken(userKey);
     try {
-      const tokens = await this.deps.chain.refresh(refreshToken);
-      if (tokens.refreshToken && tokens.refreshToken !== refreshToken) await this.deps.refreshTokens.save(userKey, tokens.refreshToken);
-      return await this.startSession(userKey, tokens.identityContext, 'refresh');
+      const tokens = await this.deps.chain.refresh(stored.token);
+      if (this.generationOf(userKey) !== generation) throw new IdentityFailure('signInRequired', 'signed in or out during the renewal');
+      const rotated = tokens.refreshToken && tokens.refreshToken !== stored.token ? tokens.refreshToken : stored.token;
+      // Written over the claimed version only: this also releases the claim.
+      await this.deps.refreshTokens.rotate(userKey, rotated, stored.eTag);
+      return await this.startSession(userKey, generation, tokens.identityContext, 'refresh');
     } catch (error) {
-      if (error instanceof IdentityFailure && error.kind === 'signInRequired') {
-        // The refresh token is spent or revoked: forget it so the next attempt goes to SSO.
-        await this.deps.refreshTokens.delete(userKey);
+      if (error instanceof IdentityFailure && error.kind === 'signInRequired' && this.generationOf(userKey) === generation) {
+        // The token is spent or revoked: forget it (only that version) so the next attempt goes to SSO.
+        await this.deps.refreshTokens.delete(userKey, stored.eTag);
         this.deps.logger.info({ event: 'session', outcome: 'refreshRefused', detail: error.adminDetail }, 'session renewal refused; silent sign-in follows');
+      } else if (!(error instanceof IdentityFailure && error.kind === 'signInRequired')) {
+        // A transient failure: hand the unspent token back at once instead of holding the claim.
+        await this.deps.refreshTokens.rotate(userKey, stored.token, stored.eTag).catch(() => undefined);
       }
       throw error;
     }
   }
 
-  private async startSession(userKey: string, identityContext: string, how: 'sign-in' | 'refresh'): Promise<UserAwsCredentials> {
+  /** The stored token, claimed for this instance; waits while another instance redeems it. */
+  private async claimStoredToken(userKey: string): Promise<StoredRefreshToken & { eTag: string }> {
+    const deadline = this.deps.now().getTime() + RENEWAL_CLAIM_MS;
+    for (;;) {
+      const stored = await this.deps.refreshTokens.read(userKey);
+      if (!stored) throw new IdentityFailure('signInRequired', 'no stored session for this person');
+      const now = this.deps.now().getTime();
+      if ((stored.renewingUntil ?? 0) > now && now < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, RENEWAL_POLL_MS));
+        continue;
+      }
+      const eTag = await this.deps.refreshTokens.claimRenewal(userKey, stored, now + RENEWAL_CLAIM_MS);
+      if (eTag) return { ...stored, eTag };
+    }
+  }
+
+  private async startSession(userKey: string, generation: number, identityContext: string, how: 'sign-in' | 'refresh'): Promise<UserAwsCredentials> {
     const credentials = await this.deps.chain.assumeQUserRole(identityContext, userKey);
-    this.credentials.set(userKey, credentials);
+    if (this.generationOf(userKey) === generation) this.credentials.set(userKey, credentials);
     this.deps.logger.info({ event: 'session', outcome: how, expiresAt: credentials.expiration.toISOString() }, 'session started');
     return credentials;
   }
 
-  private singleFlight(userKey: string, task: () => Promise<UserAwsCredentials>): Promise<UserAwsCredentials> {
-    const running = this.renewals.get(userKey);
-    if (running) return running;
-    const next = task().finally(() => this.renewals.delete(userKey));
-    this.renewals.set(userKey, next);
+  private generationOf(userKey: string): number {
+    return this.generations.get(userKey) ?? 0;
+  }
+
+  private bump(userKey: string): number {
+    const next = this.generationOf(userKey) + 1;
+    this.generations.set(userKey, next);
     return next;
   }
 }

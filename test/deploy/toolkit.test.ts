@@ -212,7 +212,7 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
     assert.equal(azure.bot?.appType, 'UserAssignedMSI');
     assert.equal(azure.botAwsWebIdentity?.managedIdentityClientId, SAMPLE.BOT_ID);
     assert.equal(azure.sso?.devLocalSignIn, false);
-    assert.equal(azure.stateBlobContainerUrl, 'https://qbotdevstate.blob.core.windows.net/bot-state');
+    assert.deepEqual(azure.state, { kind: 'blobManagedIdentity', managedIdentityClientId: SAMPLE.BOT_ID, containerUrl: 'https://qbotdevstate.blob.core.windows.net/bot-state' });
   });
 
   it('deploy uploads only the built bot and production dependencies, and that bundle starts', async () => {

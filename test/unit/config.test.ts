@@ -17,7 +17,33 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('config', () => {
   it('needs only the Q application and region; everything else has defaults', () => {
     const config = loadConfig(minimal);
-    assert.deepEqual(config, { port: 3978, logLevel: 'info', threadContextDays: 7, qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, awsSdkEnvironment: {} });
+    assert.deepEqual(config, { port: 3978, logLevel: 'info', threadContextDays: 7, qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, state: { kind: 'memory' }, awsSdkEnvironment: {} });
+  });
+
+  it('keeps shared state in a blob container: by connection string (Azurite) or by URL with the managed identity', () => {
+    const azurite = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;';
+    assert.deepEqual(loadConfig({ ...minimal, AZURE_STORAGE_CONNECTION_STRING: azurite, BOT_STATE_BLOB_CONTAINER: 'bot-state' }).state, {
+      kind: 'blobConnectionString', connectionString: azurite, container: 'bot-state',
+    });
+    assert.equal(loadConfig({ ...minimal, AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', BOT_STATE_BLOB_CONTAINER: 'state' }).state.kind, 'blobConnectionString');
+    const msi = { ...minimal, BOT_ID: 'bot', BOT_TYPE: 'UserAssignedMsi', BOT_TENANT_ID: 'tenant' };
+    assert.deepEqual(loadConfig({ ...msi, BOT_STATE_BLOB_URL: 'https://acct.blob.core.windows.net/bot-state' }).state, {
+      kind: 'blobManagedIdentity', containerUrl: 'https://acct.blob.core.windows.net/bot-state', managedIdentityClientId: 'bot',
+    });
+  });
+
+  it('refuses a half-set state store, naming what to set, and never echoes the connection string', () => {
+    assert.match(problemsOf({ ...minimal, BOT_STATE_BLOB_CONTAINER: 'bot-state' }).join('\n'), /^AZURE_STORAGE_CONNECTION_STRING is not set, but BOT_STATE_BLOB_CONTAINER is/);
+    assert.match(problemsOf({ ...minimal, AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).join('\n'), /^BOT_STATE_BLOB_CONTAINER is not set, but AZURE_STORAGE_CONNECTION_STRING is/);
+    assert.match(problemsOf({ ...minimal, AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', BOT_STATE_BLOB_CONTAINER: 'Bot_State' }).join('\n'), /BOT_STATE_BLOB_CONTAINER must be a container name/);
+    const secret = 'AccountKey=c2VjcmV0LWtleQ==;Nothing=else';
+    const problems = problemsOf({ ...minimal, AZURE_STORAGE_CONNECTION_STRING: secret, BOT_STATE_BLOB_CONTAINER: 'bot-state' }).join('\n');
+    assert.match(problems, /does not look like an Azure Storage connection string/);
+    assert.ok(!problems.includes('c2VjcmV0LWtleQ'), 'the key is not echoed');
+    assert.match(
+      problemsOf({ ...minimal, BOT_ID: 'bot', BOT_TYPE: 'UserAssignedMsi', BOT_TENANT_ID: 't', BOT_STATE_BLOB_URL: 'https://a.blob.core.windows.net/c', BOT_STATE_BLOB_CONTAINER: 'c' }).join('\n'),
+      /both set/,
+    );
   });
 
   it('names each missing variable and where to set it', () => {

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { MemoryStorage } from 'botbuilder';
+import { MemoryStateStorage } from '../../src/state/memoryStateStorage';
 import { RefreshTokenStore } from '../../src/identity/refreshTokenStore';
 
 describe('stored refresh tokens', () => {
   const key = randomBytes(32);
 
   it('are encrypted at rest and read back only for their owner', async () => {
-    const storage = new MemoryStorage();
+    const storage = new MemoryStateStorage();
     const store = new RefreshTokenStore(storage, key);
     await store.save('ada', 'aorAAAAA-ada-refresh-token');
-    assert.equal(await store.read('ada'), 'aorAAAAA-ada-refresh-token');
+    assert.equal((await store.read('ada'))?.token, 'aorAAAAA-ada-refresh-token');
     const raw = JSON.stringify(await storage.read(['qteams/identity/refresh-token/ada']));
     assert.ok(!raw.includes('ada-refresh-token'), 'no plaintext in storage');
 
@@ -21,7 +21,7 @@ describe('stored refresh tokens', () => {
   });
 
   it('do not decrypt under another key, and are gone after delete', async () => {
-    const storage = new MemoryStorage();
+    const storage = new MemoryStateStorage();
     await new RefreshTokenStore(storage, key).save('ada', 'secret-refresh');
     assert.equal(await new RefreshTokenStore(storage, randomBytes(32)).read('ada'), undefined);
     const store = new RefreshTokenStore(storage, key);

@@ -1,0 +1,110 @@
+/**
+ * Votes Q could not take yet, found again without another click: an index of pending answer keys
+ * in the shared store (a few shards, so many votes during an outage don't all race on one record),
+ * polled by every instance. Whoever polls first when a vote is due claims it (./votes) and sends it;
+ * a restart loses nothing, since the vote and its schedule live in the store.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { ExpiringRecords, REMOVE, UNCHANGED, type Clock } from '../state/expiringRecords';
+import type { StateStorage } from '../state/stateStorage';
+import { RETENTION_MS } from './retention';
+import type { Votes, VoteState } from './votes';
+
+interface OutboxShard {
+  /** Answer key → when its vote is next due (epoch ms). */
+  due: Record<string, number>;
+}
+
+const SHARDS = 4;
+/** While this instance knows of pending votes it looks every second; otherwise now and then. */
+const BUSY_POLL_MS = 1_000;
+const IDLE_POLL_MS = 15_000;
+
+export interface VoteOutboxDependencies {
+  storage: StateStorage;
+  now: Clock;
+  logger: Logger;
+  /** Shows the outcome on the card, once a pending vote has landed or finally failed. */
+  onSettled(answerKey: string, state: Exclude<VoteState, { state: 'pending' | 'gone' }>): Promise<void>;
+}
+
+export class VoteOutbox {
+  private readonly shards: ExpiringRecords<OutboxShard>;
+  private votes?: Votes;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private knownPending = 0;
+  private lastFullPoll = 0;
+
+  constructor(private readonly deps: VoteOutboxDependencies) {
+    this.shards = new ExpiringRecords(deps.storage, 'vote-outbox', RETENTION_MS.voteOutbox, deps.now);
+  }
+
+  /** Starts polling; `votes` sends what is due. */
+  start(votes: Votes): void {
+    this.votes = votes;
+    this.timer = setInterval(() => {
+      this.running ??= this.poll().finally(() => (this.running = undefined));
+    }, BUSY_POLL_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  async schedule(answerKey: string, dueAt: number): Promise<void> {
+    this.knownPending += 1;
+    await this.shards.update(this.shardKey(answerKey), (current) => ({ due: { ...(current?.due ?? {}), [answerKey]: dueAt } }));
+  }
+
+  /** One pass: every due vote in every shard gets one attempt. */
+  async poll(): Promise<void> {
+    const now = this.deps.now().getTime();
+    if (this.knownPending === 0 && now - this.lastFullPoll < IDLE_POLL_MS) return;
+    this.lastFullPoll = now;
+    let pending = 0;
+    for (let shard = 0; shard < SHARDS; shard += 1) {
+      const key = this.shards.key(String(shard));
+      const due = (await this.shards.get(key).catch(() => undefined))?.due ?? {};
+      for (const [answerKey, dueAt] of Object.entries(due)) {
+        if (dueAt > now) {
+          pending += 1;
+          continue;
+        }
+        const outcome = await this.attempt(answerKey);
+        if (outcome === 'pending') pending += 1;
+        else await this.unlist(key, answerKey, dueAt);
+      }
+    }
+    this.knownPending = pending;
+  }
+
+  private async attempt(answerKey: string): Promise<'pending' | 'done'> {
+    try {
+      const result = await (this.votes as Votes).deliver(answerKey);
+      if (result === 'notDue' || result.state === 'pending') return 'pending';
+      if (result.state !== 'gone') await this.deps.onSettled(answerKey, result);
+      return 'done';
+    } catch (error) {
+      this.deps.logger.warn({ event: 'feedback', outcome: 'deliveryError', err: { name: (error as Error).name, message: (error as Error).message } }, 'pending vote not delivered this time');
+      return 'pending';
+    }
+  }
+
+  private async unlist(shardKey: string, answerKey: string, dueAt: number): Promise<void> {
+    await this.shards.update(shardKey, (current) => {
+      // Rescheduled meanwhile (a new failure): keep the newer entry.
+      if (!current || current.due[answerKey] !== dueAt) return UNCHANGED;
+      const { [answerKey]: _done, ...rest } = current.due;
+      return Object.keys(rest).length > 0 ? { due: rest } : REMOVE;
+    });
+  }
+
+  private shardKey(answerKey: string): string {
+    const shard = createHash('sha256').update(answerKey).digest()[0] as number;
+    return this.shards.key(String(shard % SHARDS));
+  }
+}
