@@ -43,11 +43,9 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
-  const q = await startLocalServices({ documentsFolder: DOCUMENTS });
-  const connector = new FakeConnector();
-  const serviceUrl = await connector.start();
-  const bot = await startBotProcess({
+/** Everything a bot process needs to run against the local services, as production reads it. */
+export function botEnv(q: LocalServices, extraEnv: Record<string, string> = {}): Record<string, string> {
+  return {
     AMAZON_Q_APP_ID: q.applicationId,
     AMAZON_Q_REGION: 'us-east-1',
     AWS_ENDPOINT_URL_QBUSINESS: q.url,
@@ -55,7 +53,14 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     ...LOCAL_CREDENTIALS,
     ...ssoEnv(q),
     ...extraEnv,
-  });
+  };
+}
+
+export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+  const q = await startLocalServices({ documentsFolder: DOCUMENTS });
+  const connector = new FakeConnector();
+  const serviceUrl = await connector.start();
+  const bot = await startBotProcess(botEnv(q, extraEnv));
   return assembleStack(q, connector, serviceUrl, bot, async () => {
     await bot.stop();
     await connector.close();
@@ -63,13 +68,16 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   });
 }
 
+/** Posts one activity to a bot the way the Bot Framework channel does. */
+export async function postActivity(botUrl: string, activity: Record<string, unknown>): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
 /** The parts of a stack every variant shares: posting activities, minting tokens, signing in. */
 function assembleStack(q: LocalServices, connector: FakeConnector, serviceUrl: string, bot: BotProcess, stop: () => Promise<void>): Stack {
-  const post = async (activity: Record<string, unknown>) => {
-    const response = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const post = (activity: Record<string, unknown>) => postActivity(bot.url, activity);
   const mintToken = (options: MintOptions): Promise<string> => q.entra.mint(options);
   return {
     q,
