@@ -46,10 +46,14 @@ export class UserSessions {
       if (this.renewals.get(userKey) === renewal) this.renewals.delete(userKey);
     });
     this.renewals.set(userKey, renewal);
-    const credentials = await renewal;
+    try {
+      const credentials = await renewal;
+      if (this.generationOf(userKey) === generation) return credentials;
+    } catch (error) {
+      if (this.generationOf(userKey) === generation) throw error;
+    }
     // Signed in or out while renewing: the newer state rules.
-    if (this.generationOf(userKey) !== generation) return this.credentialsFor(userKey);
-    return credentials;
+    return this.credentialsFor(userKey);
   }
 
   /** A validated Teams SSO token → Identity Center → STS; replaces any session the person had. */
