@@ -9,6 +9,9 @@
  *      SSO, so the development-only DEV_LOCAL_SIGN_IN signs its current user in through the
  *      local issuer, and every Q call is made as that person;
  *   4. starts the Microsoft 365 Agents Playground (a Teams-like web client) on --playground-port.
+ * With --durable the bot keeps its state in Azurite (Microsoft's Azure Storage emulator, from
+ * node_modules) under .playground-state/, as it does in Azure Blob Storage in production: type
+ * `r` and Enter to restart the bot and see the conversation, and the votes on old cards, carry on.
  * Ctrl+C stops everything. Plain Node on purpose: it must run before `npm ci` has.
  */
 'use strict';
@@ -24,6 +27,8 @@ const { values: options } = parseArgs({
     'q-port': { type: 'string', default: '8088' },
     'playground-port': { type: 'string', default: '56150' },
     'skip-install': { type: 'boolean', default: false },
+    durable: { type: 'boolean', default: false },
+    'azurite-port': { type: 'string', default: '10000' },
   },
 });
 const LOCAL_APPLICATION_ID = '2a9e7c1d-5b34-4f6e-8d21-0c7f3b9a6e45';
@@ -53,6 +58,7 @@ function dependenciesMissing() {
   return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
 }
 
+let restarting = false;
 function start(name, command, args, env) {
   const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream, out) =>
@@ -62,7 +68,7 @@ function start(name, command, args, env) {
   prefix(child.stdout, process.stdout);
   prefix(child.stderr, process.stderr);
   child.on('exit', (code) => {
-    if (!stopping) {
+    if (!stopping && !restarting) {
       console.error(`✖ ${name} stopped (exit ${code}); stopping the playground.`);
       stop(1);
     }
@@ -107,8 +113,12 @@ async function main() {
   start('local-aws', process.execPath, ['lib/localdev/main.js', '--port', options['q-port']], baseEnv);
   await waitFor('local AWS services', `${qUrl}/_local/health`);
 
-  start('bot', process.execPath, ['lib/src/index.js'], {
+  let stateEnv = {};
+  if (options.durable) stateEnv = await startAzurite(baseEnv);
+
+  const botEnv = {
     ...baseEnv,
+    ...stateEnv,
     PORT: options['bot-port'],
     LOG_LEVEL: 'info',
     AMAZON_Q_APP_ID: LOCAL_APPLICATION_ID,
@@ -119,13 +129,29 @@ async function main() {
     AAD_APP_OAUTH_AUTHORITY_HOST: qUrl,
     ...LOCAL_SSO,
     DEV_LOCAL_SIGN_IN: 'true',
-    // A fresh key per run: stored sign-ins do not outlive the playground.
-    TOKEN_STORE_KEY: require('node:crypto').randomBytes(32).toString('base64'),
+    // A fresh key per run (stored sign-ins do not outlive the playground), kept with the state when durable.
+    TOKEN_STORE_KEY: options.durable ? durableKey() : require('node:crypto').randomBytes(32).toString('base64'),
     // The bot's own throwaway identity towards the local Identity Center and STS.
     AWS_ACCESS_KEY_ID: 'AKIALOCALPLAYGROUND1',
     AWS_SECRET_ACCESS_KEY: 'local-playground-not-a-secret',
-  });
+  };
+  let bot = start('bot', process.execPath, ['lib/src/index.js'], botEnv);
   await waitFor('bot', `${botUrl}/healthz`);
+  if (options.durable) {
+    // `r` + Enter: a new bot process on the same state, as after a restart or a scale-out.
+    require('node:readline').createInterface({ input: process.stdin }).on('line', async (line) => {
+      if (line.trim() !== 'r' || restarting) return;
+      restarting = true;
+      console.log('↻ Restarting the bot (state stays in Azurite)…');
+      const exited = new Promise((resolve) => bot.once('exit', resolve));
+      bot.kill('SIGTERM');
+      await exited;
+      bot = start('bot', process.execPath, ['lib/src/index.js'], botEnv);
+      await waitFor('bot', `${botUrl}/healthz`);
+      restarting = false;
+      console.log('✔ Bot restarted: ask a follow-up, or vote on an earlier answer.');
+    });
+  }
 
   start('playground', process.execPath, [
     join(root, 'node_modules/@microsoft/m365agentsplayground/cli.js'), 'start',
@@ -141,9 +167,56 @@ async function main() {
    Open  http://localhost:${options['playground-port']}  and ask: How do I reset my VPN token?
    Bot:                 ${botUrl}/api/messages
    Local AWS services:  ${qUrl}  (recorded feedback: ${qUrl}/_local/feedback)
-   You are Ada Lovelace (.m365agentsplayground.yml), signed in through the local issuer.
+   You are Ada Lovelace (.m365agentsplayground.yml), signed in through the local issuer.${options.durable ? `
+   State:               Azurite (127.0.0.1:${options['azurite-port']}, folder .playground-state/). Type r + Enter to restart the bot.` : ''}
    Press Ctrl+C to stop.
 `);
+}
+
+const STATE_FOLDER = join(root, '.playground-state');
+
+/** Azurite on --azurite-port with its data in .playground-state/: the bot's state survives restarts. */
+async function startAzurite(baseEnv) {
+  require('node:fs').mkdirSync(STATE_FOLDER, { recursive: true });
+  const port = options['azurite-port'];
+  start('azurite', process.execPath, [
+    join(root, 'node_modules/azurite/dist/src/blob/main.js'),
+    '--blobHost', '127.0.0.1', '--blobPort', port,
+    '--location', join(STATE_FOLDER, 'azurite'),
+    '--skipApiVersionCheck', '--loose', '--disableTelemetry', '--silent',
+  ], baseEnv);
+  await waitForPort('Azurite', Number(port));
+  // Azurite's published development account: not a secret.
+  const key = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+  return {
+    AZURE_STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${key};BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`,
+    BOT_STATE_BLOB_CONTAINER: 'playground-state',
+  };
+}
+
+/** The token-store key of the durable playground, made once and kept beside its state. */
+function durableKey() {
+  const fs = require('node:fs');
+  const file = join(STATE_FOLDER, 'token-store.key');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, require('node:crypto').randomBytes(32).toString('base64'), { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+async function waitForPort(name, port) {
+  const net = require('node:net');
+  for (let attempt = 0; attempt < 150; attempt += 1) {
+    const open = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  console.error(`✖ ${name} did not come up on port ${port}`);
+  stop(1);
 }
 
 main().catch((error) => {
