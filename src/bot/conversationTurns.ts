@@ -29,6 +29,8 @@ export interface TurnResult<T> {
 /** Long enough for a slow ChatSync between renewals; short enough that a dead holder is soon forgotten. */
 const LEASE_MS = 30_000;
 const RENEW_EVERY_MS = 10_000;
+/** A turn that hangs longer than this stops renewing, so one stuck call can't block the person for good. */
+const MAX_TURN_MS = 3 * 60_000;
 const WAIT_STEP_MS = { first: 100, max: 1000 };
 const MAX_REMEMBERED = 10_000;
 
@@ -78,7 +80,9 @@ export class ConversationTurns {
 
   private async leased<T>(key: string, task: (pointer: ConversationPointer | undefined) => Promise<TurnResult<T>>): Promise<T> {
     let held = await this.acquire(key);
+    const giveUpAt = Date.now() + MAX_TURN_MS;
     const renewal = setInterval(() => {
+      if (Date.now() > giveUpAt) return clearInterval(renewal);
       void this.renew(key, held).then((renewed) => {
         if (renewed) held = renewed;
       });
