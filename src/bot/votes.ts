@@ -10,7 +10,7 @@ import type { FeedbackState } from '../model/answer';
 import { QFailure } from '../model/failure';
 import { IdentityFailure } from '../identity/identityFailure';
 import type { QBusinessService } from '../services/qbusinessService';
-import { UNCHANGED, type Versioned } from '../state/expiringRecords';
+import { ConcurrencyError, UNCHANGED, type Versioned } from '../state/expiringRecords';
 import type { AnswerRecord, AnswerStore, PendingVote } from './stores';
 
 export type Vote = Exclude<FeedbackState, { vote: 'none' }>;
@@ -37,6 +37,8 @@ export const VOTE_RETRY_DELAYS_MS = [2_000, 10_000, 30_000, 120_000, 300_000, 60
 const SENDING_MS = 60_000;
 /** How long a duplicate click waits for the instance sending the same vote. */
 const DUPLICATE_WAIT_MS = 5_000;
+/** Rereads allowed when other clicks on the same answer keep winning the write (or waits for a duplicate). */
+const MAX_CLAIM_ATTEMPTS = 80;
 
 export class Votes {
   constructor(private readonly deps: VoteDependencies) {}
@@ -44,7 +46,8 @@ export class Votes {
   /** A click: record the vote as pending (once, across instances), then try to send it now. */
   async submit(answerKey: string, vote: Vote, message?: PendingVote['message']): Promise<VoteState> {
     const waitUntil = this.deps.now().getTime() + DUPLICATE_WAIT_MS;
-    for (;;) {
+    for (let attempt = 0; ; attempt += 1) {
+      if (attempt >= MAX_CLAIM_ATTEMPTS) throw new ConcurrencyError(answerKey, MAX_CLAIM_ATTEMPTS);
       const current = await this.deps.answers.read(answerKey);
       if (!current) return { state: 'gone' };
       const { value: record } = current;

@@ -23,8 +23,8 @@ const KEY_PREFIX = 'qteams';
 const MAX_ATTEMPTS = 20;
 
 export class ConcurrencyError extends Error {
-  constructor(key: string, options?: { cause?: unknown }) {
-    super(`Gave up updating "${key}" after ${MAX_ATTEMPTS} conflicting writes`, options);
+  constructor(key: string, attempts = MAX_ATTEMPTS) {
+    super(`Gave up updating "${key}" after ${attempts} conflicting writes`);
     this.name = 'ConcurrencyError';
   }
 }
