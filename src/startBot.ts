@@ -6,13 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { ManagedIdentityCredential } from '@azure/identity';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
-import { TeamsAdapter } from '@microsoft/teams-ai';
 import type pino from 'pino';
 import { createBotApplication } from './bot/app';
 import { keepCustomEntityProperties } from './bot/keepEntityProperties';
 import type { AppConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { createHttpServer } from './server';
+import { errorForLog } from './errors';
+import { createBotFrameworkParts } from './frontDoor/botFramework';
 import { AwsIdentityChain } from './identity/awsIdentityChain';
 import { awsCredentialsFromAzureManagedIdentity } from './identity/azureWebIdentity';
 import { EntraTokenValidator } from './identity/entraToken';
@@ -38,18 +39,9 @@ export interface RunningBot {
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
   const logger = createLogger(config.logLevel, options.logDestination);
   keepCustomEntityProperties();
-  const adapter = new TeamsAdapter(
-    config.bot
-      ? {
-          MicrosoftAppId: config.bot.appId,
-          MicrosoftAppPassword: config.bot.appPassword,
-          MicrosoftAppType: config.bot.appType,
-          MicrosoftAppTenantId: config.bot.tenantId,
-        }
-      : {},
-  );
+  const { adapter, authentication } = createBotFrameworkParts(config, logger);
   adapter.onTurnError = async (context, error) => {
-    logger.error({ activityId: context.activity.id, err: { name: error.name, message: error.message } }, 'unhandled turn error');
+    logger.error({ activityId: context.activity.id, err: errorForLog(error, { stack: true }) }, 'unhandled turn error');
   };
   if (!config.bot) {
     logger.warn('BOT_ID is not set: accepting unauthenticated Bot Framework traffic (local playground / Test Tool only).');
@@ -94,7 +86,12 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const authPages = config.sso
     ? { clientId: config.sso.clientId, tenantId: config.sso.tenantId, authorityHost: config.sso.authorityHost, scope: `${config.sso.resourceUri}/access_as_user` }
     : undefined;
-  const server = createHttpServer(adapter, app, logger, authPages);
+  const server = createHttpServer(adapter, app, logger, authPages, {
+    authentication,
+    allowedTenantIds: config.allowedTenantIds,
+    // Without a bot identity the bot only talks to local tools (playground, tests).
+    allowLoopbackServiceUrl: !config.bot || Boolean(config.devAllowLoopbackServices),
+  });
   await new Promise<void>((resolve) => server.listen(config.port, options.host ?? '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
