@@ -72,6 +72,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   } else {
     clients = new DefaultChainClientProvider(config.qbusiness.region, ownAwsCredentials);
   }
+  // Without a bot identity the bot only talks to local tools (playground, tests); with one, only on request.
+  const loopbackAllowed = !config.bot || Boolean(config.devAllowLoopbackServices);
   const q = new QBusinessService(config.qbusiness.applicationId, clients);
   const app = createBotApplication({
     adapter,
@@ -80,6 +82,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     logger,
     now,
     threadContextDays: config.threadContextDays,
+    allowLoopbackFileHosts: loopbackAllowed,
     ...(config.bot ? { botAppId: config.bot.appId } : {}),
     ...(identity ? { identity } : {}),
   });
@@ -89,8 +92,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   const server = createHttpServer(adapter, app, logger, authPages, {
     authentication,
     allowedTenantIds: config.allowedTenantIds,
-    // Without a bot identity the bot only talks to local tools (playground, tests).
-    allowLoopbackServiceUrl: !config.bot || Boolean(config.devAllowLoopbackServices),
+    allowLoopbackServiceUrl: loopbackAllowed,
   });
   await new Promise<void>((resolve) => server.listen(config.port, options.host ?? '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;

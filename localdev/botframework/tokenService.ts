@@ -54,7 +54,7 @@ export class LocalBotFrameworkService {
   private readonly hanging = new Set<() => void>();
 
   private constructor(
-    private readonly options: BotFrameworkServiceOptions,
+    readonly options: BotFrameworkServiceOptions,
     private readonly certificates: TestCertificates,
     private readonly keys: { channel: KeyPair; otherChannel: KeyPair; unpublished: KeyPair; outbound: KeyPair },
     private readonly jwks: { channel: JWK; otherChannel: JWK; outbound: JWK },

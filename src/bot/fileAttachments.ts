@@ -4,12 +4,22 @@
  * outside them is named with the reason before anything is sent to Q.
  */
 import type { Activity } from 'botbuilder';
+import { isLoopbackHost } from './inboundActivity';
 
 export const MAX_FILES = 5;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const SUPPORTED_EXTENSIONS = ['pdf', 'docx', 'doc', 'pptx', 'ppt', 'xlsx', 'xls', 'csv', 'txt', 'md', 'html', 'htm', 'xml', 'json', 'rtf'];
 
 const TEAMS_FILE = 'application/vnd.microsoft.teams.file.download.info';
+/** Where Teams keeps file content (OneDrive and SharePoint, public and sovereign clouds). */
+const TEAMS_FILE_HOSTS = [/\.sharepoint\.com$/, /\.sharepoint\.us$/, /\.sharepoint-mil\.us$/, /\.sharepoint\.de$/, /\.sharepoint\.cn$/, /\.sharepoint-df\.com$/];
+/** A download that takes longer than this is given up (the person hears that it failed). */
+export const DOWNLOAD_TIMEOUT_MS = 15_000;
+
+export interface DownloadPolicy {
+  /** Development only: http downloads from loopback (the tests' and playground's file hosts). */
+  allowLoopback: boolean;
+}
 
 export interface QAttachment {
   name: string;
@@ -28,7 +38,7 @@ export function hasFiles(activity: Partial<Activity>): boolean {
   return (activity.attachments ?? []).some((attachment) => attachment.contentType === TEAMS_FILE || isSharedFileLink(attachment.contentType));
 }
 
-export async function collectFiles(activity: Partial<Activity>): Promise<CollectedFiles> {
+export async function collectFiles(activity: Partial<Activity>, policy: DownloadPolicy = { allowLoopback: false }): Promise<CollectedFiles> {
   const attachments = activity.attachments ?? [];
   const downloadable = attachments.filter((attachment) => attachment.contentType === TEAMS_FILE);
   const unreachable = attachments.filter((attachment) => isSharedFileLink(attachment.contentType)).map((attachment) => attachment.name ?? 'a file');
@@ -49,6 +59,10 @@ export async function collectFiles(activity: Partial<Activity>): Promise<Collect
       unreachable.push(name);
       continue;
     }
+    if (!isTeamsFileUrl(url, policy)) {
+      problems.push(`${name}: the download link does not point at Teams' file storage, so I did not open it.`);
+      continue;
+    }
     const downloaded = await download(url);
     if (downloaded === 'tooLarge') problems.push(`${name}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB, the limit for one file.`);
     else if (downloaded === 'failed') problems.push(`${name}: Teams did not let me download it. Try sending it again.`);
@@ -60,7 +74,7 @@ export async function collectFiles(activity: Partial<Activity>): Promise<Collect
 /** Downloads at most MAX_FILE_BYTES, refusing larger files without reading them whole. */
 async function download(url: string): Promise<Uint8Array | 'tooLarge' | 'failed'> {
   try {
-    const response = await fetch(url);
+    const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
     if (!response.ok || !response.body) return 'failed';
     if (Number(response.headers.get('content-length') ?? 0) > MAX_FILE_BYTES) {
       await response.body.cancel();
@@ -77,6 +91,19 @@ async function download(url: string): Promise<Uint8Array | 'tooLarge' | 'failed'
   } catch {
     return 'failed';
   }
+}
+
+/** https on a Teams file host; loopback http only when development allows it. */
+export function isTeamsFileUrl(text: string, policy: DownloadPolicy): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password) return false;
+  if (url.protocol === 'http:') return policy.allowLoopback && isLoopbackHost(url.hostname);
+  return url.protocol === 'https:' && (TEAMS_FILE_HOSTS.some((host) => host.test(url.hostname)) || (policy.allowLoopback && isLoopbackHost(url.hostname)));
 }
 
 /** Anything that is a file but not one the bot can download (e.g. a SharePoint reference in a channel). */
