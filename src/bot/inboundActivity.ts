@@ -7,6 +7,7 @@
  */
 const MAX_TEXT_LENGTH = 100_000;
 const MAX_ID_LENGTH = 1024;
+const MAX_FIELD_LENGTH = 4096;
 const OPTIONAL_STRINGS = ['id', 'name', 'locale', 'timestamp', 'localTimestamp', 'textFormat', 'replyToId', 'action', 'valueType', 'summary', 'topicName', 'inputHint', 'deliveryMode', 'localTimezone', 'callerId', 'speak'];
 const ACCOUNT_STRINGS = ['id', 'name', 'aadObjectId', 'role'];
 
@@ -20,6 +21,7 @@ export function activityProblems(body: unknown): string[] {
   };
   const optionalString = (value: unknown, name: string): void => {
     if (value !== undefined && value !== null && typeof value !== 'string') problems.push(`${name} must be a string`);
+    else if (typeof value === 'string' && value.length > MAX_FIELD_LENGTH) problems.push(`${name} is too long`);
   };
   const requireAccount = (value: unknown, name: string): void => {
     if (!isRecord(value)) {
