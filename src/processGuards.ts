@@ -10,19 +10,19 @@ import { errorForLog } from './errors';
 
 export function installProcessGuards(logger: Logger): void {
   process.on('uncaughtException', (error) => {
-    logger.error({ event: 'uncaughtException', err: errorForLog(error, { stack: true }) }, 'uncaught exception (the bot keeps running)');
+    logger.error({ event: 'uncaughtException', error: errorForLog(error, { stack: true }) }, 'uncaught exception (the bot keeps running)');
   });
   process.on('unhandledRejection', (reason) => {
-    logger.error({ event: 'unhandledRejection', err: errorForLog(reason, { stack: true }) }, 'unhandled promise rejection (the bot keeps running)');
+    logger.error({ event: 'unhandledRejection', error: errorForLog(reason, { stack: true }) }, 'unhandled promise rejection (the bot keeps running)');
   });
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
-    logger.warn({ event: 'nodeWarning', err: errorForLog(warning) }, 'Node.js warning');
+    logger.warn({ event: 'nodeWarning', error: errorForLog(warning) }, 'Node.js warning');
   });
   // Libraries (botbuilder among them) print diagnostics, some with keys or stacks: debug level only.
   const fromLibrary = (args: unknown[]): void => {
     const error = args.find((arg): arg is Error => arg instanceof Error);
-    logger.debug({ event: 'libraryConsole', ...(error ? { err: errorForLog(error) } : { text: format(...args).slice(0, 500) }) }, 'library console output');
+    logger.debug({ event: 'libraryConsole', ...(error ? { error: errorForLog(error) } : { text: format(...args).slice(0, 500) }) }, 'library console output');
   };
   console.log = (...args: unknown[]) => fromLibrary(args);
   console.info = (...args: unknown[]) => fromLibrary(args);

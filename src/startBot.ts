@@ -41,7 +41,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   keepCustomEntityProperties();
   const { adapter, authentication } = createBotFrameworkParts(config, logger);
   adapter.onTurnError = async (context, error) => {
-    logger.error({ activityId: context.activity.id, err: errorForLog(error, { stack: true }) }, 'unhandled turn error');
+    logger.error({ activityId: context.activity.id, error: errorForLog(error, { stack: true }) }, 'unhandled turn error');
   };
   if (!config.bot) {
     logger.warn('BOT_ID is not set: accepting unauthenticated Bot Framework traffic (local playground / Test Tool only).');

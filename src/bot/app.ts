@@ -204,8 +204,10 @@ export function createBotApplication(options: BotOptions): Application<TurnState
   });
 
   app.error(async (context, error) => {
-    logger.error({ activityId: context.activity.id, err: errorForLog(error, { stack: true }) }, 'turn failed');
-    if (context.activity.type === ActivityTypes.Message) {
+    logger.error({ activityId: context.activity.id, error: errorForLog(error, { stack: true }) }, 'turn failed');
+    // When the connector itself failed (dead or slow serviceUrl), an apology would only fail again.
+    const connectorFailed = error.name === 'RestError' || error.name === 'AbortError';
+    if (context.activity.type === ActivityTypes.Message && !connectorFailed) {
       await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
     }
   });

@@ -6,19 +6,39 @@
  */
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { ConfigurationBotFrameworkAuthentication, type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type InvokeResponse, type TurnContext } from 'botbuilder';
-import { AuthenticationConstants, MsalServiceClientCredentialsFactory, type AuthenticateRequestResult, type ConnectorClientOptions, type ServiceClientCredentialsFactory } from 'botframework-connector';
+import { type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { AuthenticationConstants, MsalServiceClientCredentialsFactory, type AuthenticateRequestResult, type BotFrameworkAuthentication, type ConnectorFactory, type ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Logger } from 'pino';
 import type { AppConfig, BotFrameworkSettings } from '../config';
 import { ChannelSigningKeys, useChannelKeysFor } from './channelKeys';
 import { InboundAuthentication } from './inboundAuthentication';
 
 /** Per attempt, and for a whole connector call with the SDK's retries. */
-export const CONNECTOR_ATTEMPT_TIMEOUT_MS = 5000;
-export const CONNECTOR_CALL_TIMEOUT_MS = 8000;
+export const CONNECTOR_ATTEMPT_TIMEOUT_MS = 4000;
+export const CONNECTOR_CALL_TIMEOUT_MS = 6000;
 
-/** The Teams AI adapter, running turns for requests the front door has already authenticated. */
+/**
+ * The Teams AI adapter, running turns for requests the front door has already authenticated, with
+ * every connector client it creates (for turns and proactive sends alike) bounded in time.
+ */
 export class FrontDoorAdapter extends TeamsAdapter {
+  constructor(...args: ConstructorParameters<typeof TeamsAdapter>) {
+    super(...args);
+    const authentication = this.botFrameworkAuthentication;
+    const createConnectorFactory = authentication.createConnectorFactory.bind(authentication);
+    const authenticateRequest = authentication.authenticateRequest.bind(authentication);
+    authentication.createConnectorFactory = (claimsIdentity) => boundedConnectors(createConnectorFactory(claimsIdentity));
+    authentication.authenticateRequest = async (activity, authHeader) => {
+      const result = await authenticateRequest(activity, authHeader);
+      return result.connectorFactory ? { ...result, connectorFactory: boundedConnectors(result.connectorFactory) } : result;
+    };
+  }
+
+  /** botbuilder's authentication as configured for this adapter (the one the front door runs). */
+  get authentication(): BotFrameworkAuthentication {
+    return this.botFrameworkAuthentication;
+  }
+
   runAuthenticated(authentication: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     return this.processActivity(authentication, activity, logic);
   }
@@ -41,16 +61,14 @@ export function createBotFrameworkParts(config: AppConfig, logger: Logger): BotF
       }
     : {};
   const credentialsFactory = bot?.appPassword && config.botFramework?.ToChannelFromBotLoginUrl ? msalCredentials(bot.appId, bot.appPassword, config.botFramework.ToChannelFromBotLoginUrl) : undefined;
-  const connectorOptions = boundedConnectorCalls();
-  const adapter = new FrontDoorAdapter(settings, credentialsFactory, undefined, connectorOptions);
-  const botFramework = new ConfigurationBotFrameworkAuthentication(settings, credentialsFactory, undefined, undefined, connectorOptions);
+  const adapter = new FrontDoorAdapter(settings, credentialsFactory);
   if (config.botFramework) {
     logger.info({ botFrameworkSettings: config.botFramework }, `botbuilder authentication settings from the environment: ${Object.keys(config.botFramework).join(', ')}`);
   }
-  if (!bot) return { adapter, authentication: new InboundAuthentication(botFramework, undefined) };
+  if (!bot) return { adapter, authentication: new InboundAuthentication(adapter.authentication, undefined) };
   const metadataUrl = settings.ToBotFromChannelOpenIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl;
   useChannelKeysFor(metadataUrl, new ChannelSigningKeys(metadataUrl, logger));
-  return { adapter, authentication: new InboundAuthentication(botFramework, settings.ToBotFromChannelTokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer) };
+  return { adapter, authentication: new InboundAuthentication(adapter.authentication, settings.ToBotFromChannelTokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer) };
 }
 
 /**
@@ -80,20 +98,31 @@ function msalCredentials(appId: string, password: string, loginUrl: string): Ser
   return new MsalServiceClientCredentialsFactory(appId, client);
 }
 
-/** Connector calls give up promptly on a dead serviceUrl instead of holding the turn. */
-function boundedConnectorCalls(): ConnectorClientOptions {
+/** The pipeline of the HTTP client inside botbuilder's ConnectorClient (@azure/core-rest-pipeline). */
+interface ConnectorPipeline {
+  addPolicy(policy: { name: string; sendRequest(request: { timeout: number; abortSignal?: AbortSignal }, next: (request: unknown) => Promise<unknown>): Promise<unknown> }): void;
+}
+
+/**
+ * Connector calls give up promptly on a dead or silent serviceUrl instead of holding the turn:
+ * a timeout per attempt and one for the call with the client's retries. (botbuilder replaces any
+ * request policies passed in its options, so the policy goes on each client it creates.)
+ */
+function boundedConnectors(factory: ConnectorFactory): ConnectorFactory {
   return {
-    requestPolicyFactories: [
-      {
-        create: (next) => ({
-          sendRequest: (request) => {
-            request.timeout = CONNECTOR_ATTEMPT_TIMEOUT_MS;
-            const total = AbortSignal.timeout(CONNECTOR_CALL_TIMEOUT_MS);
-            request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal as AbortSignal, total]) : total;
-            return next.sendRequest(request);
-          },
-        }),
-      },
-    ],
+    create: async (serviceUrl, audience) => {
+      const client = await factory.create(serviceUrl, audience);
+      const pipeline = (client as unknown as { client?: { pipeline?: ConnectorPipeline } }).client?.pipeline;
+      pipeline?.addPolicy({
+        name: 'connectorTimeouts',
+        sendRequest: (request, next) => {
+          request.timeout = CONNECTOR_ATTEMPT_TIMEOUT_MS;
+          const total = AbortSignal.timeout(CONNECTOR_CALL_TIMEOUT_MS);
+          request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal, total]) : total;
+          return next(request);
+        },
+      });
+      return client;
+    },
   };
 }

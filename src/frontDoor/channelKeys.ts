@@ -63,7 +63,7 @@ export class ChannelSigningKeys {
     this.loading = this.load()
       .catch((error: Error) => {
         this.lastFailure = error;
-        this.logger.error({ event: 'channelKeys', outcome: 'unreachable', metadataUrl: this.metadataUrl, cachedKeys: this.keys?.size ?? 0, err: errorForLog(error) }, this.keys ? 'Bot Framework OpenID metadata unreachable: keeping the cached keys' : 'Bot Framework OpenID metadata unreachable: refusing authenticated requests until it answers');
+        this.logger.error({ event: 'channelKeys', outcome: 'unreachable', metadataUrl: this.metadataUrl, cachedKeys: this.keys?.size ?? 0, error: errorForLog(error) }, this.keys ? 'Bot Framework OpenID metadata unreachable: keeping the cached keys' : 'Bot Framework OpenID metadata unreachable: refusing authenticated requests until it answers');
       })
       .finally(() => {
         this.loading = undefined;

@@ -9,7 +9,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { Activity } from 'botbuilder';
-import { AuthenticationError, SkillValidation, type AuthenticateRequestResult, type BotFrameworkAuthentication } from 'botframework-connector';
+import { AuthenticationError, SkillValidation, ToBotFromBotOrEmulatorTokenValidationParameters, type AuthenticateRequestResult, type BotFrameworkAuthentication } from 'botframework-connector';
 import { ChannelKeysUnavailable } from './channelKeys';
 
 export type AuthenticationOutcome = { accepted: AuthenticateRequestResult } | { refused: { status: 401 | 503; reason: string; cause?: unknown } };
@@ -84,9 +84,17 @@ function screenToken(authorization: string | undefined, channelTokenIssuer: stri
   const seconds = now.getTime() / 1000;
   if (typeof payload.exp !== 'number' || payload.exp + CLOCK_TOLERANCE_SECONDS < seconds) return 'the token has expired (or has no expiry)';
   if (typeof payload.nbf === 'number' && payload.nbf - CLOCK_TOLERANCE_SECONDS > seconds) return 'the token is not valid yet';
+  // botbuilder's emulator check adds issuers for every new `tid` it sees to a process-wide list:
+  // forged tokens with fresh tenants would grow it without bound.
+  if (payload.tid !== undefined && payload.tid !== '' && !knownIssuerTenant(payload.tid)) return 'the token names a tenant (tid) the channel does not issue tokens for';
   // Emulator tokens are excluded by the issuer check; skill tokens carry the channel issuer's shape otherwise.
   if (SkillValidation.isSkillToken(authorization.trim())) return 'skill tokens are not accepted';
   return undefined;
+}
+
+function knownIssuerTenant(tid: unknown): boolean {
+  const issuers = ToBotFromBotOrEmulatorTokenValidationParameters.issuer;
+  return typeof tid === 'string' && (Array.isArray(issuers) ? issuers : [issuers]).some((issuer) => typeof issuer === 'string' && issuer.includes(tid));
 }
 
 function decodePart(part: string): Record<string, unknown> | undefined {

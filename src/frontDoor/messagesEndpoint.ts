@@ -49,7 +49,7 @@ export function messagesEndpoint(options: MessagesEndpointOptions): (req: Incomi
     const authenticated = await authentication.authenticate(authorization, candidate as unknown as Activity);
     if ('refused' in authenticated) {
       const { status, reason, cause } = authenticated.refused;
-      return refuse(res, status, reason, cause ? { err: errorForLog(cause, { stack: true }) } : {});
+      return refuse(res, status, reason, cause ? { error: errorForLog(cause, { stack: true }) } : {});
     }
 
     const problems = activityProblems(body.json);
@@ -74,7 +74,7 @@ export function messagesEndpoint(options: MessagesEndpointOptions): (req: Incomi
       reply(res, response?.status ?? 200, response?.body);
     } catch (error) {
       // Turn errors are handled inside the turn; this is a bug or an outbound failure before it.
-      logger.error({ event: 'turnFailed', activityId: activity.id, err: errorForLog(error, { stack: true }) }, 'activity could not be processed');
+      logger.error({ event: 'turnFailed', activityId: activity.id, error: errorForLog(error, { stack: true }) }, 'activity could not be processed');
       reply(res, 200, undefined);
     }
   };

@@ -35,6 +35,7 @@ export async function forgedAuthorizations(service: LocalBotFrameworkService, se
     ['for another serviceUrl', `Bearer ${await service.mintChannelToken({ serviceUrl: 'https://smba.trafficmanager.net/emea/' })}`],
     ['key not endorsed for the channel', `Bearer ${await service.mintChannelToken({ serviceUrl, key: 'otherChannel' })}`],
     ['skill-shaped token', `Bearer ${await service.mintChannelToken({ serviceUrl, extraClaims: { ver: '1.0', appid: '0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f' } })}`],
+    ['a fresh tenant (tid) per token', `Bearer ${await service.mintChannelToken({ serviceUrl, extraClaims: { tid: crypto.randomUUID() } })}`],
     ['tampered payload', `Bearer ${tamper(await service.mintChannelToken({ serviceUrl }))}`],
   ];
 }

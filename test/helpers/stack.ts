@@ -45,8 +45,19 @@ export interface Stack {
 }
 
 export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+  const { q, connector, serviceUrl, bot } = await launchStack(extraEnv);
+  return assembleStack(q, connector, serviceUrl, bot, async () => {
+    await bot.stop();
+    await connector.close();
+    await q.close();
+  });
+}
+
+/** The local services, the fake connector, and the bot process pointed at both. */
+async function launchStack(extraEnv: Record<string, string>, prepareConnector?: (connector: FakeConnector) => void): Promise<{ q: LocalServices; connector: FakeConnector; serviceUrl: string; bot: BotProcess }> {
   const q = await startLocalServices({ documentsFolder: DOCUMENTS });
   const connector = new FakeConnector();
+  prepareConnector?.(connector);
   const serviceUrl = await connector.start();
   const bot = await startBotProcess({
     AMAZON_Q_APP_ID: q.applicationId,
@@ -57,11 +68,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     ...ssoEnv(q),
     ...extraEnv,
   });
-  return assembleStack(q, connector, serviceUrl, bot, async () => {
-    await bot.stop();
-    await connector.close();
-    await q.close();
-  });
+  return { q, connector, serviceUrl, bot };
 }
 
 export const TEST_BOT_ID = '6c1f0a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -79,26 +86,21 @@ export interface AuthenticatedStack extends Stack {
  */
 export async function startAuthenticatedStack(extraEnv: Record<string, string> = {}): Promise<AuthenticatedStack> {
   const botFramework = await LocalBotFrameworkService.start({ botAppId: TEST_BOT_ID, botPassword: TEST_BOT_PASSWORD, tenantId: LOCAL_TENANT_ID });
-  const q = await startLocalServices({ documentsFolder: DOCUMENTS });
-  const connector = new FakeConnector();
-  connector.requireBearer = async (authorization) => Boolean(await botFramework.verifyBotToken(authorization));
-  const serviceUrl = await connector.start();
-  const bot = await startBotProcess({
-    AMAZON_Q_APP_ID: q.applicationId,
-    AMAZON_Q_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_QBUSINESS: q.url,
-    LOG_LEVEL: 'info',
-    ...LOCAL_CREDENTIALS,
-    ...ssoEnv(q),
-    BOT_ID: TEST_BOT_ID,
-    BOT_PASSWORD: TEST_BOT_PASSWORD,
-    BOT_TYPE: 'SingleTenant',
-    BOT_TENANT_ID: LOCAL_TENANT_ID,
-    ...botFramework.botSettings(),
-    NODE_EXTRA_CA_CERTS: botFramework.caFile,
-    DEV_ALLOW_LOOPBACK_SERVICES: 'true',
-    ...extraEnv,
-  });
+  const { q, connector, serviceUrl, bot } = await launchStack(
+    {
+      BOT_ID: TEST_BOT_ID,
+      BOT_PASSWORD: TEST_BOT_PASSWORD,
+      BOT_TYPE: 'SingleTenant',
+      BOT_TENANT_ID: LOCAL_TENANT_ID,
+      ...botFramework.botSettings(),
+      NODE_EXTRA_CA_CERTS: botFramework.caFile,
+      DEV_ALLOW_LOOPBACK_SERVICES: 'true',
+      ...extraEnv,
+    },
+    (connector) => {
+      connector.requireBearer = async (authorization) => Boolean(await botFramework.verifyBotToken(authorization));
+    },
+  );
   const authorize = async (activity: Record<string, unknown>): Promise<string> => `Bearer ${await botFramework.mintChannelToken({ serviceUrl: String(activity.serviceUrl) })}`;
   const stack = assembleStack(q, connector, serviceUrl, bot, async () => {
     await bot.stop();

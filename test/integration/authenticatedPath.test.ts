@@ -43,8 +43,11 @@ describe('authenticated Bot Framework path (BOT_ID, local token service)', () =>
       assert.equal(response.status, 401, `${name}: ${JSON.stringify(response.body)}`);
       assert.deepEqual(response.body, { error: 'Unauthorized' }, `${name}: the answer says nothing more`);
     }
-    const refusals = stack.bot.logs.slice(logStart).map((line) => JSON.parse(line) as Record<string, any>);
-    assert.equal(refusals.filter((line) => line.event === 'requestRefused' && line.status === 401 && typeof line.reason === 'string').length, cases.length, 'one line with the reason per refusal');
+    const refusalLines = () => stack.bot.logs.slice(logStart).map((line) => JSON.parse(line) as Record<string, any>).filter((line) => line.event === 'requestRefused' && line.status === 401 && typeof line.reason === 'string');
+    // Log lines arrive through a pipe: wait for them rather than race them.
+    for (let waited = 0; refusalLines().length < cases.length && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    const refusals = refusalLines();
+    assert.equal(refusals.length, cases.length, 'one line with the reason per refusal');
     const logged = stack.bot.logs.slice(logStart).join('\n');
     for (const [, authorization] of cases) {
       const token = authorization?.split(' ')[1];

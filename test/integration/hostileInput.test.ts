@@ -5,8 +5,10 @@
  * JSON object, and no turn ends in "something went wrong".
  */
 import assert from 'node:assert/strict';
+import net, { type AddressInfo } from 'node:net';
 import { hostileCorpus, type HostileCase } from '../helpers/hostileCorpus';
 import { postRaw, startAuthenticatedStack, startStack, type Stack } from '../helpers/stack';
+import { ADA, message } from '../helpers/teamsActivities';
 
 async function send(stack: Stack, item: HostileCase, authorize?: (activity: Record<string, unknown>) => Promise<string>): Promise<number> {
   if (item.raw) {
@@ -63,7 +65,7 @@ function hostileSuite(mode: string, start: () => Promise<{ stack: Stack; authori
       });
       assert.deepEqual(notJson, [], 'every log line is JSON');
       const errors = stack.bot.logs.map((line) => JSON.parse(line) as Record<string, any>).filter((line) => line.level >= 50);
-      assert.deepEqual(errors.map((line) => `${line.msg}: ${line.err?.message}`), [], 'no error lines: only refusals and their reasons');
+      assert.deepEqual(errors.map((line) => `${line.msg}: ${line.error?.message}`), [], 'no error lines: only refusals and their reasons');
     });
 
     it('answers unknown invokes as Teams expects: 200 empty where it may, 400 where a body is needed, never 501', async () => {
@@ -78,6 +80,20 @@ function hostileSuite(mode: string, start: () => Promise<{ stack: Stack; authori
       assert.equal((await statusOf('message/submitAction')).status, 200);
       assert.equal((await statusOf('task/fetch')).status, 400);
       assert.equal((await statusOf('composeExtension/query')).status, 400);
+    });
+
+    it('gives up on a serviceUrl that accepts connections and never answers, and keeps serving', async () => {
+      const silent = net.createServer(() => undefined);
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      try {
+        const activity = message(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/`, ADA, 'help');
+        // Without a bound on connector calls this request is held for minutes (mocha's timeout fails it).
+        const response = await postRaw(stack.bot.url, JSON.stringify(activity), authorize ? await authorize(activity) : undefined);
+        assert.equal(response.status, 200);
+        assert.equal((await fetch(`${stack.bot.url}/healthz`)).status, 200);
+      } finally {
+        silent.close();
+      }
     });
   });
 }
