@@ -15,6 +15,7 @@ const TEAMS_FILE = 'application/vnd.microsoft.teams.file.download.info';
 const TEAMS_FILE_HOSTS = [/\.sharepoint\.com$/, /\.sharepoint\.us$/, /\.sharepoint-mil\.us$/, /\.sharepoint\.de$/, /\.sharepoint\.cn$/, /\.sharepoint-df\.com$/];
 /** A download that takes longer than this is given up (the person hears that it failed). */
 export const DOWNLOAD_TIMEOUT_MS = 15_000;
+const MAX_REDIRECTS = 3;
 
 export interface DownloadPolicy {
   /** Development only: http downloads from loopback (the tests' and playground's file hosts). */
@@ -63,7 +64,7 @@ export async function collectFiles(activity: Partial<Activity>, policy: Download
       problems.push(`${name}: the download link does not point at Teams' file storage, so I did not open it.`);
       continue;
     }
-    const downloaded = await download(url);
+    const downloaded = await download(url, policy);
     if (downloaded === 'tooLarge') problems.push(`${name}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB, the limit for one file.`);
     else if (downloaded === 'failed') problems.push(`${name}: Teams did not let me download it. Try sending it again.`);
     else files.push({ name, data: downloaded });
@@ -72,9 +73,17 @@ export async function collectFiles(activity: Partial<Activity>, policy: Download
 }
 
 /** Downloads at most MAX_FILE_BYTES, refusing larger files without reading them whole. */
-async function download(url: string): Promise<Uint8Array | 'tooLarge' | 'failed'> {
+async function download(url: string, policy: DownloadPolicy): Promise<Uint8Array | 'tooLarge' | 'failed'> {
   try {
-    const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    const signal = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
+    let location = url;
+    let response = await fetch(location, { redirect: 'manual', signal });
+    // Redirects are followed only while they stay on Teams' file hosts.
+    for (let hops = 0; response.status >= 300 && response.status < 400 && hops < MAX_REDIRECTS; hops += 1) {
+      location = new URL(response.headers.get('location') ?? '', location).toString();
+      if (!isTeamsFileUrl(location, policy)) return 'failed';
+      response = await fetch(location, { redirect: 'manual', signal });
+    }
     if (!response.ok || !response.body) return 'failed';
     if (Number(response.headers.get('content-length') ?? 0) > MAX_FILE_BYTES) {
       await response.body.cancel();

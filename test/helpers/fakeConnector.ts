@@ -37,10 +37,15 @@ export class FakeConnector {
       let raw = '';
       req.on('data', (chunk) => (raw += chunk));
       req.on('end', async () => {
-        if (this.requireBearer && !req.url?.startsWith('/files/') && !(await this.requireBearer(req.headers.authorization))) {
+        if (this.requireBearer && !/^\/(files|redirect)\//.test(req.url ?? '') && !(await this.requireBearer(req.headers.authorization))) {
           this.unauthorized += 1;
           res.writeHead(401, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: { code: 'Unauthorized', message: 'Authorization has been denied for this request.' } }));
+          return;
+        }
+        if (req.method === 'GET' && req.url?.startsWith('/redirect/')) {
+          res.writeHead(302, { location: decodeURIComponent(req.url.slice('/redirect/'.length)) });
+          res.end();
           return;
         }
         if (req.method === 'GET' && req.url?.startsWith('/files/')) {
@@ -119,6 +124,11 @@ export class FakeConnector {
       name,
       content: { downloadUrl: `${this.baseUrl}files/${encodeURIComponent(name)}`, uniqueId: name, fileType: name.split('.').pop() },
     };
+  }
+
+  /** A Teams file attachment whose download link redirects to `target`. */
+  redirectingFile(name: string, target: string): Record<string, unknown> {
+    return { ...this.file(name, Buffer.alloc(0)), content: { downloadUrl: `${this.baseUrl}redirect/${encodeURIComponent(target)}` } };
   }
 
   clear(): void {
