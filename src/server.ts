@@ -25,6 +25,8 @@ const PUBLIC_FOLDER = join(__dirname, '../../public');
 
 export function createHttpServer(adapter: FrontDoorAdapter, app: Application<TurnState>, logger: Logger, authPages: AuthPageSettings | undefined, door: FrontDoorSettings): restify.Server {
   const server = restify.createServer({ name: 'amazon-q-teams-bot', handleUncaughtExceptions: false });
+  // A request whose body never finishes must not hold a socket for Node's default five minutes.
+  server.server.requestTimeout = 30_000;
   // No body parser: POST /api/messages reads its own body after checking the token's shape (./frontDoor).
   server.post('/api/messages', messagesEndpoint({ adapter, app, logger, ...door }));
 
