@@ -54,6 +54,12 @@ export interface AppConfig {
   state: StateStoreConfig;
   /** Settings the AWS SDK reads by itself; reported at start-up, never re-implemented here. */
   awsSdkEnvironment: Record<string, string>;
+  /** botbuilder's own authentication settings (sovereign clouds, local tests); absent: public cloud. */
+  botFramework?: BotFrameworkSettings;
+  /** Tenants whose activities the bot serves; absent: any tenant Bot Framework authenticates. */
+  allowedTenantIds?: string[];
+  /** Development only: loopback serviceUrls and file hosts are accepted even with BOT_ID set. */
+  devAllowLoopbackServices?: true;
 }
 
 /**
@@ -64,6 +70,18 @@ export type StateStoreConfig =
   | { kind: 'memory' }
   | { kind: 'blobManagedIdentity'; containerUrl: string; managedIdentityClientId: string }
   | { kind: 'blobConnectionString'; connectionString: string; container: string };
+
+/** The names botbuilder's ConfigurationBotFrameworkAuthentication reads, passed through as they are. */
+export const BOT_FRAMEWORK_SETTING_NAMES = [
+  'ToBotFromChannelOpenIdMetadataUrl',
+  'ToBotFromChannelTokenIssuer',
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+  'ValidateAuthority',
+  'OAuthUrl',
+] as const;
+export type BotFrameworkSettingName = (typeof BOT_FRAMEWORK_SETTING_NAMES)[number];
+export type BotFrameworkSettings = Partial<Record<BotFrameworkSettingName, string>>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -121,6 +139,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const sso = readSso(read, problems, region, bot?.appId);
   const botAwsWebIdentity = readBotAwsWebIdentity(read, problems, bot);
   const state = readStateStore(read, problems, bot);
+  const botFramework = readBotFrameworkSettings(read, problems);
+  const allowedTenantIds = readAllowedTenants(read, problems, bot);
+  const devAllowLoopbackServices = read('DEV_ALLOW_LOOPBACK_SERVICES') === 'true';
   if (problems.length > 0) throw new ConfigError(problems);
 
   const awsSdkEnvironment: Record<string, string> = {};
@@ -137,6 +158,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(sso ? { sso } : {}),
     ...(botAwsWebIdentity ? { botAwsWebIdentity } : {}),
     state,
+    ...(botFramework ? { botFramework } : {}),
+    ...(allowedTenantIds ? { allowedTenantIds } : {}),
+    ...(devAllowLoopbackServices ? { devAllowLoopbackServices } : {}),
     qbusiness: { applicationId, region },
     awsSdkEnvironment,
   };
@@ -268,4 +292,28 @@ function readBotIdentity(read: (name: string) => string | undefined, problems: s
   if (appType !== 'UserAssignedMSI' && !appPassword) problems.push(`BOT_PASSWORD is not set: the client secret of the bot's Entra app (BOT_ID is set and BOT_TYPE is ${appType}). ${WHERE}`);
   if (appType !== 'MultiTenant' && !tenantId) problems.push(`BOT_TENANT_ID is not set: the Entra tenant of the bot (required for BOT_TYPE=${appType}). ${WHERE}`);
   return { appId, appType, ...(appPassword ? { appPassword } : {}), ...(tenantId ? { tenantId } : {}) };
+}
+
+function readBotFrameworkSettings(read: (name: string) => string | undefined, problems: string[]): BotFrameworkSettings | undefined {
+  const settings: BotFrameworkSettings = {};
+  for (const name of BOT_FRAMEWORK_SETTING_NAMES) {
+    const value = read(name);
+    if (!value) continue;
+    if (name === 'ValidateAuthority' ? !/^(true|false)$/i.test(value) : !/^https?:\/\/[^\s]+$/.test(value)) {
+      problems.push(`${name} has an unexpected value "${value}": ${name === 'ValidateAuthority' ? 'true or false' : 'a URL'} (a botbuilder authentication setting).`);
+    }
+    settings[name] = value;
+  }
+  return Object.keys(settings).length > 0 ? settings : undefined;
+}
+
+/** ALLOWED_TENANT_IDS: comma-separated tenant ids, or `*` for any; single-tenant bots default to their own. */
+function readAllowedTenants(read: (name: string) => string | undefined, problems: string[], bot: BotIdentityConfig | undefined): string[] | undefined {
+  const text = read('ALLOWED_TENANT_IDS');
+  if (text === '*') return undefined;
+  if (!text) return bot && bot.appType !== 'MultiTenant' && bot.tenantId ? [bot.tenantId.toLowerCase()] : undefined;
+  const tenants = text.split(',').map((tenant) => tenant.trim().toLowerCase()).filter(Boolean);
+  const malformed = tenants.filter((tenant) => !GUID.test(tenant));
+  if (tenants.length === 0 || malformed.length > 0) problems.push(`ALLOWED_TENANT_IDS must be Entra tenant ids separated by commas (or * for any tenant), got "${text}".`);
+  return tenants;
 }

@@ -1,5 +1,6 @@
 /** `npm start`: configuration from the environment, then the bot. */
 import { ConfigError, loadConfig } from './config';
+import { installProcessGuards } from './processGuards';
 import { startBot } from './startBot';
 
 async function main(): Promise<void> {
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const bot = await startBot(config);
+  installProcessGuards(bot.logger);
   const stop = (): void => {
     void bot.close().then(() => process.exit(0));
   };

@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as restify from 'restify';
-import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { FrontDoorAdapter } from './frontDoor/botFramework';
 import type { Logger } from 'pino';
-import { activityProblems } from './bot/inboundActivity';
+import { messagesEndpoint, type MessagesEndpointOptions } from './frontDoor/messagesEndpoint';
 
 /** What the sign-in pages may know: public identifiers only, never a secret. */
 export interface AuthPageSettings {
@@ -17,29 +18,17 @@ export interface AuthPageSettings {
   scope: string;
 }
 
+/** Who may call POST /api/messages, and with which serviceUrls and tenants. */
+export type FrontDoorSettings = Pick<MessagesEndpointOptions, 'authentication' | 'allowedTenantIds' | 'allowLoopbackServiceUrl'>;
+
 const PUBLIC_FOLDER = join(__dirname, '../../public');
 
-export function createHttpServer(adapter: TeamsAdapter, app: Application<TurnState>, logger: Logger, authPages?: AuthPageSettings): restify.Server {
+export function createHttpServer(adapter: FrontDoorAdapter, app: Application<TurnState>, logger: Logger, authPages: AuthPageSettings | undefined, door: FrontDoorSettings): restify.Server {
   const server = restify.createServer({ name: 'amazon-q-teams-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 }));
-
-  server.post('/api/messages', async (req, res) => {
-    const problems = activityProblems(req.body);
-    if (problems.length > 0) {
-      logger.warn({ problems }, 'malformed activity refused');
-      res.send(400, { error: 'Malformed activity', problems });
-      return;
-    }
-    try {
-      await adapter.process(req, res, async (context) => {
-        await app.run(context);
-      });
-    } catch (error) {
-      // botbuilder answers malformed or unauthenticated requests itself; this is the last resort.
-      logger.error({ err: { name: (error as Error).name, message: (error as Error).message } }, 'request failed');
-      if (!res.headersSent) res.send(500, { error: 'internal error' });
-    }
-  });
+  // A request whose body never finishes must not hold a socket for Node's default five minutes.
+  server.server.requestTimeout = 30_000;
+  // No body parser: POST /api/messages reads its own body after checking the token's shape (./frontDoor).
+  server.post('/api/messages', messagesEndpoint({ adapter, app, logger, ...door }));
 
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });

@@ -4,7 +4,6 @@
  */
 import type { AddressInfo } from 'node:net';
 import { ManagedIdentityCredential } from '@azure/identity';
-import { TeamsAdapter } from '@microsoft/teams-ai';
 import type pino from 'pino';
 import { createBotApplication } from './bot/app';
 import { keepCustomEntityProperties } from './bot/keepEntityProperties';
@@ -14,6 +13,8 @@ import { BlobStateStorage } from './state/blobStateStorage';
 import { MemoryStateStorage } from './state/memoryStateStorage';
 import type { StateStorage } from './state/stateStorage';
 import { createHttpServer } from './server';
+import { errorForLog } from './errors';
+import { createBotFrameworkParts } from './frontDoor/botFramework';
 import { AwsIdentityChain } from './identity/awsIdentityChain';
 import { awsCredentialsFromAzureManagedIdentity } from './identity/azureWebIdentity';
 import { EntraTokenValidator } from './identity/entraToken';
@@ -39,18 +40,9 @@ export interface RunningBot {
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
   const logger = createLogger(config.logLevel, options.logDestination);
   keepCustomEntityProperties();
-  const adapter = new TeamsAdapter(
-    config.bot
-      ? {
-          MicrosoftAppId: config.bot.appId,
-          MicrosoftAppPassword: config.bot.appPassword,
-          MicrosoftAppType: config.bot.appType,
-          MicrosoftAppTenantId: config.bot.tenantId,
-        }
-      : {},
-  );
+  const { adapter, authentication } = createBotFrameworkParts(config, logger);
   adapter.onTurnError = async (context, error) => {
-    logger.error({ activityId: context.activity.id, err: { name: error.name, message: error.message } }, 'unhandled turn error');
+    logger.error({ activityId: context.activity.id, error: errorForLog(error, { stack: true }) }, 'unhandled turn error');
   };
   if (!config.bot) {
     logger.warn('BOT_ID is not set: accepting unauthenticated Bot Framework traffic (local playground / Test Tool only).');
@@ -81,6 +73,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   } else {
     clients = new DefaultChainClientProvider(config.qbusiness.region, ownAwsCredentials);
   }
+  // Without a bot identity the bot only talks to local tools (playground, tests); with one, only on request.
+  const loopbackAllowed = !config.bot || Boolean(config.devAllowLoopbackServices);
   const q = new QBusinessService(config.qbusiness.applicationId, clients);
   const bot = createBotApplication({
     adapter,
@@ -89,13 +83,18 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     logger,
     now,
     threadContextDays: config.threadContextDays,
+    allowLoopbackFileHosts: loopbackAllowed,
     ...(config.bot ? { botAppId: config.bot.appId } : {}),
     ...(identity ? { identity } : {}),
   });
   const authPages = config.sso
     ? { clientId: config.sso.clientId, tenantId: config.sso.tenantId, authorityHost: config.sso.authorityHost, scope: `${config.sso.resourceUri}/access_as_user` }
     : undefined;
-  const server = createHttpServer(adapter, bot.app, logger, authPages);
+  const server = createHttpServer(adapter, bot.app, logger, authPages, {
+    authentication,
+    allowedTenantIds: config.allowedTenantIds,
+    allowLoopbackServiceUrl: loopbackAllowed,
+  });
   await new Promise<void>((resolve) => server.listen(config.port, options.host ?? '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

@@ -20,6 +20,8 @@ export interface MintOptions {
   issuer?: string;
   expiresInSeconds?: number;
   signWithUnknownKey?: boolean;
+  /** The delegated scopes (`scp`); default the one the SSO app exposes. */
+  scope?: string;
 }
 
 type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -75,7 +77,7 @@ export class LocalEntraIssuer {
       name: user.name,
       preferred_username: user.email,
       email: user.email,
-      scp: 'access_as_user',
+      scp: options.scope ?? 'access_as_user',
       azp: TEAMS_CLIENT_ID,
       ver: '2.0',
       uti: randomUUID(),

@@ -11,6 +11,7 @@ import { PLUGIN_VERBS } from '../cards/pluginCards';
 import type { AdaptiveCardJson } from '../cards/types';
 import { DIRECT_SIGN_IN_VERB, SIGN_IN_VERB, signInNotUsedCard } from '../cards/signInCards';
 import type { SsoConfig } from '../config';
+import { errorForLog } from '../errors';
 import type { EntraTokenValidator } from '../identity/entraToken';
 import type { LocalDevTokens } from '../identity/localDevTokens';
 import type { UserSessions } from '../identity/userSessions';
@@ -39,6 +40,8 @@ export interface BotOptions {
   now?: () => Date;
   /** How long channel and group chat messages are kept for thread context. */
   threadContextDays?: number;
+  /** Development only: file downloads from loopback hosts (tests, playground). */
+  allowLoopbackFileHosts?: boolean;
   /** Per-user sign-in (SSO → Identity Center → STS); absent: Q is called with the bot's own identity. */
   identity?: { sso: SsoConfig; sessions: UserSessions; validator: EntraTokenValidator; devTokens?: LocalDevTokens };
 }
@@ -204,7 +207,7 @@ export function createBotApplication(options: BotOptions): BotApplication {
     let question = (activity.text ?? '').trim();
     let attachments: Array<{ name: string; data: Uint8Array }> | undefined;
     if (hasFiles(activity)) {
-      const collected = await collectFiles(activity);
+      const collected = await collectFiles(activity, { allowLoopback: Boolean(options.allowLoopbackFileHosts) });
       if (collected.problems.length > 0) {
         await context.sendActivity(cardMessage(fileProblemsCard(collected.problems)));
         return;
@@ -231,8 +234,10 @@ export function createBotApplication(options: BotOptions): BotApplication {
   });
 
   app.error(async (context, error) => {
-    logger.error({ activityId: context.activity.id, err: { name: error.name, message: error.message, stack: error.stack } }, 'turn failed');
-    if (context.activity.type === ActivityTypes.Message) {
+    logger.error({ activityId: context.activity.id, error: errorForLog(error, { stack: true }) }, 'turn failed');
+    // When the connector itself failed (dead or slow serviceUrl), an apology would only fail again.
+    const connectorFailed = error.name === 'RestError' || error.name === 'AbortError';
+    if (context.activity.type === ActivityTypes.Message && !connectorFailed) {
       await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
     }
   });

@@ -4,12 +4,23 @@
  * outside them is named with the reason before anything is sent to Q.
  */
 import type { Activity } from 'botbuilder';
+import { isLoopbackHost } from './inboundActivity';
 
 export const MAX_FILES = 5;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const SUPPORTED_EXTENSIONS = ['pdf', 'docx', 'doc', 'pptx', 'ppt', 'xlsx', 'xls', 'csv', 'txt', 'md', 'html', 'htm', 'xml', 'json', 'rtf'];
 
 const TEAMS_FILE = 'application/vnd.microsoft.teams.file.download.info';
+/** Where Teams keeps file content (OneDrive and SharePoint, public and sovereign clouds). */
+const TEAMS_FILE_HOSTS = [/\.sharepoint\.com$/, /\.sharepoint\.us$/, /\.sharepoint-mil\.us$/, /\.sharepoint\.de$/, /\.sharepoint\.cn$/, /\.sharepoint-df\.com$/];
+/** A download that takes longer than this is given up (the person hears that it failed). */
+export const DOWNLOAD_TIMEOUT_MS = 15_000;
+const MAX_REDIRECTS = 3;
+
+export interface DownloadPolicy {
+  /** Development only: http downloads from loopback (the tests' and playground's file hosts). */
+  allowLoopback: boolean;
+}
 
 export interface QAttachment {
   name: string;
@@ -28,7 +39,7 @@ export function hasFiles(activity: Partial<Activity>): boolean {
   return (activity.attachments ?? []).some((attachment) => attachment.contentType === TEAMS_FILE || isSharedFileLink(attachment.contentType));
 }
 
-export async function collectFiles(activity: Partial<Activity>): Promise<CollectedFiles> {
+export async function collectFiles(activity: Partial<Activity>, policy: DownloadPolicy = { allowLoopback: false }): Promise<CollectedFiles> {
   const attachments = activity.attachments ?? [];
   const downloadable = attachments.filter((attachment) => attachment.contentType === TEAMS_FILE);
   const unreachable = attachments.filter((attachment) => isSharedFileLink(attachment.contentType)).map((attachment) => attachment.name ?? 'a file');
@@ -49,7 +60,11 @@ export async function collectFiles(activity: Partial<Activity>): Promise<Collect
       unreachable.push(name);
       continue;
     }
-    const downloaded = await download(url);
+    if (!isTeamsFileUrl(url, policy)) {
+      problems.push(`${name}: the download link does not point at Teams' file storage, so I did not open it.`);
+      continue;
+    }
+    const downloaded = await download(url, policy);
     if (downloaded === 'tooLarge') problems.push(`${name}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB, the limit for one file.`);
     else if (downloaded === 'failed') problems.push(`${name}: Teams did not let me download it. Try sending it again.`);
     else files.push({ name, data: downloaded });
@@ -58,9 +73,17 @@ export async function collectFiles(activity: Partial<Activity>): Promise<Collect
 }
 
 /** Downloads at most MAX_FILE_BYTES, refusing larger files without reading them whole. */
-async function download(url: string): Promise<Uint8Array | 'tooLarge' | 'failed'> {
+async function download(url: string, policy: DownloadPolicy): Promise<Uint8Array | 'tooLarge' | 'failed'> {
   try {
-    const response = await fetch(url);
+    const signal = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
+    let location = url;
+    let response = await fetch(location, { redirect: 'manual', signal });
+    // Redirects are followed only while they stay on Teams' file hosts.
+    for (let hops = 0; response.status >= 300 && response.status < 400 && hops < MAX_REDIRECTS; hops += 1) {
+      location = new URL(response.headers.get('location') ?? '', location).toString();
+      if (!isTeamsFileUrl(location, policy)) return 'failed';
+      response = await fetch(location, { redirect: 'manual', signal });
+    }
     if (!response.ok || !response.body) return 'failed';
     if (Number(response.headers.get('content-length') ?? 0) > MAX_FILE_BYTES) {
       await response.body.cancel();
@@ -77,6 +100,19 @@ async function download(url: string): Promise<Uint8Array | 'tooLarge' | 'failed'
   } catch {
     return 'failed';
   }
+}
+
+/** https on a Teams file host; loopback http only when development allows it. */
+export function isTeamsFileUrl(text: string, policy: DownloadPolicy): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password) return false;
+  if (url.protocol === 'http:') return policy.allowLoopback && isLoopbackHost(url.hostname);
+  return url.protocol === 'https:' && (TEAMS_FILE_HOSTS.some((host) => host.test(url.hostname)) || (policy.allowLoopback && isLoopbackHost(url.hostname)));
 }
 
 /** Anything that is a file but not one the bot can download (e.g. a SharePoint reference in a channel). */

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { CreateTokenWithIAMCommand, SSOOIDCClient, SSOOIDCServiceException } from '@aws-sdk/client-sso-oidc';
 import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { isBug } from '../model/failure';
 import { IdentityFailure, type IdentityFailureKind } from './identityFailure';
 
 export interface UserAwsCredentials {
@@ -77,9 +78,10 @@ export class AwsIdentityChain {
       if (error instanceof IdentityFailure) throw error;
       if (error instanceof STSServiceException) {
         const kind: IdentityFailureKind = /AccessDenied/.test(error.name) ? 'roleTrust' : error.name === 'InvalidParameterValue' ? 'identityCenterMisconfigured' : 'unavailable';
-        throw new IdentityFailure(kind, `STS AssumeRole into ${this.settings.qUserRoleArn}: ${error.name}: ${error.message}`, error.$metadata.requestId);
+        throw new IdentityFailure(kind, `STS AssumeRole into ${this.settings.qUserRoleArn}: ${error.name}: ${error.message}`, error.$metadata.requestId, { cause: error });
       }
-      throw new IdentityFailure('unavailable', `STS AssumeRole failed: ${(error as Error).message}`);
+      if (isBug(error)) throw error;
+      throw new IdentityFailure('unavailable', `STS AssumeRole failed: ${(error as Error).message}`, undefined, { cause: error });
     }
   }
 
@@ -106,9 +108,10 @@ export class AwsIdentityChain {
                 ? 'unavailable'
                 : 'identityCenterMisconfigured';
         const detail = (error as { error_description?: string }).error_description ?? error.message;
-        throw new IdentityFailure(kind, `Identity Center CreateTokenWithIAM (${grant.grantType === JWT_BEARER ? 'jwt-bearer' : 'refresh_token'}) for ${this.settings.idcApplicationArn} in ${this.settings.idcRegion}: ${error.name}: ${detail}`, error.$metadata.requestId);
+        throw new IdentityFailure(kind, `Identity Center CreateTokenWithIAM (${grant.grantType === JWT_BEARER ? 'jwt-bearer' : 'refresh_token'}) for ${this.settings.idcApplicationArn} in ${this.settings.idcRegion}: ${error.name}: ${detail}`, error.$metadata.requestId, { cause: error });
       }
-      throw new IdentityFailure('unavailable', `Identity Center is unreachable in ${this.settings.idcRegion}: ${(error as Error).message}`);
+      if (isBug(error)) throw error;
+      throw new IdentityFailure('unavailable', `Identity Center is unreachable in ${this.settings.idcRegion}: ${(error as Error).message}`, undefined, { cause: error });
     }
   }
 }

@@ -22,7 +22,11 @@ interface ValidatorSettings {
   authorityHost: string;
   tenantId: string;
   clientId: string;
+  /** The delegated scope the SSO app exposes to Teams; default `access_as_user`. */
+  requiredScope?: string;
 }
+
+export const SSO_SCOPE = 'access_as_user';
 
 const CLOCK_TOLERANCE_SECONDS = 60;
 
@@ -50,9 +54,12 @@ export class EntraTokenValidator {
       }));
     } catch (error) {
       if (error instanceof IdentityFailure) throw error;
-      throw new IdentityFailure('tokenRejected', describeJoseError(error, token));
+      throw new IdentityFailure('tokenRejected', describeJoseError(error, token), undefined, { cause: error });
     }
-    const { oid, tid, exp } = payload as JWTPayload & { oid?: unknown; tid?: unknown };
+    const { oid, tid, exp, scp } = payload as JWTPayload & { oid?: unknown; tid?: unknown; scp?: unknown };
+    const scope = this.settings.requiredScope ?? SSO_SCOPE;
+    // Audience alone admits any token for the app (e.g. app-only or other delegated scopes).
+    if (typeof scp !== 'string' || !scp.split(' ').includes(scope)) throw new IdentityFailure('tokenRejected', `the token does not carry the ${scope} scope (scp)`);
     if (typeof oid !== 'string' || typeof tid !== 'string') throw new IdentityFailure('tokenRejected', 'the token has no oid/tid claims');
     if (tid !== this.settings.tenantId || (holder.tenantId && holder.tenantId !== tid)) {
       throw new IdentityFailure('tokenRejected', 'the token was issued for another tenant than the activity');
@@ -71,7 +78,7 @@ export class EntraTokenValidator {
       return createRemoteJWKSet(new URL(jwksUri));
     })().catch((error: Error) => {
       this.keys = undefined;
-      throw new IdentityFailure('unavailable', `could not load the signing keys of ${this.issuer}: ${error.message}`);
+      throw new IdentityFailure('unavailable', `could not load the signing keys of ${this.issuer}: ${error.message}`, undefined, { cause: error });
     });
     return this.keys;
   }

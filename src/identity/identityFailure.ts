@@ -18,8 +18,9 @@ export class IdentityFailure extends Error {
     /** For logs and admins; never contains a token. */
     readonly adminDetail: string,
     readonly requestId?: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${kind}: ${adminDetail}`);
+    super(`${kind}: ${adminDetail}`, options);
     this.name = 'IdentityFailure';
   }
 }

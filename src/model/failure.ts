@@ -20,8 +20,20 @@ export class QFailure extends Error {
     readonly serviceMessage: string,
     readonly requestId: string | undefined,
     readonly errorName: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${errorName}: ${serviceMessage}`);
+    super(`${errorName}: ${serviceMessage}`, options);
     this.name = 'QFailure';
   }
+}
+
+/**
+ * A programming error (wrong type, bad argument), not a service or network failure: it must
+ * surface as a bug, never be reported to people as "Q unavailable". Network errors that arrive as
+ * TypeError (fetch) carry a cause with an error code.
+ */
+export function isBug(error: unknown): boolean {
+  const programming = error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || error instanceof SyntaxError;
+  const networkCause = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code !== undefined;
+  return programming && !networkCause;
 }

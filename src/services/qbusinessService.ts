@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-qbusiness';
 import type { FailedAttachment, FeedbackState, SourceAttribution } from '../model/answer';
 import type { PluginActionExecution, PluginActionReview, PluginFieldType } from '../model/plugin';
-import { QFailure, type QFailureKind } from '../model/failure';
+import { isBug, QFailure, type QFailureKind } from '../model/failure';
 import { IdentityFailure } from '../identity/identityFailure';
 import type { AskingUser, QClientProvider } from './qbusinessClients';
 
@@ -188,15 +188,16 @@ function toQFailure(error: unknown, hadConversation: boolean, hadAttachments = f
     if (error.name === 'ResourceNotFoundException') {
       // Q answers 404 both for an unknown application and for a conversation it no longer has.
       const kind = hadConversation && !/application/i.test(error.message) ? 'conversationGone' : 'notFound';
-      return new QFailure(kind, error.message, requestId, error.name);
+      return new QFailure(kind, error.message, requestId, error.name, { cause: error });
     }
     if (hadAttachments && error.name === 'ValidationException' && /attachment|upload/i.test(error.message)) {
-      return new QFailure('attachmentsDisabled', error.message, error.$metadata.requestId, error.name);
+      return new QFailure('attachmentsDisabled', error.message, error.$metadata.requestId, error.name, { cause: error });
     }
     const kind = FAILURE_KINDS[error.name] ?? ((error.$metadata.httpStatusCode ?? 0) >= 500 ? 'unavailable' : 'unexpected');
-    return new QFailure(kind, error.message, requestId, error.name);
+    return new QFailure(kind, error.message, requestId, error.name, { cause: error });
   }
+  if (isBug(error)) throw error;
   const name = error instanceof Error ? error.name : 'UnknownError';
   const message = error instanceof Error ? error.message : String(error);
-  return new QFailure('unavailable', message, undefined, name);
+  return new QFailure('unavailable', message, undefined, name, { cause: error });
 }

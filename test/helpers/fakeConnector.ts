@@ -24,6 +24,10 @@ export class FakeConnector {
   /** 1:1 chats the bot opened, and whether to refuse the next ones (user without the app). */
   readonly created: Array<{ id: string; parameters: Record<string, any> }> = [];
   refuseCreate = false;
+  /** When set, every call must carry a bearer this accepts (the bot's outbound token); others get 401. */
+  requireBearer?: (authorization: string | undefined) => Promise<boolean>;
+  /** Calls refused for a missing or invalid bearer. */
+  unauthorized = 0;
   private server?: http.Server;
   private waiters: Array<() => void> = [];
   private counter = 0;
@@ -32,7 +36,18 @@ export class FakeConnector {
     this.server = http.createServer((req, res) => {
       let raw = '';
       req.on('data', (chunk) => (raw += chunk));
-      req.on('end', () => {
+      req.on('end', async () => {
+        if (this.requireBearer && !/^\/(files|redirect)\//.test(req.url ?? '') && !(await this.requireBearer(req.headers.authorization))) {
+          this.unauthorized += 1;
+          res.writeHead(401, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: 'Unauthorized', message: 'Authorization has been denied for this request.' } }));
+          return;
+        }
+        if (req.method === 'GET' && req.url?.startsWith('/redirect/')) {
+          res.writeHead(302, { location: decodeURIComponent(req.url.slice('/redirect/'.length)) });
+          res.end();
+          return;
+        }
         if (req.method === 'GET' && req.url?.startsWith('/files/')) {
           const file = this.files.get(decodeURIComponent(req.url.slice('/files/'.length)));
           res.writeHead(file ? 200 : 404, file ? { 'content-type': 'application/octet-stream', 'content-length': String(file.length) } : {});
@@ -109,6 +124,11 @@ export class FakeConnector {
       name,
       content: { downloadUrl: `${this.baseUrl}files/${encodeURIComponent(name)}`, uniqueId: name, fileType: name.split('.').pop() },
     };
+  }
+
+  /** A Teams file attachment whose download link redirects to `target`. */
+  redirectingFile(name: string, target: string): Record<string, unknown> {
+    return { ...this.file(name, Buffer.alloc(0)), content: { downloadUrl: `${this.baseUrl}redirect/${encodeURIComponent(target)}` } };
   }
 
   clear(): void {

@@ -8,7 +8,7 @@ import { startLocalServices, type LocalServices } from '../../localdev/server';
 import { startAzurite, type Azurite } from './azurite';
 import { startBotProcess, type BotProcess } from './botProcess';
 import { FakeConnector } from './fakeConnector';
-import { botEnv, DOCUMENTS, postActivity } from './stack';
+import { botEnv, DOCUMENTS, postRaw } from './stack';
 
 export interface ScaledStack {
   q: LocalServices;
@@ -34,7 +34,7 @@ export async function startScaledStack(count = 2, extraEnv: Record<string, strin
     serviceUrl,
     azurite,
     instances,
-    post: (instance, activity) => postActivity((instances[instance] as BotProcess).url, activity),
+    post: (instance, activity) => postRaw((instances[instance] as BotProcess).url, JSON.stringify(activity)),
     replace: async (index) => {
       await instances[index]?.stop();
       instances[index] = await startBotProcess(env);

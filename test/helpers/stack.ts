@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { LOCAL_AAD_CLIENT_ID, LOCAL_IDC_APPLICATION_ARN, LOCAL_Q_USER_ROLE_ARN, LOCAL_TENANT_ID, userByObjectId } from '../../localdev/directory';
 import type { MintOptions } from '../../localdev/identity/entra';
 import { startLocalServices, type LocalServices } from '../../localdev/server';
+import { LocalBotFrameworkService } from '../../localdev/botframework/tokenService';
 import { startBotProcess, type BotProcess } from './botProcess';
 import { FakeConnector } from './fakeConnector';
 import { message, tokenExchange, type TeamsUser } from './teamsActivities';
@@ -57,10 +58,7 @@ export function botEnv(q: LocalServices, extraEnv: Record<string, string> = {}):
 }
 
 export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
-  const q = await startLocalServices({ documentsFolder: DOCUMENTS });
-  const connector = new FakeConnector();
-  const serviceUrl = await connector.start();
-  const bot = await startBotProcess(botEnv(q, extraEnv));
+  const { q, connector, serviceUrl, bot } = await launchStack(extraEnv);
   return assembleStack(q, connector, serviceUrl, bot, async () => {
     await bot.stop();
     await connector.close();
@@ -68,16 +66,76 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   });
 }
 
-/** Posts one activity to a bot the way the Bot Framework channel does. */
-export async function postActivity(botUrl: string, activity: Record<string, unknown>): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+/** The local services, the fake connector, and the bot process pointed at both. */
+async function launchStack(extraEnv: Record<string, string>, prepareConnector?: (connector: FakeConnector) => void): Promise<{ q: LocalServices; connector: FakeConnector; serviceUrl: string; bot: BotProcess }> {
+  const q = await startLocalServices({ documentsFolder: DOCUMENTS });
+  const connector = new FakeConnector();
+  prepareConnector?.(connector);
+  const serviceUrl = await connector.start();
+  const bot = await startBotProcess(botEnv(q, extraEnv));
+  return { q, connector, serviceUrl, bot };
+}
+
+export const TEST_BOT_ID = '6c1f0a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
+export const TEST_BOT_PASSWORD = 'local-bot-secret-not-real';
+
+export interface AuthenticatedStack extends Stack {
+  botFramework: LocalBotFrameworkService;
+  /** Posts with exactly this Authorization header (or none). */
+  postWith(activity: unknown, authorization: string | undefined, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+}
+
+/**
+ * The stack with the bot's Bot Framework identity (BOT_ID) against the local Bot Framework token
+ * service: inbound activities carry channel tokens, replies must carry the bot's own bearer.
+ */
+export async function startAuthenticatedStack(extraEnv: Record<string, string> = {}): Promise<AuthenticatedStack> {
+  const botFramework = await LocalBotFrameworkService.start({ botAppId: TEST_BOT_ID, botPassword: TEST_BOT_PASSWORD, tenantId: LOCAL_TENANT_ID });
+  const { q, connector, serviceUrl, bot } = await launchStack(
+    {
+      BOT_ID: TEST_BOT_ID,
+      BOT_PASSWORD: TEST_BOT_PASSWORD,
+      BOT_TYPE: 'SingleTenant',
+      BOT_TENANT_ID: LOCAL_TENANT_ID,
+      ...botFramework.botSettings(),
+      NODE_EXTRA_CA_CERTS: botFramework.caFile,
+      DEV_ALLOW_LOOPBACK_SERVICES: 'true',
+      ...extraEnv,
+    },
+    (connector) => {
+      connector.requireBearer = async (authorization) => Boolean(await botFramework.verifyBotToken(authorization));
+    },
+  );
+  const authorize = async (activity: Record<string, unknown>): Promise<string> => `Bearer ${await botFramework.mintChannelToken({ serviceUrl: String(activity.serviceUrl) })}`;
+  const stack = assembleStack(q, connector, serviceUrl, bot, async () => {
+    await bot.stop();
+    await connector.close();
+    await q.close();
+    await botFramework.close();
+  }, authorize);
+  return { ...stack, botFramework, postWith: (activity, authorization, headers) => postRaw(bot.url, JSON.stringify(activity), authorization, headers) };
+}
+
+/** One POST to the bot's messages endpoint, answered with its status and (JSON) body. */
+export async function postRaw(botUrl: string, body: string | Buffer, authorization?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${botUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}), ...headers },
+    body,
+  });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: kept as text for the assertion that reads it
+  }
+  return { status: response.status, body: parsed };
 }
 
 /** The parts of a stack every variant shares: posting activities, minting tokens, signing in. */
-function assembleStack(q: LocalServices, connector: FakeConnector, serviceUrl: string, bot: BotProcess, stop: () => Promise<void>): Stack {
-  const post = (activity: Record<string, unknown>) => postActivity(bot.url, activity);
+function assembleStack(q: LocalServices, connector: FakeConnector, serviceUrl: string, bot: BotProcess, stop: () => Promise<void>, authorize?: (activity: Record<string, unknown>) => Promise<string>): Stack {
+  const post = async (activity: Record<string, unknown>) => postRaw(bot.url, JSON.stringify(activity), authorize ? await authorize(activity) : undefined);
   const mintToken = (options: MintOptions): Promise<string> => q.entra.mint(options);
   return {
     q,

@@ -171,8 +171,8 @@ describe('answer loop (bot process + local Q Business + fake connector)', () => 
     assert.equal(response.status, 400);
     const noType = await stack.post({ text: 'no type or conversation' });
     assert.equal(noType.status, 400);
-    assert.ok(noType.body.problems.includes('type is missing'));
-    assert.ok(noType.body.problems.includes('conversation.id is missing'));
+    assert.match(noType.body.reason, /type is missing/);
+    assert.match(noType.body.reason, /conversation must be an object/);
     const card = await ask('How do I reset my VPN token?');
     assert.match(cardTexts(card).join(' '), /Sources/);
   });

@@ -60,6 +60,22 @@ describe('questions about files', () => {
     assert.match(texts, /Agenda: budget review/);
   });
 
+  it('downloads only from Teams file storage: any other link is named and never opened', async () => {
+    const elsewhere = { ...stack.connector.file('notes.txt', Buffer.from('notes')), content: { downloadUrl: 'http://169.254.169.254/latest/meta-data/notes.txt' } };
+    const card = await send('What is in this file?', [elsewhere]);
+    assert.match(cardTexts(card).join(' '), /notes\.txt: the download link does not point at Teams’ file storage|notes\.txt: the download link does not point at Teams' file storage/);
+    assert.equal(chats().length, 0);
+  });
+
+  it('follows download redirects only while they stay on Teams file storage', async () => {
+    const kept = stack.connector.file('kept.txt', Buffer.from('Kept content.'));
+    await send('What does this say?', [stack.connector.redirectingFile('onward.txt', String((kept.content as { downloadUrl: string }).downloadUrl))]);
+    assert.equal(Buffer.from(chats()[0]?.attachments[0].data, 'base64').toString('utf8'), 'Kept content.');
+    const card = await send('And this?', [stack.connector.redirectingFile('away.txt', 'http://169.254.169.254/latest/meta-data/')], 1);
+    assert.match(cardTexts(card).join(' '), /away\.txt: Teams did not let me download it/);
+    assert.equal(chats().length, 1, 'nothing more sent to Q');
+  });
+
   it('says plainly when the Q application has file uploads turned off', async () => {
     stack.q.state.addFault({ operation: 'ChatSync', error: 'ValidationException', message: 'File upload is disabled for this application.', count: 1 });
     const card = await send('What is in this file?', [stack.connector.file('memo.txt', Buffer.from('memo'))]);

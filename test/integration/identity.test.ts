@@ -99,6 +99,7 @@ describe('per-user identity (Teams SSO → Identity Center → STS → Q Busines
     ['another person’s token', () => stack.mintToken({ aadObjectId: GRACE.aadObjectId }), /another user/],
     ['another tenant’s token', (user) => stack.mintToken({ aadObjectId: user.aadObjectId, tenantId: '0d9b1c55-aaaa-4bbb-8ccc-123456789abc' }), /iss claim|another tenant/],
     ['garbage', async () => 'not-a-jwt', /malformed/],
+    ['a token without the exposed scope', (user) => stack.mintToken({ aadObjectId: user.aadObjectId, scope: 'User.Read' }), /access_as_user scope/],
   ];
   for (const [label, makeToken, reason] of rejections) {
     it(`refuses ${label} with 412, logs why without the token, and never calls Identity Center`, async () => {

@@ -111,4 +111,20 @@ describe('config', () => {
       assert.equal(config.sso?.devLocalSignIn, true);
     });
   });
+
+  it('reads the tenant allowlist: the bot\'s own tenant by default for single-tenant bots, any tenant with *', () => {
+    const tenant = '72F988BF-86F1-41AF-91AB-2D7CD011DB47';
+    const singleTenant = { ...minimal, BOT_ID: 'bot', BOT_PASSWORD: 'pw', BOT_TYPE: 'SingleTenant', BOT_TENANT_ID: tenant };
+    assert.deepEqual(loadConfig(singleTenant).allowedTenantIds, [tenant.toLowerCase()]);
+    assert.equal(loadConfig({ ...singleTenant, ALLOWED_TENANT_IDS: '*' }).allowedTenantIds, undefined);
+    assert.equal(loadConfig({ ...minimal, BOT_ID: 'bot', BOT_PASSWORD: 'pw' }).allowedTenantIds, undefined, 'multi-tenant: any');
+    assert.deepEqual(loadConfig({ ...minimal, ALLOWED_TENANT_IDS: `${tenant}, 11111111-2222-4333-8444-555555555555` }).allowedTenantIds, [tenant.toLowerCase(), '11111111-2222-4333-8444-555555555555']);
+    assert.match(problemsOf({ ...minimal, ALLOWED_TENANT_IDS: 'contoso.com' }).join('\n'), /ALLOWED_TENANT_IDS must be Entra tenant ids/);
+  });
+
+  it('passes botbuilder\'s authentication settings through by their own names, checked', () => {
+    const config = loadConfig({ ...minimal, ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.azure.us/v1/.well-known/openidconfiguration', ValidateAuthority: 'false' });
+    assert.deepEqual(config.botFramework, { ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.azure.us/v1/.well-known/openidconfiguration', ValidateAuthority: 'false' });
+    assert.deepEqual(problemsOf({ ...minimal, ToChannelFromBotOAuthScope: 'not a url', ValidateAuthority: 'maybe' }).map((problem) => problem.split(' ')[0]), ['ToChannelFromBotOAuthScope', 'ValidateAuthority']);
+  });
 });
