@@ -11,6 +11,7 @@ import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
 import { cannotMessagePrivatelyCard, identityFailureCard, inPlaceSignInCard, loginRequest, oauthCard, signedInCard, signedOutCard, signInSentPrivatelyCard } from '../cards/signInCards';
 import type { AdaptiveCardJson } from '../cards/types';
+import { errorForLog } from '../errors';
 import type { SsoConfig } from '../config';
 import type { EntraTokenValidator, ValidatedToken } from '../identity/entraToken';
 import { IdentityFailure } from '../identity/identityFailure';
@@ -200,7 +201,7 @@ export class SignInFlow {
     const reference = TurnContext.getConversationReference(context.activity) as ConversationReference;
     void this.deps.adapter
       .continueConversationAsync(this.deps.botAppId ?? '', reference, (proactive) => this.complete(proactive, user, validated))
-      .catch((error: Error) => this.deps.logger.error({ event: 'signIn', err: { name: error.name, message: error.message } }, 'finishing sign-in failed'));
+      .catch((error: unknown) => this.deps.logger.error({ event: 'signIn', error: errorForLog(error, { stack: true }) }, 'finishing sign-in failed'));
   }
 
   private async complete(context: TurnContext, user: AskingUser, validated: ValidatedToken): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import { errorForLog } from '../errors';
 import { ExpiringRecords, REMOVE, UNCHANGED, type Clock } from '../state/expiringRecords';
 import type { StateStorage } from '../state/stateStorage';
 import { RETENTION_MS } from './retention';
@@ -89,7 +90,7 @@ export class VoteOutbox {
       if (result.state !== 'gone') await this.deps.onSettled(answerKey, result);
       return 'done';
     } catch (error) {
-      this.deps.logger.warn({ event: 'feedback', outcome: 'deliveryError', err: { name: (error as Error).name, message: (error as Error).message } }, 'pending vote not delivered this time');
+      this.deps.logger.warn({ event: 'feedback', outcome: 'deliveryError', error: errorForLog(error, { stack: true }) }, 'pending vote not delivered this time');
       return 'pending';
     }
   }
