@@ -8,6 +8,7 @@ import * as restify from 'restify';
 import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
 import { activityProblems } from './bot/inboundActivity';
+import type { Readiness } from './readiness';
 
 /** What the sign-in pages may know: public identifiers only, never a secret. */
 export interface AuthPageSettings {
@@ -62,4 +63,13 @@ export function createHttpServer(adapter: TeamsAdapter, app: Application<TurnSta
     });
   }
   return server;
+}
+
+/** GET /readyz: 200 when every readiness check passes, else 503 naming the failing ones (src/readiness.ts). */
+export function serveReadiness(server: restify.Server, readiness: Pick<Readiness, 'report'>): void {
+  server.get('/readyz', async (_req, res) => {
+    const { ready, checks } = await readiness.report();
+    res.header('cache-control', 'no-store');
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks });
+  });
 }

@@ -12,7 +12,8 @@ import { createBotApplication } from './bot/app';
 import { keepCustomEntityProperties } from './bot/keepEntityProperties';
 import type { AppConfig } from './config';
 import { createLogger, type Logger } from './logger';
-import { createHttpServer } from './server';
+import { createHttpServer, serveReadiness } from './server';
+import { Readiness, readinessChecks } from './readiness';
 import { AwsIdentityChain } from './identity/awsIdentityChain';
 import { awsCredentialsFromAzureManagedIdentity } from './identity/azureWebIdentity';
 import { EntraTokenValidator } from './identity/entraToken';
@@ -95,6 +96,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     ? { clientId: config.sso.clientId, tenantId: config.sso.tenantId, authorityHost: config.sso.authorityHost, scope: `${config.sso.resourceUri}/access_as_user` }
     : undefined;
   const server = createHttpServer(adapter, app, logger, authPages);
+  serveReadiness(server, new Readiness(readinessChecks(config, storage), logger));
   await new Promise<void>((resolve) => server.listen(config.port, options.host ?? '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
