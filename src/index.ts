@@ -1,6 +1,9 @@
 /** `npm start`: configuration from the environment, then the bot. */
+import './compileCache';
 import { ConfigError, loadConfig } from './config';
 import { startBot } from './startBot';
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
   let config;
@@ -14,8 +17,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const bot = await startBot(config);
-  const stop = (): void => {
-    void bot.close().then(() => process.exit(0));
+  const stop = (signal: NodeJS.Signals): void => {
+    bot.logger.info({ event: 'shutdown', signal }, 'stopping: finishing open requests');
+    // App Service sends SIGKILL some seconds after SIGTERM: never hang past our own deadline.
+    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
+    void bot.close().then(() => {
+      bot.logger.info({ event: 'shutdown', signal }, 'stopped');
+      process.exit(0);
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
