@@ -19,6 +19,7 @@ import { awsCredentialsFromAzureManagedIdentity } from './identity/azureWebIdent
 import { EntraTokenValidator } from './identity/entraToken';
 import { LocalDevTokens } from './identity/localDevTokens';
 import { RefreshTokenStore } from './identity/refreshTokenStore';
+import { TokenKeyRing } from './identity/tokenKeyRing';
 import { UserSessions } from './identity/userSessions';
 import { DefaultChainClientProvider, PerUserClientProvider, type QClientProvider } from './services/qbusinessClients';
 import { QBusinessService } from './services/qbusinessService';
@@ -68,7 +69,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   if (config.sso) {
     const sso = config.sso;
     chain = new AwsIdentityChain(sso, ownAwsCredentials);
-    const sessions = new UserSessions({ chain, refreshTokens: new RefreshTokenStore(storage, sso.tokenStoreKey), logger, now });
+    const sessions = new UserSessions({ chain, refreshTokens: new RefreshTokenStore(storage, new TokenKeyRing(sso.tokenStoreKey, sso.tokenStorePreviousKeys, logger)), logger, now });
     clients = new PerUserClientProvider(config.qbusiness.region, sessions);
     identity = {
       sso,
