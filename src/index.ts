@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
     void bot.close().then(() => {
       bot.logger.info({ event: 'shutdown', signal }, 'stopped');
-      process.exit(0);
+      // No process.exit: with nothing left open, Node exits once pino's asynchronous writes are done.
+      process.exitCode = 0;
     });
   };
   process.once('SIGINT', stop);
