@@ -1,7 +1,10 @@
 // Azure resources of the Amazon Q Business bot: a user-assigned managed identity (the bot's
-// identity towards Bot Framework, and towards AWS through AssumeRoleWithWebIdentity), an App
-// Service plan and web app, the Azure Bot with the Teams channel, and a storage account for bot
-// state. App settings that need the AWS ARNs are applied by botSettings.bicep during `deploy`.
+// identity towards Bot Framework, and towards AWS through AssumeRoleWithWebIdentity), a Linux App
+// Service plan and web app on Node 22, the Azure Bot with the Teams channel, a storage account for
+// bot state, a Key Vault holding the token-store key (generated here, in Azure), and monitoring:
+// Log Analytics, Application Insights, diagnostic settings and alert rules (monitoring.bicep).
+// App settings that need the AWS ARNs are applied by botSettings.bicep during `deploy`; both
+// templates merge into the site's current settings instead of replacing them.
 
 @maxLength(20)
 @minLength(4)
@@ -14,6 +17,20 @@ param webAppSku string = 'B1'
 @maxLength(42)
 param botDisplayName string
 
+@minValue(1)
+@maxValue(30)
+@description('Instances of the web app. Two or more need shared bot state (the blob container) and let App Service take an unhealthy instance (/readyz) out of rotation.')
+param instanceCount int = 2
+
+@description('E-mail address that receives the alerts; empty: alerts fire in the portal only.')
+param alertEmail string = ''
+
+@description('Set to true for one provision to rotate the token-store key: the current key moves to the previous keys (still read), a new one is generated.')
+param rotateTokenStoreKey bool = false
+
+@description('Makes the key script run on every provision (it changes nothing when the key exists).')
+param provisionTime string = utcNow()
+
 param location string = resourceGroup().location
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
@@ -21,17 +38,29 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
   location: location
 }
 
+// Storage account and Key Vault names are global and short (3-24 lowercase letters and digits;
+// vaults 3-24 letters, digits, hyphens): a fixed prefix plus a 13-character hash of the resource
+// group and base name, always within bounds whatever resourceBaseName is.
+var nameHash = uniqueString(resourceGroup().id, resourceBaseName)
+var storageAccountName = 'qst${nameHash}'
+var keyVaultName = 'qkv${nameHash}'
+
+// Linux plan: `reserved: true` is what makes a plan Linux in the API (kind alone does not).
 resource serverfarm 'Microsoft.Web/serverfarms@2023-01-01' = {
   name: resourceBaseName
   location: location
-  kind: 'app'
+  kind: 'linux'
   sku: {
     name: webAppSku
+    capacity: instanceCount
+  }
+  properties: {
+    reserved: true
   }
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
-  name: toLower(replace('${resourceBaseName}state', '-', ''))
+  name: storageAccountName
   location: location
   kind: 'StorageV2'
   sku: {
@@ -103,19 +132,62 @@ resource webApp 'Microsoft.Web/sites@2023-01-01' = {
   properties: {
     serverFarmId: serverfarm.id
     httpsOnly: true
+    // Key Vault references in app settings are resolved with the bot's user-assigned identity.
+    keyVaultReferenceIdentity: identity.id
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|22-lts'
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
-      appCommandLine: 'npm start'
-      healthCheckPath: '/healthz'
+      // node itself, not npm: App Service's SIGTERM reaches the bot, which closes gracefully.
+      appCommandLine: 'node lib/src/index.js'
+      // Readiness (config, state store, AWS endpoints): an instance failing it leaves rotation.
+      healthCheckPath: '/readyz'
     }
   }
   identity: {
     type: 'UserAssigned'
     userAssignedIdentities: {
       '${identity.id}': {}
+    }
+  }
+}
+
+module tokenStoreKey './tokenStoreKey.bicep' = {
+  name: 'Token-store-key'
+  params: {
+    resourceBaseName: resourceBaseName
+    location: location
+    keyVaultName: keyVaultName
+    botPrincipalId: identity.properties.principalId
+    rotate: rotateTokenStoreKey
+    provisionTime: provisionTime
+  }
+}
+
+module monitoring './monitoring.bicep' = {
+  name: 'Monitoring'
+  params: {
+    resourceBaseName: resourceBaseName
+    location: location
+    webAppName: webApp.name
+    keyVaultName: tokenStoreKey.outputs.keyVaultName
+    storageAccountName: storage.name
+    alertEmail: alertEmail
+  }
+}
+
+// Settings that come from this template, merged into what the site already has (see appSettings.bicep).
+module provisionedSettings './appSettings.bicep' = {
+  name: 'Merge-provisioned-settings'
+  params: {
+    webAppName: webApp.name
+    currentAppSettings: list('${webApp.id}/config/appsettings', '2023-01-01').properties
+    appSettings: {
+      APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
+      // Resolved by App Service through the managed identity; the key never appears in a setting.
+      TOKEN_STORE_KEY: '@Microsoft.KeyVault(VaultName=${tokenStoreKey.outputs.keyVaultName};SecretName=${tokenStoreKey.outputs.currentKeySecretName})'
+      TOKEN_STORE_PREVIOUS_KEYS: '@Microsoft.KeyVault(VaultName=${tokenStoreKey.outputs.keyVaultName};SecretName=${tokenStoreKey.outputs.previousKeysSecretName})'
     }
   }
 }
@@ -141,3 +213,5 @@ output BOT_TENANT_ID string = identity.properties.tenantId
 // The managed identity's object (principal) id: the `sub` of its tokens, trusted by the AWS bot role.
 output BOT_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
 output BOT_STORAGE_ACCOUNT_NAME string = storage.name
+output BOT_KEY_VAULT_NAME string = tokenStoreKey.outputs.keyVaultName
+output BOT_LOG_ANALYTICS_WORKSPACE_ID string = monitoring.outputs.logAnalyticsWorkspaceId

@@ -1,6 +1,7 @@
-// Applied during `teamsapp deploy`: every setting the bot reads (README, "runtime contract"),
-// including the AWS ARNs the provision-time setup script created. Replaces the app settings as a
-// whole, so it lists all of them.
+// Applied during `teamsapp deploy`: the bot settings that need the AWS ARNs the provision-time
+// setup script created (README, "runtime contract"). Merged into the site's current settings, so
+// what provision set (Application Insights, the Key Vault references) and anything added in the
+// portal survive every deploy.
 
 param webAppName string
 param identityClientId string
@@ -20,36 +21,34 @@ param ssoTenantId string
 param ssoAuthorityHost string = 'https://login.microsoftonline.com'
 param ssoResourceUri string
 
-@secure()
-param tokenStoreKey string
-
 resource webApp 'Microsoft.Web/sites@2023-01-01' existing = {
   name: webAppName
 }
 
-resource appSettings 'Microsoft.Web/sites/config@2023-01-01' = {
-  parent: webApp
-  name: 'appsettings'
-  properties: {
-    WEBSITE_NODE_DEFAULT_VERSION: '~20'
-    SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
-    LOG_LEVEL: 'info'
-    BOT_ID: identityClientId
-    BOT_TYPE: 'UserAssignedMsi'
-    BOT_TENANT_ID: tenantId
-    BOT_ENDPOINT: 'https://${botDomain}'
-    BOT_STATE_BLOB_URL: 'https://${storageAccountName}.blob.${environment().suffixes.storage}/bot-state'
-    AMAZON_Q_APP_ID: amazonQAppId
-    AMAZON_Q_REGION: amazonQRegion
-    AWS_IDC_REGION: awsIdcRegion
-    IDC_APPLICATION_ARN: idcApplicationArn
-    Q_USER_ROLE_ARN: qUserRoleArn
-    BOT_AWS_ROLE_ARN: botAwsRoleArn
-    BOT_AWS_TOKEN_AUDIENCE: botAwsTokenAudience
-    AAD_APP_CLIENT_ID: ssoClientId
-    AAD_APP_TENANT_ID: ssoTenantId
-    AAD_APP_OAUTH_AUTHORITY_HOST: ssoAuthorityHost
-    SSO_RESOURCE_URI: ssoResourceUri
-    TOKEN_STORE_KEY: tokenStoreKey
+module botSettings 'appSettings.bicep' = {
+  name: 'merge-bot-settings'
+  params: {
+    webAppName: webApp.name
+    currentAppSettings: list('${webApp.id}/config/appsettings', '2023-01-01').properties
+    appSettings: {
+      SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
+      LOG_LEVEL: 'info'
+      BOT_ID: identityClientId
+      BOT_TYPE: 'UserAssignedMsi'
+      BOT_TENANT_ID: tenantId
+      BOT_ENDPOINT: 'https://${botDomain}'
+      BOT_STATE_BLOB_URL: 'https://${storageAccountName}.blob.${environment().suffixes.storage}/bot-state'
+      AMAZON_Q_APP_ID: amazonQAppId
+      AMAZON_Q_REGION: amazonQRegion
+      AWS_IDC_REGION: awsIdcRegion
+      IDC_APPLICATION_ARN: idcApplicationArn
+      Q_USER_ROLE_ARN: qUserRoleArn
+      BOT_AWS_ROLE_ARN: botAwsRoleArn
+      BOT_AWS_TOKEN_AUDIENCE: botAwsTokenAudience
+      AAD_APP_CLIENT_ID: ssoClientId
+      AAD_APP_TENANT_ID: ssoTenantId
+      AAD_APP_OAUTH_AUTHORITY_HOST: ssoAuthorityHost
+      SSO_RESOURCE_URI: ssoResourceUri
+    }
   }
 }

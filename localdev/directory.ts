@@ -4,11 +4,8 @@
  * claim mapping `email` → `emails.value` does). Shared with the playground's configuration file.
  */
 
-export const LOCAL_TENANT_ID = '5f1d3c2b-8a7e-4b6c-9d0e-1f2a3b4c5d6e';
-/** The SSO Entra app (AAD_APP_CLIENT_ID) whose tokens the trusted token issuer accepts. */
-export const LOCAL_AAD_CLIENT_ID = '0c5a7e3b-1d2f-4a6b-9c8d-7e6f5a4b3c2d';
-export const LOCAL_IDC_APPLICATION_ARN = 'arn:aws:sso::111122223333:application/ssoins-7223a1b2c3d4e5f6/apl-0a1b2c3d4e5f6a7b';
-export const LOCAL_Q_USER_ROLE_ARN = 'arn:aws:iam::111122223333:role/QBusinessTeamsUserRole';
+// The identifiers the F5 setup hands the bot (deploy/aws/localServices.ts owns them).
+export { LOCAL_AAD_CLIENT_ID, LOCAL_IDC_APPLICATION_ARN, LOCAL_Q_USER_ROLE_ARN, LOCAL_TENANT_ID } from '../deploy/aws/localServices';
 
 /**
  * The bots' own long-term keys the local STS and Identity Center accept (the playground's, the

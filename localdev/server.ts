@@ -15,7 +15,9 @@ import { Knowledge } from './qbusiness/knowledge';
 import { handleQ, QError } from './qbusiness/routes';
 import { LocalQState } from './qbusiness/state';
 
-export const LOCAL_APPLICATION_ID = '2a9e7c1d-5b34-4f6e-8d21-0c7f3b9a6e45';
+import { LOCAL_APPLICATION_ID } from '../deploy/aws/localServices';
+
+export { LOCAL_APPLICATION_ID };
 
 export interface LocalServicesOptions {
   port?: number;

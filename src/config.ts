@@ -25,8 +25,10 @@ export interface SsoConfig {
   qUserRoleArn: string;
   /** Application ID URI named in the OAuthCard's tokenExchangeResource. */
   resourceUri: string;
-  /** AES-256-GCM key for stored Identity Center refresh tokens. */
+  /** AES-256-GCM key for stored Identity Center refresh tokens: new records use it. */
   tokenStoreKey: Buffer;
+  /** Earlier keys, still accepted to read records written before a rotation (TOKEN_STORE_PREVIOUS_KEYS). */
+  tokenStorePreviousKeys: Buffer[];
   /** Public base URL of the bot, for the fallback sign-in pages. */
   botEndpoint?: string;
   /** Development only: sign playground users in through the local Entra-like issuer. */
@@ -240,7 +242,10 @@ function readSso(read: (name: string) => string | undefined, problems: string[],
 
   const keyText = read('TOKEN_STORE_KEY');
   const tokenStoreKey = keyText ? Buffer.from(keyText, 'base64') : Buffer.alloc(0);
-  if (tokenStoreKey.length !== 32) {
+  const tokenStorePreviousKeys = readPreviousTokenStoreKeys(read, problems);
+  if (keyText && isUnresolvedKeyVaultReference(keyText)) {
+    problems.push(unresolvedKeyVaultReference('TOKEN_STORE_KEY'));
+  } else if (tokenStoreKey.length !== 32) {
     problems.push(
       `TOKEN_STORE_KEY ${keyText ? 'must be 32 bytes, base64-encoded' : 'is not set: the key that encrypts stored sign-ins'}. Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))". ${WHERE}`,
     );
@@ -270,10 +275,37 @@ function readSso(read: (name: string) => string | undefined, problems: string[],
     qUserRoleArn,
     resourceUri,
     tokenStoreKey,
+    tokenStorePreviousKeys,
     devLocalSignIn,
     ...(devLocalSignInUser ? { devLocalSignInUser } : {}),
     ...(botEndpoint ? { botEndpoint } : {}),
   };
+}
+
+/**
+ * TOKEN_STORE_PREVIOUS_KEYS: earlier token-store keys, base64, separated by commas; empty or
+ * `none` (what provisioning puts in Key Vault before any rotation) means there are none.
+ */
+function readPreviousTokenStoreKeys(read: (name: string) => string | undefined, problems: string[]): Buffer[] {
+  const text = read('TOKEN_STORE_PREVIOUS_KEYS') ?? '';
+  if (isUnresolvedKeyVaultReference(text)) {
+    problems.push(unresolvedKeyVaultReference('TOKEN_STORE_PREVIOUS_KEYS'));
+    return [];
+  }
+  const entries = text.split(/[\s,]+/).filter((entry) => entry && entry !== 'none');
+  const keys = entries.map((entry) => Buffer.from(entry, 'base64'));
+  const malformed = keys.filter((key) => key.length !== 32).length;
+  if (malformed > 0) problems.push(`TOKEN_STORE_PREVIOUS_KEYS must list earlier token-store keys (32 bytes, base64 each) separated by commas; ${malformed} of ${keys.length} entries are not such a key.`);
+  return keys;
+}
+
+/** App Service leaves the reference text in place when it cannot read the secret. */
+function isUnresolvedKeyVaultReference(value: string): boolean {
+  return value.startsWith('@Microsoft.KeyVault(');
+}
+
+function unresolvedKeyVaultReference(name: string): string {
+  return `${name} is a Key Vault reference App Service could not resolve: give the web app's keyVaultReferenceIdentity (the bot's managed identity) the Key Vault Secrets User role on the vault, check the secret exists (provision creates it), and see the reference status under the web app's Environment variables in the portal.`;
 }
 
 function readBotIdentity(read: (name: string) => string | undefined, problems: string[]): BotIdentityConfig | undefined {

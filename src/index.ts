@@ -1,7 +1,10 @@
 /** `npm start`: configuration from the environment, then the bot. */
+import './compileCache';
 import { ConfigError, loadConfig } from './config';
 import { installProcessGuards } from './processGuards';
 import { startBot } from './startBot';
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
   let config;
@@ -16,8 +19,15 @@ async function main(): Promise<void> {
   }
   const bot = await startBot(config);
   installProcessGuards(bot.logger);
-  const stop = (): void => {
-    void bot.close().then(() => process.exit(0));
+  const stop = (signal: NodeJS.Signals): void => {
+    bot.logger.info({ event: 'shutdown', signal }, 'stopping: finishing open requests');
+    // App Service sends SIGKILL some seconds after SIGTERM: never hang past our own deadline.
+    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
+    void bot.close().then(() => {
+      bot.logger.info({ event: 'shutdown', signal }, 'stopped');
+      // No process.exit: with nothing left open, Node exits once pino's asynchronous writes are done.
+      process.exitCode = 0;
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

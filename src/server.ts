@@ -9,6 +9,7 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { FrontDoorAdapter } from './frontDoor/botFramework';
 import type { Logger } from 'pino';
 import { messagesEndpoint, type MessagesEndpointOptions } from './frontDoor/messagesEndpoint';
+import type { Readiness } from './readiness';
 
 /** What the sign-in pages may know: public identifiers only, never a secret. */
 export interface AuthPageSettings {
@@ -51,4 +52,13 @@ export function createHttpServer(adapter: FrontDoorAdapter, app: Application<Tur
     });
   }
   return server;
+}
+
+/** GET /readyz: 200 when every readiness check passes, else 503 naming the failing ones (src/readiness.ts). */
+export function serveReadiness(server: restify.Server, readiness: Pick<Readiness, 'report'>): void {
+  server.get('/readyz', async (_req, res) => {
+    const { ready, checks } = await readiness.report();
+    res.header('cache-control', 'no-store');
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks });
+  });
 }

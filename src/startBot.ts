@@ -15,11 +15,14 @@ import type { StateStorage } from './state/stateStorage';
 import { createHttpServer } from './server';
 import { errorForLog } from './errors';
 import { createBotFrameworkParts } from './frontDoor/botFramework';
+import { serveReadiness } from './server';
+import { Readiness, readinessChecks } from './readiness';
 import { AwsIdentityChain } from './identity/awsIdentityChain';
 import { awsCredentialsFromAzureManagedIdentity } from './identity/azureWebIdentity';
 import { EntraTokenValidator } from './identity/entraToken';
 import { LocalDevTokens } from './identity/localDevTokens';
 import { RefreshTokenStore } from './identity/refreshTokenStore';
+import { TokenKeyRing } from './identity/tokenKeyRing';
 import { UserSessions } from './identity/userSessions';
 import { DefaultChainClientProvider, PerUserClientProvider, type QClientProvider } from './services/qbusinessClients';
 import { QBusinessService } from './services/qbusinessService';
@@ -60,7 +63,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   if (config.sso) {
     const sso = config.sso;
     chain = new AwsIdentityChain(sso, ownAwsCredentials);
-    const sessions = new UserSessions({ chain, refreshTokens: new RefreshTokenStore(storage, sso.tokenStoreKey), logger, now });
+    const sessions = new UserSessions({ chain, refreshTokens: new RefreshTokenStore(storage, new TokenKeyRing(sso.tokenStoreKey, sso.tokenStorePreviousKeys, logger)), logger, now });
     clients = new PerUserClientProvider(config.qbusiness.region, sessions);
     identity = {
       sso,
@@ -95,6 +98,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     allowedTenantIds: config.allowedTenantIds,
     allowLoopbackServiceUrl: loopbackAllowed,
   });
+  serveReadiness(server, new Readiness(readinessChecks(config, storage), logger));
   await new Promise<void>((resolve) => server.listen(config.port, options.host ?? '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

@@ -1,6 +1,6 @@
 /**
  * Shared by every step of the setup: the clients (one per account), and `change()`, the only way
- * a step writes — it logs what it does, and in --dry-run only records the plan.
+ * a step writes — it logs and records what it does. (--dry-run never gets here: see plan.ts.)
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { QBusinessClient } from '@aws-sdk/client-qbusiness';
@@ -34,14 +34,22 @@ export class SetupContext {
 
   async change<T>(description: string, action: () => Promise<T>): Promise<T | undefined> {
     this.plan.push(description);
-    this.write(`${this.settings.dryRun ? 'would ' : ''}${description}`);
-    if (this.settings.dryRun) return undefined;
+    this.write(description);
     return explain(description, action);
   }
 
   /** Reads go through here too, so a missing permission is explained the same way. */
   read<T>(description: string, action: () => Promise<T>): Promise<T> {
     return explain(description, action);
+  }
+
+  /** Every item of a paginated list (the SDK's paginate* helpers), so nothing past page one is missed. */
+  list<Page, Item>(description: string, pages: () => AsyncIterable<Page>, items: (page: Page) => Item[] | undefined): Promise<Item[]> {
+    return explain(description, async () => {
+      const all: Item[] = [];
+      for await (const page of pages()) all.push(...(items(page) ?? []));
+      return all;
+    });
   }
 }
 
@@ -54,11 +62,11 @@ async function explain<T>(description: string, action: () => Promise<T>): Promis
     const name = (error as Error).name;
     const message = (error as Error).message;
     if (/AccessDenied|UnauthorizedOperation|NotAuthorized/.test(name)) {
-      throw new SetupError(`Missing permission to ${description}: ${message}`);
+      throw new SetupError(`Missing permission to ${description}: ${message}`, { cause: error });
     }
     if (name === 'UnrecognizedClientException' || name === 'InvalidClientTokenId' || name === 'ExpiredTokenException' || name === 'CredentialsProviderError') {
-      throw new SetupError(`No valid AWS credentials to ${description} (check AWS_PROFILE_IDENTITY_CENTER / AWS_PROFILE_QBUSINESS or your AWS sign-in): ${message}`);
+      throw new SetupError(`No valid AWS credentials to ${description} (check AWS_PROFILE_IDENTITY_CENTER / AWS_PROFILE_QBUSINESS or your AWS sign-in): ${message}`, { cause: error });
     }
-    throw new SetupError(`Could not ${description}: ${name}: ${message}`);
+    throw new SetupError(`Could not ${description}: ${name}: ${message}`, { cause: error });
   }
 }

@@ -12,15 +12,16 @@ import {
   GetApplicationAssignmentConfigurationCommand,
   GetApplicationAuthenticationMethodCommand,
   GetApplicationGrantCommand,
-  ListApplicationAccessScopesCommand,
-  ListApplicationsCommand,
-  ListInstancesCommand,
-  ListTrustedTokenIssuersCommand,
+  paginateListApplicationAccessScopes,
+  paginateListApplications,
+  paginateListInstances,
+  paginateListTrustedTokenIssuers,
   PutApplicationAccessScopeCommand,
   PutApplicationAssignmentConfigurationCommand,
   PutApplicationAuthenticationMethodCommand,
   PutApplicationGrantCommand,
   UpdateTrustedTokenIssuerCommand,
+  type Application as ApplicationSummary,
   type Grant,
 } from '@aws-sdk/client-sso-admin';
 import { MANAGED_TAG, type SetupContext } from './context';
@@ -29,6 +30,11 @@ import { SetupError } from './settings';
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const CUSTOM_APPLICATION_PROVIDER = 'arn:aws:sso::aws:applicationProvider/custom';
 export const Q_ACCESS_SCOPES = ['qbusiness:conversations:access', 'qbusiness:messages:access'];
+
+/** Who may exchange Teams tokens at the application: the bot principal only. */
+export function tokenExchangeActorPolicy(botPrincipalArn: string) {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: botPrincipalArn }, Action: 'sso-oauth:CreateTokenWithIAM', Resource: '*' }] };
+}
 
 export function issuerUrl(tenantId: string): string {
   return `https://login.microsoftonline.com/${tenantId}/v2.0`;
@@ -43,7 +49,8 @@ export function applicationName(environment: string): string {
 }
 
 export async function findInstance(ctx: SetupContext): Promise<string> {
-  const { Instances = [] } = await ctx.read('list IAM Identity Center instances (sso:ListInstances)', () => ctx.clients.ssoAdmin.send(new ListInstancesCommand({})));
+  const client = ctx.clients.ssoAdmin;
+  const Instances = await ctx.list('list IAM Identity Center instances (sso:ListInstances)', () => paginateListInstances({ client }, {}), (page) => page.Instances);
   const instance = Instances.find((candidate) => candidate.Status === undefined || candidate.Status === 'ACTIVE');
   if (!instance?.InstanceArn) {
     throw new SetupError(
@@ -83,17 +90,23 @@ export async function ensureTrustedTokenIssuer(ctx: SetupContext, instanceArn: s
 }
 
 export async function findTrustedTokenIssuer(ctx: SetupContext, instanceArn: string): Promise<string | undefined> {
-  const { TrustedTokenIssuers = [] } = await ctx.read('list trusted token issuers (sso:ListTrustedTokenIssuers)', () =>
-    ctx.clients.ssoAdmin.send(new ListTrustedTokenIssuersCommand({ InstanceArn: instanceArn })),
+  const client = ctx.clients.ssoAdmin;
+  const TrustedTokenIssuers = await ctx.list(
+    'list trusted token issuers (sso:ListTrustedTokenIssuers)',
+    () => paginateListTrustedTokenIssuers({ client }, { InstanceArn: instanceArn }),
+    (page) => page.TrustedTokenIssuers,
   );
   return TrustedTokenIssuers.find((issuer) => issuer.Name === trustedTokenIssuerName(ctx.settings.tenantId))?.TrustedTokenIssuerArn;
 }
 
+function listApplications(ctx: SetupContext, instanceArn: string): Promise<ApplicationSummary[]> {
+  const client = ctx.clients.ssoAdmin;
+  return ctx.list('list Identity Center applications (sso:ListApplications)', () => paginateListApplications({ client }, { InstanceArn: instanceArn }), (page) => page.Applications);
+}
+
 export async function findApplication(ctx: SetupContext, instanceArn: string): Promise<string | undefined> {
-  const { Applications = [] } = await ctx.read('list Identity Center applications (sso:ListApplications)', () =>
-    ctx.clients.ssoAdmin.send(new ListApplicationsCommand({ InstanceArn: instanceArn })),
-  );
-  return Applications.find((application) => application.Name === applicationName(ctx.settings.environment))?.ApplicationArn;
+  const applications = await listApplications(ctx, instanceArn);
+  return applications.find((application) => application.Name === applicationName(ctx.settings.environment))?.ApplicationArn;
 }
 
 /** The application, its grants, IAM authentication for the bot principal only, and Q's scopes. */
@@ -147,10 +160,7 @@ export async function ensureApplication(ctx: SetupContext, instanceArn: string, 
     await ctx.change('grant refresh_token (silent renewal)', () => ssoAdmin.send(new PutApplicationGrantCommand({ ApplicationArn: arn, GrantType: 'refresh_token', Grant: { RefreshToken: {} } })));
   }
 
-  const actorPolicy = {
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { AWS: botPrincipalArn }, Action: 'sso-oauth:CreateTokenWithIAM', Resource: '*' }],
-  };
+  const actorPolicy = tokenExchangeActorPolicy(botPrincipalArn);
   const method = await current('read the IAM authentication method', () =>
     ssoAdmin.send(new GetApplicationAuthenticationMethodCommand({ ApplicationArn: arn, AuthenticationMethodType: 'IAM' })),
   );
@@ -160,9 +170,11 @@ export async function ensureApplication(ctx: SetupContext, instanceArn: string, 
     );
   }
 
-  const scopes = await current('list the application access scopes', () => ssoAdmin.send(new ListApplicationAccessScopesCommand({ ApplicationArn: arn })));
+  const scopes = await current('list the application access scopes', () =>
+    ctx.list('list the application access scopes', () => paginateListApplicationAccessScopes({ client: ssoAdmin }, { ApplicationArn: arn }), (page) => page.Scopes),
+  );
   for (const scope of Q_ACCESS_SCOPES) {
-    if (!scopes?.Scopes?.some((existing) => existing.Scope === scope)) {
+    if (!scopes?.some((existing) => existing.Scope === scope)) {
       await ctx.change(`add the access scope ${scope}`, () => ssoAdmin.send(new PutApplicationAccessScopeCommand({ ApplicationArn: arn, Scope: scope })));
     }
   }
@@ -174,8 +186,7 @@ export async function deleteIdentityCenterResources(ctx: SetupContext, instanceA
   if (applicationArn) await ctx.change(`delete the Identity Center application ${applicationArn}`, () => ctx.clients.ssoAdmin.send(new DeleteApplicationCommand({ ApplicationArn: applicationArn })));
   const issuerArn = await findTrustedTokenIssuer(ctx, instanceArn);
   // The issuer is per Entra tenant: other environments of this app may still use it.
-  const { Applications = [] } = await ctx.read('list Identity Center applications', () => ctx.clients.ssoAdmin.send(new ListApplicationsCommand({ InstanceArn: instanceArn })));
-  const others = Applications.filter((application) => application.Name?.startsWith('AmazonQBusinessTeams-') && application.ApplicationArn !== applicationArn);
+  const others = (await listApplications(ctx, instanceArn)).filter((application) => application.Name?.startsWith('AmazonQBusinessTeams-') && application.ApplicationArn !== applicationArn);
   if (issuerArn && others.length > 0) {
     ctx.log(`keeping the trusted token issuer: still used by ${others.map((application) => application.Name).join(', ')}`);
   } else if (issuerArn) {

@@ -29,7 +29,12 @@ export interface SetupSettings {
   identityStoreAttribute: string;
 }
 
-export class SetupError extends Error {}
+export class SetupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SetupError';
+  }
+}
 
 export function parseSettings(argv: string[], env: Record<string, string | undefined>, projectRoot: string): SetupSettings {
   const { values } = parseArgs({

@@ -12,12 +12,12 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { GetApplicationCommand, QBusinessClient } from '@aws-sdk/client-qbusiness';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { LOCAL_AAD_CLIENT_ID, LOCAL_IDC_APPLICATION_ARN, LOCAL_Q_USER_ROLE_ARN, LOCAL_TENANT_ID } from '../../localdev/directory';
-import { LOCAL_APPLICATION_ID } from '../../localdev/server';
 import { SetupContext, type SetupClients } from './context';
 import { announce, readEnvFile, updateEnvFile } from './envFile';
 import { botPermissions, botRoleName, botTrustPolicy, deleteOidcProvider, deleteRole, ensureOidcProvider, ensureRole, principalArnOf, qUserPermissions, qUserRoleName, qUserTrustPolicy, roleArn } from './iam';
 import { deleteIdentityCenterResources, ensureApplication, ensureTrustedTokenIssuer, findInstance } from './identityCenter';
+import { LOCAL_AAD_CLIENT_ID, LOCAL_APPLICATION_ID, LOCAL_IDC_APPLICATION_ARN, LOCAL_Q_USER_ROLE_ARN, LOCAL_SAMPLE_PERSON, LOCAL_SERVICES_URL, LOCAL_TENANT_ID } from './localServices';
+import { describePlan } from './plan';
 import { parseSettings, SetupError, type SetupSettings } from './settings';
 
 export interface SetupIo {
@@ -27,19 +27,20 @@ export interface SetupIo {
   clients?: SetupClients;
 }
 
-const LOCAL_SERVICES_URL = 'http://127.0.0.1:8088';
-/** Ada Lovelace of localdev/directory.ts: who everyone is signed in as against the local services. */
-const LOCAL_SAMPLE_PERSON = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-
 export async function main(argv: string[], env: Record<string, string | undefined>, io: SetupIo): Promise<number> {
   try {
     const settings = parseSettings(argv, env, io.projectRoot);
-    const outputs = settings.qApplicationId ? await setUpAws(settings, io) : localServicesOutputs(settings, io);
     if (settings.dryRun) {
+      if (settings.qApplicationId) describePlan(settings, io.write);
+      else localServicesOutputs(settings, io);
       io.write('dry run: nothing was changed and no environment file was written.');
       return 0;
     }
-    const secrets: Record<string, string> = readEnvFile(settings.userEnvFile).SECRET_TOKEN_STORE_KEY ? {} : { SECRET_TOKEN_STORE_KEY: randomBytes(32).toString('base64') };
+    const outputs = settings.qApplicationId ? await setUpAws(settings, io) : localServicesOutputs(settings, io);
+    // On Azure the token-store key is generated in Key Vault by provisioning (infra/tokenStoreKey.bicep),
+    // never on this machine; the local bot keeps it in the .user file.
+    const needsLocalKey = settings.target === 'local' && !readEnvFile(settings.userEnvFile).SECRET_TOKEN_STORE_KEY;
+    const secrets: Record<string, string> = needsLocalKey ? { SECRET_TOKEN_STORE_KEY: randomBytes(32).toString('base64') } : {};
     announce(outputs, io.write);
     updateEnvFile(settings.envFile, outputs);
     if (Object.keys(secrets).length > 0) updateEnvFile(settings.userEnvFile, secrets);
@@ -91,7 +92,7 @@ async function setUpAws(settings: SetupSettings, io: SetupIo): Promise<Record<st
     .read(`find the Amazon Q Business application ${settings.qApplicationId} (qbusiness:GetApplication)`, () => clients.qbusiness.send(new GetApplicationCommand({ applicationId: settings.qApplicationId })))
     .catch((error: Error) => {
       if (/ResourceNotFound/.test(error.message)) {
-        throw new SetupError(`Amazon Q Business application ${settings.qApplicationId} was not found in ${settings.qRegion} (account ${accountId}): check AMAZON_Q_APP_ID, AMAZON_Q_REGION and AWS_PROFILE_QBUSINESS.`);
+        throw new SetupError(`Amazon Q Business application ${settings.qApplicationId} was not found in ${settings.qRegion} (account ${accountId}): check AMAZON_Q_APP_ID, AMAZON_Q_REGION and AWS_PROFILE_QBUSINESS.`, { cause: error });
       }
       throw error;
     });
@@ -133,7 +134,7 @@ async function setUpAws(settings: SetupSettings, io: SetupIo): Promise<Record<st
   const issuerArn = await ensureTrustedTokenIssuer(ctx, instanceArn);
   const idcApplicationArn = await ensureApplication(ctx, instanceArn, issuerArn, botPrincipalArn);
 
-  io.write(ctx.plan.length === 0 ? '✔ AWS is already set up: nothing to change.' : `✔ ${ctx.plan.length} change(s)${settings.dryRun ? ' planned' : ' made'}.`);
+  io.write(ctx.plan.length === 0 ? '✔ AWS is already set up: nothing to change.' : `✔ ${ctx.plan.length} change(s) made.`);
   return {
     RUNTIME_AMAZON_Q_APP_ID: settings.qApplicationId,
     RUNTIME_AMAZON_Q_REGION: settings.qRegion,

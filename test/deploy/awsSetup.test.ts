@@ -4,7 +4,7 @@
  * explanations of the failures operators meet.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -12,6 +12,8 @@ import * as iamSdk from '@aws-sdk/client-iam';
 import * as qSdk from '@aws-sdk/client-qbusiness';
 import * as ssoSdk from '@aws-sdk/client-sso-admin';
 import * as stsSdk from '@aws-sdk/client-sts';
+import { botPermissions, qUserPermissions } from '../../deploy/aws/iam';
+import { tokenExchangeActorPolicy } from '../../deploy/aws/identityCenter';
 import { main } from '../../deploy/aws/setup';
 
 const ACCOUNT = '444455556666';
@@ -120,6 +122,22 @@ function world(existing: { roles?: boolean; issuer?: boolean; application?: bool
   recordWrite(iam, iamSdk.CreateOpenIDConnectProviderCommand as never, { OpenIDConnectProviderArn: providerArn });
 }
 
+function listTs(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? listTs(join(folder, entry.name)) : entry.name.endsWith('.ts') ? [join(folder, entry.name)] : []));
+}
+
+/** The JSON document printed (indented) under `label:` in the dry-run output. */
+function policyAfter(output: string[], label: string): unknown {
+  const start = output.findIndex((line) => line.trim() === `${label}:`);
+  if (start < 0) return undefined;
+  const lines: string[] = [];
+  for (const line of output.slice(start + 1)) {
+    lines.push(line);
+    if (line.trimEnd() === '      }') break;
+  }
+  return JSON.parse(lines.join('\n'));
+}
+
 function writes(): string[] {
   return order;
 }
@@ -207,8 +225,7 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     assert.match(result.env, /^# comment kept$/m);
     assert.match(result.env, new RegExp(`^RUNTIME_Q_USER_ROLE_ARN=arn:aws:iam::${ACCOUNT}:role/AmazonQBusinessTeamsUser-dev$`, 'm'));
     assert.match(result.env, new RegExp(`^BOT_AWS_ROLE_ARN=${BOT_ROLE.replace(/[/.]/g, '\\$&')}$`, 'm'));
-    assert.match(result.userEnv, /^SECRET_TOKEN_STORE_KEY=[A-Za-z0-9+/]{43}=$/m);
-    assert.doesNotMatch(result.output.join('\n'), /SECRET_TOKEN_STORE_KEY/, 'the secret is never printed');
+    assert.doesNotMatch(result.userEnv, /TOKEN_STORE_KEY/, 'on Azure the key is generated in Key Vault by provisioning, not on this machine');
   });
 
   it('a second run changes nothing', async () => {
@@ -233,14 +250,48 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     ]);
   });
 
-  it('--dry-run prints the plan and writes nothing', async () => {
+  it('--dry-run makes no AWS call, prints the plan with the exact policy documents, and writes nothing', async () => {
     world({}, BOT_ROLE);
     const result = await run(['--target', 'azure', '--dry-run']);
-    assert.equal(result.code, 0);
-    assert.deepEqual(writes(), []);
-    assert.match(result.output.join('\n'), /would create the trusted token issuer for https:\/\/login\.microsoftonline\.com\/.+\/v2\.0/);
-    assert.match(result.output.join('\n'), /would create the IAM role AmazonQBusinessTeamsUser-dev/);
+    assert.equal(result.code, 0, result.output.join('\n'));
+    assert.equal(sts.calls().length + sso.calls().length + iam.calls().length + q.calls().length, 0);
+    const text = result.output.join('\n');
+    assert.match(text, /would create the trusted token issuer EntraID-.+ for https:\/\/login\.microsoftonline\.com\/.+\/v2\.0/);
+    assert.match(text, /would create the IAM role AmazonQBusinessTeamsUser-dev/);
+    const placeholderAccount = '<Q Business account id>';
+    assert.deepEqual(policyAfter(result.output, 'inline policy qbusiness-chat'), qUserPermissions(`arn:aws:qbusiness:us-east-1:${placeholderAccount}:application/${Q_APP}`));
+    assert.deepEqual(policyAfter(result.output, 'inline policy bot-access'), botPermissions(`arn:aws:iam::${placeholderAccount}:role/AmazonQBusinessTeamsUser-dev`));
+    const botTrust = policyAfter(result.output, 'trust policy') as { Statement: Array<{ Condition: unknown }> };
+    assert.deepEqual(botTrust.Statement[0]?.Condition, { StringEquals: { [`sts.windows.net/${TENANT}/:aud`]: 'api://AzureADTokenExchange', [`sts.windows.net/${TENANT}/:sub`]: MI_PRINCIPAL } });
+    assert.deepEqual(policyAfter(result.output, 'IAM authentication actor policy'), tokenExchangeActorPolicy(`arn:aws:iam::${placeholderAccount}:role/AmazonQBusinessTeamsBot-dev`));
     assert.doesNotMatch(result.env, /RUNTIME_Q_USER_ROLE_ARN=arn/);
+    assert.equal(result.userEnv, '');
+  });
+
+  it('--dry-run works with no AWS credentials or clients at all', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'aws-setup-'));
+    const output: string[] = [];
+    const env = { TEAMSFX_ENV: 'dev', AMAZON_Q_APP_ID: Q_APP, AMAZON_Q_REGION: 'us-east-1', AAD_APP_TENANT_ID: TENANT, AAD_APP_CLIENT_ID: SSO_CLIENT, BOT_ID: 'bot', AWS_PROFILE_QBUSINESS: 'no-such-profile' };
+    const code = await main(['--target', 'local', '--dry-run'], env, { write: (line) => output.push(line), projectRoot: root });
+    assert.equal(code, 0, output.join('\n'));
+    assert.match(output.join('\n'), /would create the Identity Center application AmazonQBusinessTeams-dev/);
+    assert.ok(policyAfter(output, 'trust policy'));
+  });
+
+  it('reads every page of the Identity Center lists: what sits on page two is found, not created again', async () => {
+    world({ roles: true, issuer: true, application: true, grants: true, oidc: true }, BOT_ROLE);
+    const paged = <T>(command: new (input: never) => unknown, key: string, first: T[], second: T[]): void => {
+      sso.on(command as never).callsFake((input: { NextToken?: string }) => (input.NextToken === 'page-2' ? { [key]: second } : { [key]: first, NextToken: 'page-2' }));
+    };
+    paged(ssoSdk.ListInstancesCommand, 'Instances', [], [{ InstanceArn: INSTANCE, Status: 'ACTIVE' }]);
+    paged(ssoSdk.ListTrustedTokenIssuersCommand, 'TrustedTokenIssuers', [{ Name: 'EntraID-someone-else', TrustedTokenIssuerArn: 'arn:other' }], [{ Name: `EntraID-${TENANT}`, TrustedTokenIssuerArn: ISSUER_ARN }]);
+    paged(ssoSdk.ListApplicationsCommand, 'Applications', [{ Name: 'Unrelated', ApplicationArn: 'arn:unrelated' }], [{ Name: 'AmazonQBusinessTeams-dev', ApplicationArn: APP_ARN }]);
+    paged(ssoSdk.ListApplicationAccessScopesCommand, 'Scopes', [{ Scope: 'qbusiness:conversations:access' }], [{ Scope: 'qbusiness:messages:access' }]);
+    const result = await run(['--target', 'azure']);
+    assert.equal(result.code, 0, result.output.join('\n'));
+    assert.deepEqual(writes(), [], 'nothing created twice');
+    assert.equal(sso.commandCalls(ssoSdk.ListApplicationsCommand as never).length, 2, 'both pages read');
+    assert.match(result.env, new RegExp(`^RUNTIME_IDC_APPLICATION_ARN=${APP_ARN.replace(/[/.]/g, '\\$&')}$`, 'm'));
   });
 
   it('--delete removes what it created', async () => {
@@ -267,6 +318,8 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     assert.equal(writes().filter((name) => name === 'CreateOpenIDConnectProviderCommand').length, 0, 'no Azure identity locally');
     const [userRole] = inputsOf(iam, iamSdk.CreateRoleCommand);
     assert.equal(JSON.parse(userRole?.AssumeRolePolicyDocument ?? '{}').Statement[0].Principal.AWS, principal);
+    assert.match(result.userEnv, /^SECRET_TOKEN_STORE_KEY=[A-Za-z0-9+/]{43}=$/m, 'the local bot keeps its key in the .user file');
+    assert.doesNotMatch(result.output.join('\n'), /SECRET_TOKEN_STORE_KEY/, 'the secret is never printed');
   });
 
   it('without AMAZON_Q_APP_ID (local F5), points the bot at the local services and calls no AWS API', async () => {
@@ -276,6 +329,17 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     assert.equal(sts.calls().length + sso.calls().length + iam.calls().length + q.calls().length, 0);
     assert.match(result.env, /^RUNTIME_AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:8088$/m);
     assert.match(result.env, /^RUNTIME_DEV_LOCAL_SIGN_IN=true$/m);
+  });
+
+  it('is a production tool: imports nothing from localdev/, and its IAM and SSO admin clients are not bot runtime dependencies', () => {
+    const root = join(__dirname, '../../..');
+    const sources = ['deploy/aws', 'src'].flatMap((folder) => listTs(join(root, folder)));
+    for (const file of sources) assert.doesNotMatch(readFileSync(file, 'utf8'), /from '[./]*localdev\//, file);
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    for (const name of ['@aws-sdk/client-iam', '@aws-sdk/client-sso-admin']) {
+      assert.equal(manifest.dependencies[name], undefined, `${name} is not a runtime dependency`);
+      assert.ok(manifest.devDependencies[name], `${name} is installed for the setup script (teamsapp provision runs npm install)`);
+    }
   });
 
   const failures: Array<[string, () => void, string[], RegExp]> = [

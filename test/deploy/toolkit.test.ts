@@ -66,9 +66,9 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
     const settingsStep = deploy.find((step) => step.uses === 'arm/deploy');
     assert.equal(settingsStep?.with.templates?.[0]?.path, './infra/botSettings.bicep');
     const parameters = readFileSync(join(ROOT, 'infra/botSettings.parameters.json'), 'utf8');
-    for (const name of ['RUNTIME_IDC_APPLICATION_ARN', 'RUNTIME_Q_USER_ROLE_ARN', 'BOT_AWS_ROLE_ARN', 'SECRET_TOKEN_STORE_KEY']) assert.match(parameters, new RegExp(`\\$\\{\\{${name}\\}\\}`));
+    for (const name of ['RUNTIME_IDC_APPLICATION_ARN', 'RUNTIME_Q_USER_ROLE_ARN', 'BOT_AWS_ROLE_ARN']) assert.match(parameters, new RegExp(`\\$\\{\\{${name}\\}\\}`));
     const bicep = readFileSync(join(ROOT, 'infra/botSettings.bicep'), 'utf8');
-    for (const setting of ['BOT_ID', 'BOT_TYPE', 'BOT_TENANT_ID', 'AMAZON_Q_APP_ID', 'AMAZON_Q_REGION', 'IDC_APPLICATION_ARN', 'Q_USER_ROLE_ARN', 'AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID', 'TOKEN_STORE_KEY', 'BOT_AWS_ROLE_ARN']) {
+    for (const setting of ['BOT_ID', 'BOT_TYPE', 'BOT_TENANT_ID', 'AMAZON_Q_APP_ID', 'AMAZON_Q_REGION', 'IDC_APPLICATION_ARN', 'Q_USER_ROLE_ARN', 'AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID', 'BOT_AWS_ROLE_ARN']) {
       assert.match(bicep, new RegExp(`^\\s+${setting}: `, 'm'), `web app setting ${setting}`);
     }
   });
@@ -194,17 +194,20 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
     assert.equal(local.sso?.devLocalSignIn, true);
     assert.equal(local.sso?.devLocalSignInUser, '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
 
-    // Azure: the app settings infra/botSettings.bicep writes, with sample ARNs.
-    const bicep = readFileSync(join(ROOT, 'infra/botSettings.bicep'), 'utf8');
-    const settingNames = [...bicep.matchAll(/^\s{4}([A-Z][A-Z0-9_]+): /gm)].map((match) => match[1] as string);
+    // Azure: the app settings provision (infra/azure.bicep) and deploy (infra/botSettings.bicep) merge in, with sample values.
+    const bicep = ['azure', 'botSettings'].map((name) => readFileSync(join(ROOT, `infra/${name}.bicep`), 'utf8')).join('\n');
+    const settingNames = [...bicep.matchAll(/^\s{6}([A-Z][A-Z0-9_]+): /gm)].map((match) => match[1] as string);
     const sampleSettings: Record<string, string> = {
       BOT_ID: SAMPLE.BOT_ID, BOT_TYPE: 'UserAssignedMsi', BOT_TENANT_ID: SAMPLE.AAD_APP_CLIENT_ID, BOT_ENDPOINT: SAMPLE.BOT_ENDPOINT,
       BOT_STATE_BLOB_URL: 'https://qbotdevstate.blob.core.windows.net/bot-state', AMAZON_Q_APP_ID: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', AMAZON_Q_REGION: 'us-east-1',
       AWS_IDC_REGION: 'us-east-1', IDC_APPLICATION_ARN: 'arn:aws:sso::111122223333:application/ssoins-1234567890abcdef/apl-0123456789abcdef',
       Q_USER_ROLE_ARN: 'arn:aws:iam::444455556666:role/AmazonQBusinessTeamsUser-dev', BOT_AWS_ROLE_ARN: 'arn:aws:iam::444455556666:role/AmazonQBusinessTeamsBot-dev',
       BOT_AWS_TOKEN_AUDIENCE: 'api://AzureADTokenExchange', AAD_APP_CLIENT_ID: SAMPLE.AAD_APP_CLIENT_ID, AAD_APP_TENANT_ID: SAMPLE.AAD_APP_OBJECT_ID,
-      AAD_APP_OAUTH_AUTHORITY_HOST: 'https://login.microsoftonline.com', SSO_RESOURCE_URI: `api://botid-${SAMPLE.BOT_ID}`, TOKEN_STORE_KEY: Buffer.alloc(32, 1).toString('base64'),
-      LOG_LEVEL: 'info', WEBSITE_NODE_DEFAULT_VERSION: '~20', SCM_DO_BUILD_DURING_DEPLOYMENT: 'false',
+      AAD_APP_OAUTH_AUTHORITY_HOST: 'https://login.microsoftonline.com', SSO_RESOURCE_URI: `api://botid-${SAMPLE.BOT_ID}`,
+      // The two Key Vault references as App Service resolves them on a fresh deployment.
+      TOKEN_STORE_KEY: Buffer.alloc(32, 1).toString('base64'), TOKEN_STORE_PREVIOUS_KEYS: 'none',
+      APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
+      LOG_LEVEL: 'info', SCM_DO_BUILD_DURING_DEPLOYMENT: 'false',
     };
     const missing = settingNames.filter((name) => !(name in sampleSettings));
     assert.deepEqual(missing, [], 'every web app setting has a sample value here');
@@ -215,11 +218,11 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
     assert.deepEqual(azure.state, { kind: 'blobManagedIdentity', managedIdentityClientId: SAMPLE.BOT_ID, containerUrl: 'https://qbotdevstate.blob.core.windows.net/bot-state' });
   });
 
-  it('deploy uploads only the built bot and production dependencies, and that bundle starts', async () => {
+  it('deploy uploads only the bundled bot and its sign-in pages, and that bundle starts', async () => {
     await run(process.execPath, [join(ROOT, 'scripts/package-webapp.js')], { cwd: ROOT });
     const bundle = join(ROOT, '.webapp');
-    for (const present of ['lib/src/index.js', 'public/auth-start.html', 'node_modules/botbuilder', 'node_modules/@aws-sdk/client-qbusiness']) assert.ok(existsSync(join(bundle, present)), present);
-    for (const absent of ['node_modules/typescript', 'node_modules/mocha', 'node_modules/playwright-core', 'node_modules/@microsoft/teamsapp-cli', 'node_modules/@microsoft/m365agentsplayground', 'test', 'localdev']) {
+    for (const present of ['lib/src/index.js', 'public/auth-start.html']) assert.ok(existsSync(join(bundle, present)), present);
+    for (const absent of ['node_modules', 'lib/src/index.js.map', 'test', 'localdev']) {
       assert.ok(!existsSync(join(bundle, absent)), `${absent} is not deployed`);
     }
     const { freePort, waitForHealth } = await import('../helpers/botProcess');

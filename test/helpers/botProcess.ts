@@ -5,7 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-export const BOT_ENTRY = resolve(__dirname, '../../src/index.js');
+/** `QTEAMS_BOT_ENTRY` runs another build of the same bot instead, e.g. the deploy bundle (test/deploy/package.test.ts). */
+export const BOT_ENTRY = process.env.QTEAMS_BOT_ENTRY ? resolve(process.env.QTEAMS_BOT_ENTRY) : resolve(__dirname, '../../src/index.js');
 
 export interface BotProcess {
   url: string;

@@ -93,6 +93,16 @@ describe('config', () => {
       assert.equal(config?.tokenStoreKey.length, 32);
     });
 
+    it('reads earlier token-store keys for rotation; "none" or empty means none; unresolved Key Vault references are named', () => {
+      assert.deepEqual(loadConfig(sso).sso?.tokenStorePreviousKeys, []);
+      assert.deepEqual(loadConfig({ ...sso, TOKEN_STORE_PREVIOUS_KEYS: 'none' }).sso?.tokenStorePreviousKeys, []);
+      const older = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
+      assert.deepEqual(loadConfig({ ...sso, TOKEN_STORE_PREVIOUS_KEYS: older.map((key) => key.toString('base64')).join(', ') }).sso?.tokenStorePreviousKeys, older);
+      assert.match(problemsOf({ ...sso, TOKEN_STORE_PREVIOUS_KEYS: `${older[0]?.toString('base64')},c2hvcnQ=` }).join('\n'), /TOKEN_STORE_PREVIOUS_KEYS must list .* 1 of 2 entries are not such a key/);
+      const reference = '@Microsoft.KeyVault(VaultName=qkv1;SecretName=token-store-key)';
+      assert.match(problemsOf({ ...sso, TOKEN_STORE_KEY: reference }).join('\n'), /TOKEN_STORE_KEY is a Key Vault reference App Service could not resolve: .*Key Vault Secrets User/);
+    });
+
     it('refuses a partial setup and names what is missing', () => {
       const { IDC_APPLICATION_ARN: _omitted, ...partial } = sso;
       assert.match(problemsOf(partial).join('\n'), /IDC_APPLICATION_ARN is not set: per-user sign-in needs all of AAD_APP_CLIENT_ID, AAD_APP_TENANT_ID, IDC_APPLICATION_ARN/);
