@@ -8,12 +8,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { CreateTokenWithIAMCommand, SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { LOCAL_IDC_APPLICATION_ARN, LOCAL_Q_USER_ROLE_ARN } from '../localdev/directory';
 import { startLocalServices, type LocalServices } from '../localdev/server';
 import { FakeConnector } from '../test/helpers/fakeConnector';
 import { freePort, waitForHealth } from '../test/helpers/botProcess';
+import { identityAwareCredentials } from '../test/helpers/localCredentials';
 import { LOCAL_CREDENTIALS, ssoEnv } from '../test/helpers/stack';
 import { ADA, message, tokenExchange } from '../test/helpers/teamsActivities';
 
@@ -66,23 +64,9 @@ function median(values: number[]): number {
 }
 
 /** Ada's identity-aware credentials, obtained once, for the baseline (which has no sign-in of its own). */
-async function identityAwareCredentials(q: LocalServices): Promise<Record<string, string>> {
-  const own = { accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY };
-  const idc = new SSOOIDCClient({ region: 'us-east-1', endpoint: q.url, credentials: own });
-  const sts = new STSClient({ region: 'us-east-1', endpoint: q.url, credentials: own });
-  const tokens = await idc.send(
-    new CreateTokenWithIAMCommand({ clientId: LOCAL_IDC_APPLICATION_ARN, grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: await q.entra.mint({ aadObjectId: ADA.aadObjectId }) }),
-  );
-  const role = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: LOCAL_Q_USER_ROLE_ARN,
-      RoleSessionName: 'bench-baseline',
-      ProvidedContexts: [{ ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter', ContextAssertion: tokens.awsAdditionalDetails?.identityContext }],
-    }),
-  );
-  idc.destroy();
-  sts.destroy();
-  return { AWS_ACCESS_KEY_ID: role.Credentials?.AccessKeyId ?? '', AWS_SECRET_ACCESS_KEY: role.Credentials?.SecretAccessKey ?? '', AWS_SESSION_TOKEN: role.Credentials?.SessionToken ?? '' };
+async function baselineEnvironment(q: LocalServices): Promise<Record<string, string>> {
+  const credentials = await identityAwareCredentials(q, ADA, 'bench-baseline');
+  return { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SESSION_TOKEN: credentials.sessionToken };
 }
 
 async function main(): Promise<void> {
@@ -91,7 +75,7 @@ async function main(): Promise<void> {
   const serviceUrl = await connector.start();
   const env = { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1' };
 
-  const baselineCredentials = await identityAwareCredentials(q);
+  const baselineCredentials = await baselineEnvironment(q);
   const baseline = await launch('baseline (Teams AI + ChatSync + plain card)', (port) =>
     spawn(process.execPath, [resolve(__dirname, 'baselineBot.js'), String(port), q.url, q.applicationId], { env: { ...env, ...baselineCredentials }, stdio: 'ignore' }),
   );

@@ -6,10 +6,11 @@
 import type { TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { placeCitations } from '../cards/citations';
-import { emptyAnswerCard, failureCard, questionTooLongCard } from '../cards/messageCards';
+import { emptyAnswerCard, failureCard, noAnswerCard, questionTooLongCard } from '../cards/messageCards';
 import { fitAnswerToTeams } from '../cards/teamsLimits';
 import { USER_MESSAGE_MAX_LENGTH } from '../model/answer';
 import { QFailure } from '../model/failure';
+import { isNoAnswer } from '../model/noAnswer';
 import { IdentityFailure } from '../identity/identityFailure';
 import { identityFailureCard } from '../cards/signInCards';
 import type { AskOutcome, ConversationPointer, QBusinessService, QInput } from '../services/qbusinessService';
@@ -89,6 +90,10 @@ export async function answerQuestion(context: TurnContext, question: string, dep
   }
   if (!outcome.text.trim()) {
     await context.sendActivity(cardMessage(emptyAnswerCard()));
+    return;
+  }
+  if (isNoAnswer(outcome.text, outcome.sources)) {
+    await context.sendActivity(cardMessage(noAnswerCard()));
     return;
   }
 

@@ -48,6 +48,18 @@ export function emptyAnswerCard(): AdaptiveCardJson {
   return problemCard('No answer this time', 'Amazon Q Business returned an empty answer. Try rephrasing the question or adding detail, such as a product or team name.');
 }
 
+/** Q searched and found nothing relevant: say so, and how to ask in a way that might find something. */
+export function noAnswerCard(): AdaptiveCardJson {
+  return adaptiveCard(
+    [
+      textBlock('**Your company’s documents don’t cover this**'),
+      textBlock('Amazon Q Business searched the documents you can see and found nothing that answers this question, so it did not guess.'),
+      textBlock('- Try other words, or name the product, team or policy.\n- If it should be documented, tell the people who own that topic.', { isSubtle: true, size: 'Small' }),
+    ],
+    [submitAction('New conversation', VERBS.newConversation, {})],
+  );
+}
+
 /** One card per failure kind: what happened, and what the user (or their admin) can do. */
 export function failureCard(failure: QFailure, retryKey?: string): AdaptiveCardJson {
   const support = failure.requestId ? `Request ID for your admin: ${failure.requestId}` : undefined;
