@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Exchange } from '../http';
 import type { Knowledge } from './knowledge';
+import { answerReadyMs, sleep } from './pacing';
 import type { Conversation, Fault, LocalQState } from './state';
 
 export interface RouteContext {
@@ -31,6 +32,10 @@ const ERROR_STATUS: Record<string, number> = {
 };
 const USER_MESSAGE_MAX_LENGTH = 7000;
 
+export function errorStatus(errorType: string): number {
+  return ERROR_STATUS[errorType] ?? 400;
+}
+
 /** A Q error with the members its model requires (`reason`, `resourceId`/`resourceType`, …). */
 export class QError extends Error {
   constructor(
@@ -56,8 +61,6 @@ export function notFound(message: string, resourceType: string, resourceId: stri
 export function errorBody(error: QError): Record<string, unknown> {
   return { message: error.message, ...error.members };
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function handleQ(exchange: Exchange, context: RouteContext): Promise<void> {
   const requestId = randomUUID();
@@ -102,11 +105,13 @@ export async function handleQ(exchange: Exchange, context: RouteContext): Promis
       },
     };
     const result = (handlers[route.operation] as () => { status: number; payload?: unknown })();
+    // ChatSync returns once the whole answer would have been generated at the current pace.
+    if (route.operation === 'ChatSync') await sleep(answerReadyMs(context.state.pacing, String((result.payload as { systemMessage?: string }).systemMessage ?? '')));
     send(result.status, result.payload);
   } catch (error) {
     const qError = error instanceof QError ? error : new QError('InternalServerException', (error as Error).message);
     exchange.respond(
-      ERROR_STATUS[qError.errorType] ?? 400,
+      errorStatus(qError.errorType),
       { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': qError.errorType },
       JSON.stringify(errorBody(qError)),
     );
@@ -157,7 +162,12 @@ function matchRoute({ method, url }: Exchange): Route | undefined {
   return undefined;
 }
 
-function chatSync(context: RouteContext, principal: string, body: Record<string, unknown>, fault: Fault | undefined): unknown {
+/**
+ * One chat turn, shared by ChatSync and Chat: `body` has ChatSync's shape (userMessage,
+ * conversationId, parentMessageId, attachments, actionExecution, authChallengeResponse); the
+ * result is ChatSync's output.
+ */
+export function chatSync(context: Pick<RouteContext, 'knowledge' | 'state' | 'applicationId' | 'conversationTtlMs'>, principal: string, body: Record<string, unknown>, fault: Fault | undefined): ChatSyncPayload {
   const userMessage = typeof body.userMessage === 'string' ? body.userMessage : '';
   if (userMessage.length > USER_MESSAGE_MAX_LENGTH) {
     throw validationError(`1 validation error detected: Value at 'userMessage' failed to satisfy constraint: Member must have length less than or equal to ${USER_MESSAGE_MAX_LENGTH}`, 'FIELD_VALIDATION_FAILED', 'userMessage');
@@ -181,7 +191,7 @@ function chatSync(context: RouteContext, principal: string, body: Record<string,
   const systemMessageId = randomUUID();
   const failedAttachments = receiveAttachments(conversation, body.attachments);
   const base = { conversationId: conversation.conversationId, userMessageId, systemMessageId, failedAttachments };
-  const reply = (text: string, extra: Record<string, unknown> = {}): unknown => {
+  const reply = (text: string, extra: Record<string, unknown> = {}): ChatSyncPayload => {
     conversation.messages.push({ messageId: systemMessageId, type: 'SYSTEM', body: text, time: now, ...(extra.pluginTurn ? { pluginTurn: extra.pluginTurn as string } : {}) });
     const { pluginTurn: _turn, ...payload } = extra;
     // The model allows no empty systemMessage: plugin turns and empty answers leave it out.
@@ -308,8 +318,19 @@ function localActionReview(request: string): unknown {
   };
 }
 
+export interface ChatSyncPayload {
+  conversationId: string;
+  userMessageId: string;
+  systemMessageId: string;
+  systemMessage?: string;
+  failedAttachments: unknown[];
+  sourceAttributions?: unknown[];
+  actionReview?: unknown;
+  authChallengeRequest?: { authorizationUrl: string };
+}
+
 /** Like Q: unknown, expired and other people's conversations are all simply "not found". */
-function findConversation(context: RouteContext, principal: string, conversationId: string): Conversation {
+export function findConversation(context: Pick<RouteContext, 'state' | 'conversationTtlMs'>, principal: string, conversationId: string): Conversation {
   const conversation = context.state.conversations.get(conversationId);
   const expired = conversation && Date.now() - conversation.startTime.getTime() > context.conversationTtlMs;
   if (!conversation || conversation.principal !== principal || expired) {
