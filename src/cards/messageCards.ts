@@ -5,6 +5,7 @@
 import { USER_MESSAGE_MAX_LENGTH } from '../model/answer';
 import type { QFailure } from '../model/failure';
 import { submitAction } from './actions';
+import { markdownToCardElements } from './markdown';
 import { VERBS } from './answerCard';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction } from './types';
 
@@ -60,8 +61,13 @@ export function noAnswerCard(): AdaptiveCardJson {
   );
 }
 
-/** One card per failure kind: what happened, and what the user (or their admin) can do. */
-export function failureCard(failure: QFailure, retryKey?: string): AdaptiveCardJson {
+/**
+ * One card per failure kind: what happened, and what the user (or their admin) can do. When Q
+ * failed midway through a streamed answer, `partialAnswer` (what the person already saw) stays on
+ * the card above the explanation.
+ */
+export function failureCard(failure: QFailure, retryKey?: string, partialAnswer?: string): AdaptiveCardJson {
+  if (partialAnswer?.trim()) return interruptedAnswerCard(partialAnswer, failureCard(failure, retryKey));
   const support = failure.requestId ? `Request ID for your admin: ${failure.requestId}` : undefined;
   switch (failure.kind) {
     case 'throttled':
@@ -103,6 +109,21 @@ export function failureCard(failure: QFailure, retryKey?: string): AdaptiveCardJ
         retryKey ? [submitAction('Try again', VERBS.retryQuestion, { retryKey })] : [],
       );
   }
+}
+
+// Well inside Teams' 40 KB message limit, with room for the explanation.
+const PARTIAL_ANSWER_MAX_LENGTH = 12_000;
+
+function interruptedAnswerCard(partialAnswer: string, explanation: AdaptiveCardJson): AdaptiveCardJson {
+  const kept = partialAnswer.length <= PARTIAL_ANSWER_MAX_LENGTH ? partialAnswer : partialAnswer.slice(0, partialAnswer.lastIndexOf('\n', PARTIAL_ANSWER_MAX_LENGTH));
+  return {
+    ...explanation,
+    body: [
+      ...markdownToCardElements(kept),
+      textBlock('_This answer was cut off before Amazon Q Business finished it._', { isSubtle: true, size: 'Small', color: 'Warning', separator: true }),
+      ...explanation.body,
+    ],
+  };
 }
 
 function problemCard(title: string, message: string, detail?: string, actions: CardAction[] = []): AdaptiveCardJson {
