@@ -54,6 +54,8 @@ export interface AppConfig {
   stateBlobContainerUrl?: string;
   /** Settings the AWS SDK reads by itself; reported at start-up, never re-implemented here. */
   awsSdkEnvironment: Record<string, string>;
+  /** Stream answers in 1:1 chats with Q's Chat (STREAMING, default on); off: ChatSync and one card everywhere. */
+  streaming: boolean;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (stateBlobContainerUrl && (!/^https:\/\/[^/]+\/[^/]+$/.test(stateBlobContainerUrl) || bot?.appType !== 'UserAssignedMSI')) {
     problems.push(`BOT_STATE_BLOB_URL must be a blob container URL (https://<account>.blob.core.windows.net/<container>) and needs BOT_TYPE=UserAssignedMsi, got "${stateBlobContainerUrl}".`);
   }
+  const streaming = readStreaming(read, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const awsSdkEnvironment: Record<string, string> = {};
@@ -133,7 +136,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(stateBlobContainerUrl ? { stateBlobContainerUrl } : {}),
     qbusiness: { applicationId, region },
     awsSdkEnvironment,
+    streaming,
   };
+}
+
+function readStreaming(read: (name: string) => string | undefined, problems: string[]): boolean {
+  const value = (read('STREAMING') ?? 'on').toLowerCase();
+  if (['on', 'true', '1'].includes(value)) return true;
+  if (['off', 'false', '0'].includes(value)) return false;
+  problems.push(`STREAMING must be "on" or "off", got "${value}".`);
+  return true;
 }
 
 function readBotAwsWebIdentity(read: (name: string) => string | undefined, problems: string[], bot: BotIdentityConfig | undefined): AppConfig['botAwsWebIdentity'] {

@@ -88,6 +88,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     logger,
     now,
     threadContextDays: config.threadContextDays,
+    streaming: config.streaming,
     ...(config.bot ? { botAppId: config.bot.appId } : {}),
     ...(identity ? { identity } : {}),
   });

@@ -21,6 +21,7 @@ import { FEEDBACK_VERBS, FeedbackHandler, type FeedbackActionData } from './feed
 import { collectFiles, hasFiles } from './fileAttachments';
 import { PluginActions } from './pluginActions';
 import { SignInFlow } from './signIn';
+import { streamingPresenters } from './streamingReply';
 import { isBotMentioned, ThreadContextStore, withThreadContext } from './threadContext';
 import { AnswerStore, ConversationStore, PluginActionStore, RetryStore, WaitingQuestionStore } from './stores';
 
@@ -34,6 +35,8 @@ export interface BotOptions {
   now?: () => Date;
   /** How long channel and group chat messages are kept for thread context. */
   threadContextDays?: number;
+  /** Stream answers in 1:1 chats (Q's Chat → Teams streaming); off or absent: one card per answer. */
+  streaming?: boolean;
   /** Per-user sign-in (SSO → Identity Center → STS); absent: Q is called with the bot's own identity. */
   identity?: { sso: SsoConfig; sessions: UserSessions; validator: EntraTokenValidator; devTokens?: LocalDevTokens };
 }
@@ -71,6 +74,7 @@ export function createBotApplication(options: BotOptions): Application<TurnState
     retries,
     logger,
     plugins,
+    ...(options.streaming ? { presenterFor: streamingPresenters(options.q, logger) } : {}),
     ...(options.identity ? { onSignInRequired: (context: TurnContext, question: string, askedBy?: string) => (signIn as SignInFlow).start(context, question, askedBy) } : {}),
   };
   if (options.identity) {

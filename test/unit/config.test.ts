@@ -17,7 +17,13 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('config', () => {
   it('needs only the Q application and region; everything else has defaults', () => {
     const config = loadConfig(minimal);
-    assert.deepEqual(config, { port: 3978, logLevel: 'info', threadContextDays: 7, qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, awsSdkEnvironment: {} });
+    assert.deepEqual(config, { port: 3978, logLevel: 'info', threadContextDays: 7, qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, awsSdkEnvironment: {}, streaming: true });
+  });
+
+  it('turns streaming off with STREAMING=off and refuses other values', () => {
+    assert.equal(loadConfig({ ...minimal, STREAMING: 'off' }).streaming, false);
+    assert.equal(loadConfig({ ...minimal, STREAMING: 'on' }).streaming, true);
+    assert.match(problemsOf({ ...minimal, STREAMING: 'sometimes' }).join('\n'), /STREAMING must be "on" or "off"/);
   });
 
   it('names each missing variable and where to set it', () => {
