@@ -157,10 +157,12 @@ async function streamAnswer(res: http2.Http2ServerResponse, payload: ChatSyncPay
   const text = payload.systemMessage ?? '';
   const breakAfter = fault?.midStream ? fault.afterTokens ?? DEFAULT_FAULT_AFTER_TOKENS : Infinity;
   const tokens = tokensOf(text);
-  for (let index = 0; index < tokens.length; index += 1) {
-    await sleep(started + tokenDueMs(context.state.pacing, index) - Date.now());
-    if (index === breakAfter) return breakStream(res, fault as Fault);
-    if (!write('textEvent', { systemMessageType: 'RESPONSE', ...ids, systemMessage: tokens[index] })) return;
+  const perEvent = Math.max(1, Math.floor(context.state.pacing.tokensPerEvent ?? 1));
+  for (let index = 0; index < tokens.length; index += perEvent) {
+    const last = Math.min(index + perEvent, tokens.length) - 1;
+    await sleep(started + tokenDueMs(context.state.pacing, last) - Date.now());
+    if (breakAfter <= last) return breakStream(res, fault as Fault);
+    if (!write('textEvent', { systemMessageType: 'RESPONSE', ...ids, systemMessage: tokens.slice(index, last + 1).join('') })) return;
   }
   if (breakAfter <= tokens.length) return breakStream(res, fault as Fault);
   write('metadataEvent', { ...ids, sourceAttributions: payload.sourceAttributions ?? [], ...(text ? { finalTextMessage: text } : {}) });

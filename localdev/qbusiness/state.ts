@@ -64,6 +64,8 @@ export interface Pacing {
   firstTokenMs: number;
   /** Then this many tokens (about 4 characters each) per second; 0 = all at once. */
   tokensPerSecond: number;
+  /** Chat: how many tokens each textEvent carries (default 1: an event per token). */
+  tokensPerEvent?: number;
 }
 
 export const NO_PACING: Pacing = { firstTokenMs: 0, tokensPerSecond: 0 };
