@@ -36,9 +36,23 @@ export function streamingPresenters(q: QBusinessService, logger: Logger): (conte
     const { activity } = context;
     const chat = activity.conversation.id;
     if (activity.type !== 'message' || activity.conversation.conversationType !== 'personal' || streaming.has(chat)) return undefined;
-    streaming.add(chat);
-    return new StreamingReply(context, q, logger.child({ activityId: activity.id }), () => streaming.delete(chat));
+    // The chat counts as streaming from the informative update on: a turn that never reaches Q
+    // (sign-in first) leaves it free for the answer given after sign-in.
+    const claim = (): boolean => !streaming.has(chat) && Boolean(streaming.add(chat));
+    let claimed = false;
+    return new StreamingReply(context, q, logger.child({ activityId: activity.id }), {
+      claim: () => (claimed = claim()),
+      release: () => {
+        if (claimed) streaming.delete(chat);
+      },
+    });
   };
+}
+
+/** One stream per chat: a reply claims its chat when it starts streaming and releases it at the end. */
+export interface StreamSlot {
+  claim(): boolean;
+  release(): void;
 }
 
 export class StreamingReply implements AnswerPresenter {
@@ -62,7 +76,7 @@ export class StreamingReply implements AnswerPresenter {
     private readonly context: TurnContext,
     private readonly q: QBusinessService,
     private readonly log: Logger,
-    private readonly onClosed: () => void,
+    private readonly slot: StreamSlot,
   ) {}
 
   asking<T>(ask: (callQ: CallQ) => Promise<T>): Promise<T> {
@@ -104,7 +118,7 @@ export class StreamingReply implements AnswerPresenter {
     this.cancelTimer();
     await this.inFlight;
     if (this.started && !this.stopped && !this.ended) await this.reply({ type: 'message', text: this.shownText() ?? CLOSED_WITHOUT_ANSWER });
-    this.onClosed();
+    this.slot.release();
   }
 
   private start(): void {
@@ -112,6 +126,11 @@ export class StreamingReply implements AnswerPresenter {
     if (this.started) return;
     this.started = true;
     this.startedAt = Date.now();
+    // Another answer is streaming in this chat: this one arrives as an ordinary reply.
+    if (!this.slot.claim()) {
+      this.updatesOff = true;
+      return;
+    }
     this.update('informative', INFORMATIVE_TEXT);
   }
 

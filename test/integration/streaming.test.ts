@@ -180,6 +180,14 @@ describe('streamed answers in 1:1 chats (Q Chat → Teams streaming)', () => {
     assert.match(cardTexts(cardOf(final)).join(' '), /Sources/);
   });
 
+  it('streams one answer per chat at a time: a question asked meanwhile gets an ordinary reply', async () => {
+    stack.q.state.pacing = PACING;
+    await Promise.all([stack.post(message(stack.serviceUrl, ADA, VPN)), stack.post(message(stack.serviceUrl, ADA, 'How do I report phishing?'))]);
+    const replies = await stack.connector.waitFor('both replies', () => (stack.connector.messages().length === 2 ? stack.connector.messages() : undefined), 30000);
+    assert.equal(stack.connector.sent.filter((sent) => streamInfoOf(sent.body)?.streamType === 'informative').length, 1, 'one stream');
+    assert.deepEqual(replies.map((reply) => streamInfoOf(reply.body)?.streamType).sort(), ['final', undefined].sort());
+  });
+
   it('keeps the single card reply in channels (Teams streams only in 1:1 chats)', async () => {
     await stack.post(mention(stack.serviceUrl, ADA, VPN, THREAD));
     const reply = await stack.connector.waitFor('the channel card', () => stack.connector.messages(THREAD)[0]);
