@@ -161,16 +161,24 @@ async function streamAnswer(res: http2.Http2ServerResponse, payload: ChatSyncPay
   for (let index = 0; index < tokens.length; index += perEvent) {
     const last = Math.min(index + perEvent, tokens.length) - 1;
     await sleep(started + tokenDueMs(context.state.pacing, last) - Date.now());
-    if (breakAfter <= last) return breakStream(res, fault as Fault);
+    if (breakAfter <= last) return breakStream(res, fault as Fault, payload, context);
     if (!write('textEvent', { systemMessageType: 'RESPONSE', ...ids, systemMessage: tokens.slice(index, last + 1).join('') })) return;
   }
-  if (breakAfter <= tokens.length) return breakStream(res, fault as Fault);
+  if (breakAfter <= tokens.length) return breakStream(res, fault as Fault, payload, context);
   write('metadataEvent', { ...ids, sourceAttributions: payload.sourceAttributions ?? [], ...(text ? { finalTextMessage: text } : {}) });
   res.end();
 }
 
-/** A fault midway: an exception frame (as Q sends ThrottlingException mid-stream) or a reset stream. */
-function breakStream(res: http2.Http2ServerResponse, fault: Fault): void {
+/**
+ * A fault midway: an exception frame (as Q sends ThrottlingException mid-stream) or a reset
+ * stream. The failed turn is not kept, so the conversation continues from its last whole answer.
+ */
+function breakStream(res: http2.Http2ServerResponse, fault: Fault, payload: ChatSyncPayload, context: ChatStreamContext): void {
+  const conversation = context.state.conversations.get(payload.conversationId);
+  if (conversation) {
+    conversation.messages = conversation.messages.filter((message) => message.messageId !== payload.userMessageId && message.messageId !== payload.systemMessageId);
+    if (conversation.messages.length === 0) context.state.conversations.delete(conversation.conversationId);
+  }
   if (fault.midStream === 'drop') {
     res.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
     return;

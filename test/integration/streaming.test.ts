@@ -127,6 +127,7 @@ describe('streamed answers in 1:1 chats (Q Chat → Teams streaming)', () => {
   });
 
   it('ends a stream Q breaks midway with what arrived, a clear note and a working Try again', async () => {
+    await ask('How do I report phishing?');
     stack.q.state.pacing = PACING;
     stack.q.state.addFault({ operation: 'Chat', midStream: 'exception', error: 'ThrottlingException', afterTokens: 200, count: 1 });
     const { updates, final } = await ask(VPN);
@@ -141,6 +142,8 @@ describe('streamed answers in 1:1 chats (Q Chat → Teams streaming)', () => {
     stack.q.state.pacing = { firstTokenMs: 0, tokensPerSecond: 0 };
     const again = await ask('', submit(stack.serviceUrl, ADA, final.returnedId, retry.data));
     assert.match(cardTexts(cardOf(again.final)).join(' '), /Sources/);
+    const [first, , retried] = chatCalls();
+    assert.equal(retried?.conversationId, first?.conversationId ?? [...stack.q.state.conversations.keys()][0], 'the retry continues the same conversation');
   });
 
   it('says "something went wrong" with what arrived when the stream drops', async () => {
