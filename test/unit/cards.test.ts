@@ -54,6 +54,7 @@ describe('cards', () => {
       ['empty', emptyAnswerCard()],
       ['no answer', noAnswerCard()],
       ...failureKinds.map((kind): [string, AdaptiveCardJson] => [kind, failureCard(new QFailure(kind, 'detail', 'req-1', 'SomeException'), 'retry-1')]),
+      ['interrupted stream', failureCard(new QFailure('throttled', 'detail', 'req-1', 'ThrottlingException'), 'retry-1', '**Reset token**\n\n1. Open the portal\n2. Choose')],
       ['plugin sign-in', pluginAuthCard('key', 'Jira', 'https://auth.example.com/authorize')],
       ['plugin submitted', pluginDoneCard('JIRA', 'submitted')],
       ['plugin cancelled', pluginDoneCard('SERVICE_NOW', 'cancelled')],
