@@ -20,6 +20,8 @@ export const INFORMATIVE_TEXT = 'Searching your company’s documents…';
 export const UPDATE_SPACING_MS = 1500;
 /** Teams ends a stream after 2 minutes: no updates after this, so the final message still fits. */
 const UPDATES_UNTIL_MS = 100_000;
+/** Past this the stream is (nearly) over for Teams: the answer goes out as a message of its own. */
+const STREAM_LIFETIME_MS = 115_000;
 /** Updates stay far below Teams' message size limit (40 KB as UTF-16). */
 const MAX_STREAMED_CHARACTERS = 12_000;
 const CLOSED_WITHOUT_ANSWER = 'Sorry, something went wrong on my side. Please try again.';
@@ -98,8 +100,8 @@ export class StreamingReply implements AnswerPresenter {
       return;
     }
     this.ended = true;
-    if (!this.streamId) {
-      // The stream never started (or Teams gave it no id): an ordinary reply.
+    if (!this.streamId || Date.now() - this.startedAt > STREAM_LIFETIME_MS) {
+      // The stream never started (or Teams gave it no id), or Teams is about to end it: an ordinary reply.
       await this.context.sendActivity(activity);
       return;
     }
