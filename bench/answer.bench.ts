@@ -4,48 +4,19 @@
  * same local Q Business service and fake connector; CPU is read from /proc/<pid>/stat (Linux),
  * so the load generator and the Q service are not counted. Budget: ours ≤ 1.25 × baseline.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { CreateTokenWithIAMCommand, SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { LOCAL_IDC_APPLICATION_ARN, LOCAL_Q_USER_ROLE_ARN } from '../localdev/directory';
 import { startLocalServices, type LocalServices } from '../localdev/server';
 import { FakeConnector } from '../test/helpers/fakeConnector';
-import { freePort, waitForHealth } from '../test/helpers/botProcess';
-import { LOCAL_CREDENTIALS, ssoEnv } from '../test/helpers/stack';
-import { ADA, message, tokenExchange } from '../test/helpers/teamsActivities';
+import { identityAwareCredentials } from '../test/helpers/localCredentials';
+import { ADA, message } from '../test/helpers/teamsActivities';
+import { cpuMs, launch, launchThisBot, median, type RunningBot } from './measure';
 
 const WARMUP = 60;
 const MEASURED = Number(process.argv[2] ?? 600);
 const ROUNDS = 5;
 const QUESTIONS = ['How do I reset my VPN token?', 'What are the hotel limits in Europe?', 'How many days of annual leave do I get?', 'How do I report phishing?', 'How do I set up a new laptop?'];
-const CLOCK_TICKS_PER_SECOND = 100;
 const DOCUMENTS = resolve(__dirname, '../../localdev/qbusiness/documents');
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after "pid (comm) ".
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-
-interface RunningBot {
-  name: string;
-  url: string;
-  child: ChildProcess;
-  cpuPerAnswer: number[];
-  latencies: number[];
-}
-
-async function launch(name: string, start: (port: number) => ChildProcess, prepare: (url: string) => Promise<void> = async () => undefined): Promise<RunningBot> {
-  const port = await freePort();
-  const child = start(port);
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url);
-  await prepare(url);
-  return { name, url, child, cpuPerAnswer: [], latencies: [] };
-}
 
 /** One round: `count` sequential questions to one bot, its CPU time per answer recorded. */
 async function round(bot: RunningBot, count: number, connector: FakeConnector, serviceUrl: string, record: boolean): Promise<void> {
@@ -60,29 +31,10 @@ async function round(bot: RunningBot, count: number, connector: FakeConnector, s
   if (record) bot.cpuPerAnswer.push((cpuMs(bot.child.pid as number) - cpuBefore) / count);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
-
 /** Ada's identity-aware credentials, obtained once, for the baseline (which has no sign-in of its own). */
-async function identityAwareCredentials(q: LocalServices): Promise<Record<string, string>> {
-  const own = { accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY };
-  const idc = new SSOOIDCClient({ region: 'us-east-1', endpoint: q.url, credentials: own });
-  const sts = new STSClient({ region: 'us-east-1', endpoint: q.url, credentials: own });
-  const tokens = await idc.send(
-    new CreateTokenWithIAMCommand({ clientId: LOCAL_IDC_APPLICATION_ARN, grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: await q.entra.mint({ aadObjectId: ADA.aadObjectId }) }),
-  );
-  const role = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: LOCAL_Q_USER_ROLE_ARN,
-      RoleSessionName: 'bench-baseline',
-      ProvidedContexts: [{ ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter', ContextAssertion: tokens.awsAdditionalDetails?.identityContext }],
-    }),
-  );
-  idc.destroy();
-  sts.destroy();
-  return { AWS_ACCESS_KEY_ID: role.Credentials?.AccessKeyId ?? '', AWS_SECRET_ACCESS_KEY: role.Credentials?.SecretAccessKey ?? '', AWS_SESSION_TOKEN: role.Credentials?.SessionToken ?? '' };
+async function baselineEnvironment(q: LocalServices): Promise<Record<string, string>> {
+  const credentials = await identityAwareCredentials(q, ADA, 'bench-baseline');
+  return { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SESSION_TOKEN: credentials.sessionToken };
 }
 
 async function main(): Promise<void> {
@@ -91,24 +43,12 @@ async function main(): Promise<void> {
   const serviceUrl = await connector.start();
   const env = { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1' };
 
-  const baselineCredentials = await identityAwareCredentials(q);
+  const baselineCredentials = await baselineEnvironment(q);
   const baseline = await launch('baseline (Teams AI + ChatSync + plain card)', (port) =>
     spawn(process.execPath, [resolve(__dirname, 'baselineBot.js'), String(port), q.url, q.applicationId], { env: { ...env, ...baselineCredentials }, stdio: 'ignore' }),
   );
-  const ours = await launch(
-    'this bot (per-user identity, cited card, feedback state)',
-    (port) =>
-      spawn(process.execPath, [resolve(__dirname, '../src/index.js')], {
-        env: { ...env, ...LOCAL_CREDENTIALS, ...ssoEnv(q), PORT: String(port), LOG_LEVEL: 'info', AMAZON_Q_APP_ID: q.applicationId, AMAZON_Q_REGION: 'us-east-1', AWS_ENDPOINT_URL_QBUSINESS: q.url },
-        stdio: 'ignore',
-      }),
-    async (url) => {
-      // Sign Ada in once, as Teams SSO would; the measured answers then use her cached session.
-      const activity = tokenExchange(serviceUrl, ADA, randomUUID(), await q.entra.mint({ aadObjectId: ADA.aadObjectId }));
-      await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-      await connector.waitFor('sign-in', () => connector.messages().length > 0);
-    },
-  );
+  // The CPU comparison is of the card reply (ChatSync); bench/streaming.bench measures streams.
+  const ours = await launchThisBot('this bot (per-user identity, cited card, feedback state)', q, connector, serviceUrl, { STREAMING: 'off' });
   // Alternate the two bots round by round so drift in machine load hits both alike; report medians.
   for (const bot of [baseline, ours]) await round(bot, WARMUP, connector, serviceUrl, false);
   for (let index = 0; index < ROUNDS; index += 1) {

@@ -36,6 +36,17 @@ export async function handleControl(exchange: Exchange, context: ControlContext)
       state.addFault({ operation: fault.operation ?? '*', count: fault.count ?? 1, ...fault } as Fault);
       return json(exchange, 201, { queued: true });
     }
+    case 'GET /_local/pacing':
+      return json(exchange, 200, state.pacing);
+    case 'POST /_local/pacing': {
+      const { firstTokenMs, tokensPerSecond, tokensPerEvent } = body();
+      state.pacing = {
+        firstTokenMs: Math.max(0, Number(firstTokenMs ?? state.pacing.firstTokenMs)),
+        tokensPerSecond: Math.max(0, Number(tokensPerSecond ?? state.pacing.tokensPerSecond)),
+        tokensPerEvent: Math.max(1, Number(tokensPerEvent ?? state.pacing.tokensPerEvent ?? 1)),
+      };
+      return json(exchange, 200, state.pacing);
+    }
     case 'POST /_local/expire-conversations':
       state.conversations.clear();
       return json(exchange, 200, { expired: true });

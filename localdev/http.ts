@@ -24,8 +24,12 @@ export interface FrontDoor {
   close(): Promise<void>;
 }
 
-export async function listen(port: number, host: string, route: (exchange: Exchange) => Promise<void>): Promise<FrontDoor> {
+/** A request whose body is a stream to read as it arrives (Q's Chat): return true to take it over. */
+export type StreamingRoute = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => boolean;
+
+export async function listen(port: number, host: string, route: (exchange: Exchange) => Promise<void>, streaming?: StreamingRoute): Promise<FrontDoor> {
   const handle = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse): void => {
+    if (streaming && req instanceof http2.Http2ServerRequest && streaming(req, res as http2.Http2ServerResponse)) return;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {

@@ -12,8 +12,9 @@ import { handleCreateTokenWithIAM } from './identity/identityCenter';
 import { IdentityState, LocalClock } from './identity/state';
 import { handleSts, isStsRequest } from './identity/sts';
 import { Knowledge } from './qbusiness/knowledge';
+import { handleChatStream, isChatRequest } from './qbusiness/chatStream';
 import { handleQ, QError } from './qbusiness/routes';
-import { LocalQState } from './qbusiness/state';
+import { LocalQState, type Pacing } from './qbusiness/state';
 
 import { LOCAL_APPLICATION_ID } from '../deploy/aws/localServices';
 
@@ -25,6 +26,8 @@ export interface LocalServicesOptions {
   documentsFolder: string;
   /** Conversations older than this are forgotten, as Q eventually does. */
   conversationTtlMs?: number;
+  /** How fast answers come (Chat streams at this pace; ChatSync waits for the whole answer). Default: at once. */
+  pacing?: Pacing;
 }
 
 export interface LocalServices {
@@ -41,7 +44,7 @@ export interface LocalServices {
 export async function startLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
   let url = '';
   const clock = new LocalClock();
-  const state = new LocalQState();
+  const state = new LocalQState(options.pacing);
   const identity = new IdentityState();
   const entra = await LocalEntraIssuer.create(() => url, clock);
   const knowledge = Knowledge.fromFolder(options.documentsFolder);
@@ -67,7 +70,12 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     if (entra.handle(exchange)) return;
     exchange.respond(404, { 'content-type': 'application/json' }, JSON.stringify({ message: `Nothing at ${exchange.method} ${path}` }));
   };
-  const door = await listen(options.port ?? 0, options.host ?? '127.0.0.1', route);
+  const chatContext = { ...qContext, signingSecretOf: (accessKeyId: string) => identity.credentials.get(accessKeyId) };
+  const door = await listen(options.port ?? 0, options.host ?? '127.0.0.1', route, (req, res) => {
+    if (!isChatRequest(req)) return false;
+    void handleChatStream(req, res, chatContext);
+    return true;
+  });
   url = `http://127.0.0.1:${door.port}`;
   return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, clock, close: door.close };
 }

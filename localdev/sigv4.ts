@@ -69,3 +69,22 @@ export async function signatureMatches(exchange: Exchange, secret: SigningSecret
   const received = Buffer.from(authorization);
   return expected.length === received.length && timingSafeEqual(expected, received);
 }
+
+/**
+ * Event-stream frames (Chat's input) are signed in a chain: each frame's `:chunk-signature` signs
+ * its `:date` and payload together with the previous signature, starting from the request's own
+ * signature. Returns a checker that walks the chain frame by frame.
+ */
+export function eventChainVerifier(exchange: Exchange, secret: SigningSecret): (frame: { date: Date; payload: Uint8Array; signature: Uint8Array }) => Promise<boolean> {
+  const scope = signatureScope(exchange);
+  let prior = /Signature=([0-9a-f]+)/.exec(String(exchange.headers.authorization ?? ''))?.[1] ?? '';
+  const signer = new SignatureV4({ service: scope?.service ?? '', region: scope?.region ?? '', credentials: secret, sha256: Sha256 });
+  return async ({ date, payload, signature }) => {
+    const signed = await signer.sign({ message: { headers: { ':date': { type: 'timestamp', value: date } }, body: payload }, priorSignature: prior }, { signingDate: date });
+    const expected = Buffer.from(signed.signature, 'hex');
+    const received = Buffer.from(signature);
+    if (expected.length !== received.length || !timingSafeEqual(expected, received)) return false;
+    prior = signed.signature;
+    return true;
+  };
+}

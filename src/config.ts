@@ -62,6 +62,8 @@ export interface AppConfig {
   allowedTenantIds?: string[];
   /** Development only: loopback serviceUrls and file hosts are accepted even with BOT_ID set. */
   devAllowLoopbackServices?: true;
+  /** Stream answers in 1:1 chats with Q's Chat (STREAMING, default on); off: ChatSync and one card everywhere. */
+  streaming: boolean;
 }
 
 /**
@@ -144,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const botFramework = readBotFrameworkSettings(read, problems);
   const allowedTenantIds = readAllowedTenants(read, problems, bot);
   const devAllowLoopbackServices = read('DEV_ALLOW_LOOPBACK_SERVICES') === 'true';
+  const streaming = readStreaming(read, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const awsSdkEnvironment: Record<string, string> = {};
@@ -165,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(devAllowLoopbackServices ? { devAllowLoopbackServices } : {}),
     qbusiness: { applicationId, region },
     awsSdkEnvironment,
+    streaming,
   };
 }
 
@@ -194,6 +198,14 @@ function readStateStore(read: (name: string) => string | undefined, problems: st
     problems.push('AZURE_STORAGE_CONNECTION_STRING does not look like an Azure Storage connection string (it names no AccountName or BlobEndpoint).');
   }
   return { kind: 'blobConnectionString', connectionString: connectionString ?? '', container: container ?? '' };
+}
+
+function readStreaming(read: (name: string) => string | undefined, problems: string[]): boolean {
+  const value = (read('STREAMING') ?? 'on').toLowerCase();
+  if (['on', 'true', '1'].includes(value)) return true;
+  if (['off', 'false', '0'].includes(value)) return false;
+  problems.push(`STREAMING must be "on" or "off", got "${value}".`);
+  return true;
 }
 
 function readBotAwsWebIdentity(read: (name: string) => string | undefined, problems: string[], bot: BotIdentityConfig | undefined): AppConfig['botAwsWebIdentity'] {

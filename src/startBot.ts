@@ -87,6 +87,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     now,
     threadContextDays: config.threadContextDays,
     allowLoopbackFileHosts: loopbackAllowed,
+    streaming: config.streaming,
     ...(config.bot ? { botAppId: config.bot.appId } : {}),
     ...(identity ? { identity } : {}),
   });

@@ -39,7 +39,7 @@ export async function handleCreateTokenWithIAM(exchange: Exchange, context: Iden
     context.record('CreateTokenWithIAM', caller, { clientId: body.clientId, grantType: body.grantType });
     const fault = context.fault('CreateTokenWithIAM');
     if (fault?.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
-    if (fault?.error) throw new OidcError(fault.error, 'invalid_grant', fault.message ?? `Injected ${fault.error}`);
+    if (fault?.error) throw injectedFault(fault.error, fault.message);
     if (body.clientId !== LOCAL_IDC_APPLICATION_ARN) {
       throw new OidcError('InvalidClientException', 'invalid_client', `Application ${body.clientId} was not found in this Identity Center instance.`);
     }
@@ -50,6 +50,13 @@ export async function handleCreateTokenWithIAM(exchange: Exchange, context: Iden
     const failure = error instanceof OidcError ? error : new OidcError('InvalidRequestException', 'invalid_request', (error as Error).message);
     json(exchange, failure.status, { error: failure.oauthError, error_description: failure.message }, { 'x-amzn-errortype': failure.type, 'x-amzn-requestid': requestId });
   }
+}
+
+/** SSO OIDC's server-side errors are 5xx; the rest of its model's errors are the client's fault (400). */
+const SERVER_SIDE = new Set(['InternalServerException']);
+
+function injectedFault(type: string, message = `Injected ${type}`): OidcError {
+  return SERVER_SIDE.has(type) ? new OidcError(type, 'server_error', message, 500) : new OidcError(type, 'invalid_grant', message);
 }
 
 async function fromAssertion(assertion: string, context: IdentityCenterContext): Promise<IdentityContext> {

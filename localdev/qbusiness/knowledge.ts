@@ -39,7 +39,8 @@ export interface ComposedAnswer {
   attributions: Attribution[];
 }
 
-export const NO_ANSWER_TEXT = 'Sorry, I could not find relevant information to complete your request.';
+/** Q's default no-answer message in retrieval mode (guardrails docs). */
+export const NO_ANSWER_TEXT = "Sorry, I couldn't find enough information to answer.";
 
 // Words that carry no topic: without this every "how do I …" question matches every document.
 const STOP_WORDS = new Set(
@@ -47,6 +48,9 @@ const STOP_WORDS = new Set(
 );
 const MAX_SECTIONS = 3;
 const RELATIVE_SCORE_CUTOFF = 0.45;
+// Below this MiniSearch score a hit is a stray fuzzy match ("cup" in a world cup question), not
+// an answer: on the sample documents real questions score 8 and more, unrelated ones under 2.
+const MIN_RELEVANCE_SCORE = 4;
 
 export class Knowledge {
   private readonly documents = new Map<string, KnowledgeDocument>();
@@ -96,10 +100,14 @@ export class Knowledge {
     });
   }
 
-  /** Best sections for the question; `context` (an earlier question) helps short follow-ups. */
+  /**
+   * Best sections for the question; `context` (an earlier question) helps short follow-ups. With
+   * nothing relevant, Q's no-answer message and no sources, as Q does in retrieval mode.
+   */
   answer(question: string, context?: string): ComposedAnswer {
-    let hits = this.index.search(question);
-    if (hits.length === 0 && context) hits = this.index.search(`${context} ${question}`);
+    const relevant = (query: string) => this.index.search(query).filter((hit) => hit.score >= MIN_RELEVANCE_SCORE);
+    let hits = relevant(question);
+    if (hits.length === 0 && context) hits = relevant(`${context} ${question}`);
     const best = hits[0]?.score ?? 0;
     const chosen = hits
       .filter((hit) => hit.score >= best * RELATIVE_SCORE_CUTOFF)

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Exchange } from '../http';
 import type { Knowledge } from './knowledge';
+import { answerReadyMs, sleep } from './pacing';
 import type { Conversation, Fault, LocalQState } from './state';
 
 export interface RouteContext {
@@ -31,16 +32,35 @@ const ERROR_STATUS: Record<string, number> = {
 };
 const USER_MESSAGE_MAX_LENGTH = 7000;
 
+export function errorStatus(errorType: string): number {
+  return ERROR_STATUS[errorType] ?? 400;
+}
+
+/** A Q error with the members its model requires (`reason`, `resourceId`/`resourceType`, …). */
 export class QError extends Error {
   constructor(
     readonly errorType: string,
     message: string,
+    readonly members: Record<string, unknown> = {},
   ) {
     super(message);
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+type ValidationReason = 'CANNOT_PARSE' | 'FIELD_VALIDATION_FAILED' | 'UNKNOWN_OPERATION';
+
+export function validationError(message: string, reason: ValidationReason = 'FIELD_VALIDATION_FAILED', field?: string): QError {
+  return new QError('ValidationException', message, { reason, ...(field ? { fields: [{ name: field, message }] } : {}) });
+}
+
+export function notFound(message: string, resourceType: string, resourceId: string): QError {
+  return new QError('ResourceNotFoundException', message, { resourceId, resourceType });
+}
+
+/** The JSON body of a Q error response. */
+export function errorBody(error: QError): Record<string, unknown> {
+  return { message: error.message, ...error.members };
+}
 
 export async function handleQ(exchange: Exchange, context: RouteContext): Promise<void> {
   const requestId = randomUUID();
@@ -48,12 +68,12 @@ export async function handleQ(exchange: Exchange, context: RouteContext): Promis
     exchange.respond(status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, payload === undefined ? '' : JSON.stringify(payload));
   try {
     const route = matchRoute(exchange);
-    if (!route) throw new QError('UnknownOperationException', `No Amazon Q Business operation at ${exchange.method} ${exchange.url.pathname}`);
+    if (!route) throw validationError(`No Amazon Q Business operation at ${exchange.method} ${exchange.url.pathname}`, 'UNKNOWN_OPERATION');
     const { principal, accessKeyId } = await context.principalOf(exchange);
     if (route.applicationId !== context.applicationId) {
-      throw new QError('ResourceNotFoundException', `Application ${route.applicationId} was not found.`);
+      throw notFound(`Application ${route.applicationId} was not found.`, 'APPLICATION', route.applicationId);
     }
-    const body = exchange.body ? (JSON.parse(exchange.body) as Record<string, unknown>) : {};
+    const body = parseBody(exchange.body);
     const fault = context.state.takeFault(route.operation);
     context.state.calls.push({
       ...(fault?.error ? { faultInjected: fault.error } : {}),
@@ -68,15 +88,16 @@ export async function handleQ(exchange: Exchange, context: RouteContext): Promis
       at: new Date().toISOString(),
     });
     if (fault?.latencyMs) await sleep(fault.latencyMs);
-    if (fault?.error) throw new QError(fault.error, fault.message ?? `Injected ${fault.error}`);
+    if (fault?.error) throw injectedError(fault, route);
     const handlers: Record<string, () => { status: number; payload?: unknown }> = {
       ChatSync: () => ({ status: 200, payload: chatSync(context, principal, body, fault) }),
       PutFeedback: () => {
+        checkFeedback(body);
         findMessage(context, principal, route.conversationId ?? '', route.messageId ?? '');
         return { status: 200 };
       },
-      ListConversations: () => ({ status: 200, payload: listConversations(context, principal) }),
-      ListMessages: () => ({ status: 200, payload: listMessages(context, principal, route.conversationId ?? '') }),
+      ListConversations: () => ({ status: 200, payload: listConversations(context, principal, exchange.url.searchParams) }),
+      ListMessages: () => ({ status: 200, payload: listMessages(context, principal, route.conversationId ?? '', exchange.url.searchParams) }),
       DeleteConversation: () => {
         findConversation(context, principal, route.conversationId ?? '');
         context.state.conversations.delete(route.conversationId ?? '');
@@ -84,18 +105,43 @@ export async function handleQ(exchange: Exchange, context: RouteContext): Promis
       },
     };
     const result = (handlers[route.operation] as () => { status: number; payload?: unknown })();
+    // ChatSync returns once the whole answer would have been generated at the current pace.
+    if (route.operation === 'ChatSync') await sleep(answerReadyMs(context.state.pacing, String((result.payload as { systemMessage?: string }).systemMessage ?? '')));
     send(result.status, result.payload);
   } catch (error) {
-    const qError = error instanceof QError ? error : new QError(error instanceof SyntaxError ? 'ValidationException' : 'InternalServerException', (error as Error).message);
+    const qError = error instanceof QError ? error : new QError('InternalServerException', (error as Error).message);
     exchange.respond(
-      ERROR_STATUS[qError.errorType] ?? 400,
+      errorStatus(qError.errorType),
       { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': qError.errorType },
-      JSON.stringify({ message: qError.message }),
+      JSON.stringify(errorBody(qError)),
     );
   }
 }
 
-interface Route {
+function parseBody(raw: string): Record<string, unknown> {
+  if (!raw) return {};
+  try {
+    return JSON.parse(raw) as Record<string, unknown>;
+  } catch {
+    throw validationError('The request body is not valid JSON.', 'CANNOT_PARSE');
+  }
+}
+
+/** An injected fault carries what the real error would: a reason, or the resource it is about. */
+export function injectedError(fault: Fault, route: { applicationId: string; conversationId?: string }): QError {
+  const message = fault.message ?? `Injected ${fault.error}`;
+  switch (fault.error) {
+    case 'ValidationException':
+      return validationError(message);
+    case 'ResourceNotFoundException':
+    case 'ConflictException':
+      return new QError(fault.error, message, route.conversationId ? { resourceId: route.conversationId, resourceType: 'CONVERSATION' } : { resourceId: route.applicationId, resourceType: 'APPLICATION' });
+    default:
+      return new QError(fault.error as string, message);
+  }
+}
+
+export interface Route {
   operation: 'ChatSync' | 'PutFeedback' | 'ListConversations' | 'ListMessages' | 'DeleteConversation';
   applicationId: string;
   conversationId?: string;
@@ -116,10 +162,15 @@ function matchRoute({ method, url }: Exchange): Route | undefined {
   return undefined;
 }
 
-function chatSync(context: RouteContext, principal: string, body: Record<string, unknown>, fault: Fault | undefined): unknown {
+/**
+ * One chat turn, shared by ChatSync and Chat: `body` has ChatSync's shape (userMessage,
+ * conversationId, parentMessageId, attachments, actionExecution, authChallengeResponse); the
+ * result is ChatSync's output.
+ */
+export function chatSync(context: Pick<RouteContext, 'knowledge' | 'state' | 'applicationId' | 'conversationTtlMs'>, principal: string, body: Record<string, unknown>, fault: Fault | undefined): ChatSyncPayload {
   const userMessage = typeof body.userMessage === 'string' ? body.userMessage : '';
   if (userMessage.length > USER_MESSAGE_MAX_LENGTH) {
-    throw new QError('ValidationException', `1 validation error detected: Value at 'userMessage' failed to satisfy constraint: Member must have length less than or equal to ${USER_MESSAGE_MAX_LENGTH}`);
+    throw validationError(`1 validation error detected: Value at 'userMessage' failed to satisfy constraint: Member must have length less than or equal to ${USER_MESSAGE_MAX_LENGTH}`, 'FIELD_VALIDATION_FAILED', 'userMessage');
   }
   const now = new Date();
   let conversation: Conversation;
@@ -127,7 +178,7 @@ function chatSync(context: RouteContext, principal: string, body: Record<string,
     conversation = findConversation(context, principal, body.conversationId);
     const lastSystem = [...conversation.messages].reverse().find((message) => message.type === 'SYSTEM');
     if (body.parentMessageId !== lastSystem?.messageId) {
-      throw new QError('ValidationException', 'parentMessageId must be the id of the latest system message in the conversation.');
+      throw validationError('parentMessageId must be the id of the latest system message in the conversation.', 'FIELD_VALIDATION_FAILED', 'parentMessageId');
     }
   } else {
     conversation = { conversationId: randomUUID(), applicationId: context.applicationId, principal, title: userMessage.slice(0, 60), startTime: now, messages: [] };
@@ -140,22 +191,23 @@ function chatSync(context: RouteContext, principal: string, body: Record<string,
   const systemMessageId = randomUUID();
   const failedAttachments = receiveAttachments(conversation, body.attachments);
   const base = { conversationId: conversation.conversationId, userMessageId, systemMessageId, failedAttachments };
-  const reply = (text: string, extra: Record<string, unknown> = {}): unknown => {
+  const reply = (text: string, extra: Record<string, unknown> = {}): ChatSyncPayload => {
     conversation.messages.push({ messageId: systemMessageId, type: 'SYSTEM', body: text, time: now, ...(extra.pluginTurn ? { pluginTurn: extra.pluginTurn as string } : {}) });
     const { pluginTurn: _turn, ...payload } = extra;
-    return { ...base, systemMessage: text, ...payload };
+    // The model allows no empty systemMessage: plugin turns and empty answers leave it out.
+    return { ...base, ...(text ? { systemMessage: text } : {}), ...payload };
   };
   const lastTurn = [...conversation.messages].reverse().find((message) => message.type === 'SYSTEM')?.pluginTurn;
 
   if (body.actionExecution) {
     const execution = body.actionExecution as { pluginId?: string; payload?: Record<string, { value?: unknown }> };
-    if (lastTurn !== 'actionReview' || execution.pluginId !== LOCAL_PLUGIN_ID) throw new QError('ValidationException', 'actionExecution does not answer an action review of this conversation.');
+    if (lastTurn !== 'actionReview' || execution.pluginId !== LOCAL_PLUGIN_ID) throw validationError('actionExecution does not answer an action review of this conversation.', 'FIELD_VALIDATION_FAILED', 'actionExecution');
     const value = (name: string): string => String(execution.payload?.[name]?.value ?? '');
-    if (!value('summary') || !value('project')) throw new QError('ValidationException', 'The action payload is missing required fields: summary, project.');
+    if (!value('summary') || !value('project')) throw validationError('The action payload is missing required fields: summary, project.', 'FIELD_VALIDATION_FAILED', 'actionExecution.payload');
     return reply(`Created **${value('project')}-1001** in Jira: ${value('summary')} (priority ${value('priority') || 'Medium'}).`);
   }
   if (body.authChallengeResponse) {
-    if (lastTurn !== 'authChallenge') throw new QError('ValidationException', 'authChallengeResponse does not answer an authentication challenge of this conversation.');
+    if (lastTurn !== 'authChallenge') throw validationError('authChallengeResponse does not answer an authentication challenge of this conversation.', 'FIELD_VALIDATION_FAILED', 'authChallengeResponse');
     return reply('You have 2 open Jira issues:\n\n- **IT-981** VPN token not syncing (In progress)\n- **FAC-112** Desk booking for visitors (To do)');
   }
   if (fault?.response === 'actionReview' || /\b(create|open|raise|file)\b.*\b(ticket|issue)\b/i.test(userMessage)) {
@@ -187,7 +239,7 @@ const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 /** Like Q: at most 5 files of 10 MB, known types; each file that fails is reported, not thrown. */
 function receiveAttachments(conversation: Conversation, attachments: unknown): unknown[] {
   if (!Array.isArray(attachments)) return [];
-  if (attachments.length > MAX_ATTACHMENTS) throw new QError('ValidationException', `1 validation error detected: Value at 'attachments' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ATTACHMENTS}`);
+  if (attachments.length > MAX_ATTACHMENTS) throw validationError(`1 validation error detected: Value at 'attachments' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ATTACHMENTS}`, 'FIELD_VALIDATION_FAILED', 'attachments');
   const failed: unknown[] = [];
   for (const attachment of attachments as Array<{ name?: string; data?: string }>) {
     const name = attachment.name ?? 'file';
@@ -229,7 +281,8 @@ function answerFromFiles(files: Array<{ name: string; text: string }>): { text: 
   return { text: text.trimEnd(), attributions };
 }
 
-const LOCAL_PLUGIN_ID = 'a7c5e1f0-0000-4000-8000-00000000j1ra';
+// PluginId in Q's model: a lowercase hex UUID.
+const LOCAL_PLUGIN_ID = 'a7c5e1f0-3b2d-4c8e-9f10-6d4e2a1b0c9f';
 
 /** What Q's Jira plugin asks to review before creating an issue. */
 function localActionReview(request: string): unknown {
@@ -265,12 +318,23 @@ function localActionReview(request: string): unknown {
   };
 }
 
+export interface ChatSyncPayload {
+  conversationId: string;
+  userMessageId: string;
+  systemMessageId: string;
+  systemMessage?: string;
+  failedAttachments: unknown[];
+  sourceAttributions?: unknown[];
+  actionReview?: unknown;
+  authChallengeRequest?: { authorizationUrl: string };
+}
+
 /** Like Q: unknown, expired and other people's conversations are all simply "not found". */
-function findConversation(context: RouteContext, principal: string, conversationId: string): Conversation {
+export function findConversation(context: Pick<RouteContext, 'state' | 'conversationTtlMs'>, principal: string, conversationId: string): Conversation {
   const conversation = context.state.conversations.get(conversationId);
   const expired = conversation && Date.now() - conversation.startTime.getTime() > context.conversationTtlMs;
   if (!conversation || conversation.principal !== principal || expired) {
-    throw new QError('ResourceNotFoundException', `Conversation ${conversationId} was not found.`);
+    throw notFound(`Conversation ${conversationId} was not found.`, 'CONVERSATION', conversationId);
   }
   return conversation;
 }
@@ -278,20 +342,53 @@ function findConversation(context: RouteContext, principal: string, conversation
 function findMessage(context: RouteContext, principal: string, conversationId: string, messageId: string): void {
   const conversation = findConversation(context, principal, conversationId);
   if (!conversation.messages.some((message) => message.messageId === messageId && message.type === 'SYSTEM')) {
-    throw new QError('ResourceNotFoundException', `Message ${messageId} was not found in conversation ${conversationId}.`);
+    throw notFound(`Message ${messageId} was not found in conversation ${conversationId}.`, 'MESSAGE', messageId);
   }
 }
 
-function listConversations(context: RouteContext, principal: string): unknown {
+const FEEDBACK_REASONS = new Set([
+  'HELPFUL', 'NOT_HELPFUL', 'HARMFUL_OR_UNSAFE', 'INCORRECT_OR_MISSING_SOURCES', 'NOT_FACTUALLY_CORRECT', 'FACTUALLY_CORRECT',
+  'COMPLETE', 'NOT_COMPLETE', 'RELEVANT_SOURCES', 'NOT_CONCISE', 'NOT_BASED_ON_DOCUMENTS', 'OTHER',
+]);
+const FEEDBACK_COMMENT_MAX_LENGTH = 1000;
+
+/** PutFeedback's model: usefulness and reason are enums, the comment at most 1,000 characters. */
+function checkFeedback(body: Record<string, unknown>): void {
+  const usefulness = (body.messageUsefulness ?? {}) as Record<string, unknown>;
+  const invalid = (field: string, constraint: string): QError =>
+    validationError(`1 validation error detected: Value at 'messageUsefulness.${field}' failed to satisfy constraint: ${constraint}`, 'FIELD_VALIDATION_FAILED', `messageUsefulness.${field}`);
+  if (usefulness.usefulness !== 'USEFUL' && usefulness.usefulness !== 'NOT_USEFUL') throw invalid('usefulness', 'Member must satisfy enum value set: [USEFUL, NOT_USEFUL]');
+  if (usefulness.reason !== undefined && !FEEDBACK_REASONS.has(String(usefulness.reason))) throw invalid('reason', `Member must satisfy enum value set: [${[...FEEDBACK_REASONS].join(', ')}]`);
+  if (typeof usefulness.comment === 'string' && usefulness.comment.length > FEEDBACK_COMMENT_MAX_LENGTH) {
+    throw invalid('comment', `Member must have length less than or equal to ${FEEDBACK_COMMENT_MAX_LENGTH}`);
+  }
+}
+
+/** `maxResults` (1–100) and an opaque `nextToken`, as Q's List operations page. */
+function page<T>(items: T[], query: URLSearchParams): { items: T[]; nextToken?: string } {
+  const maxText = query.get('maxResults');
+  const maxResults = maxText === null ? 100 : Number(maxText);
+  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100) {
+    throw validationError("1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100", 'FIELD_VALIDATION_FAILED', 'maxResults');
+  }
+  const token = query.get('nextToken');
+  const start = token === null ? 0 : Number.parseInt(Buffer.from(token, 'base64url').toString('utf8').replace(/^offset:/, ''), 10);
+  if (!Number.isInteger(start) || start < 0 || start > items.length) throw validationError('The nextToken is not valid.', 'FIELD_VALIDATION_FAILED', 'nextToken');
+  const end = start + maxResults;
+  return { items: items.slice(start, end), ...(end < items.length ? { nextToken: Buffer.from(`offset:${end}`).toString('base64url') } : {}) };
+}
+
+function listConversations(context: RouteContext, principal: string, query: URLSearchParams): unknown {
   const conversations = [...context.state.conversations.values()]
     .filter((conversation) => conversation.principal === principal)
     .map((conversation) => ({ conversationId: conversation.conversationId, title: conversation.title, startTime: conversation.startTime.getTime() / 1000 }));
-  return { conversations };
+  const { items, nextToken } = page(conversations, query);
+  return { conversations: items, ...(nextToken ? { nextToken } : {}) };
 }
 
-function listMessages(context: RouteContext, principal: string, conversationId: string): unknown {
+function listMessages(context: RouteContext, principal: string, conversationId: string, query: URLSearchParams): unknown {
   const conversation = findConversation(context, principal, conversationId);
-  return {
-    messages: conversation.messages.map((message) => ({ messageId: message.messageId, conversationId, type: message.type, body: message.body, time: message.time.getTime() / 1000 })),
-  };
+  const messages = conversation.messages.map((message) => ({ messageId: message.messageId, conversationId, type: message.type, ...(message.body ? { body: message.body } : {}), time: message.time.getTime() / 1000 }));
+  const { items, nextToken } = page(messages, query);
+  return { messages: items, ...(nextToken ? { nextToken } : {}) };
 }

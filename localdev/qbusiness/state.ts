@@ -46,16 +46,39 @@ export interface Fault {
   error?: string;
   message?: string;
   latencyMs?: number;
-  /** Response faults for ChatSync: an empty answer, or a plugin turn the bot can't handle yet. */
+  /** Response faults for ChatSync and Chat: an empty answer, or a plugin turn. */
   response?: 'emptyAnswer' | 'actionReview' | 'authChallenge';
+  /**
+   * Chat only: break the stream after `afterTokens` tokens of text (default 20), with an
+   * exception frame (`error`, default ThrottlingException) or by resetting the HTTP/2 stream.
+   */
+  midStream?: 'exception' | 'drop';
+  afterTokens?: number;
   /** How many matching calls this fault applies to. */
   count: number;
 }
+
+/** How fast answers are produced: Chat streams at this pace, ChatSync returns when it would be done. */
+export interface Pacing {
+  /** Time to the first token of the answer (retrieval and generation start). */
+  firstTokenMs: number;
+  /** Then this many tokens (about 4 characters each) per second; 0 = all at once. */
+  tokensPerSecond: number;
+  /** Chat: how many tokens each textEvent carries (default 1: an event per token). */
+  tokensPerEvent?: number;
+}
+
+export const NO_PACING: Pacing = { firstTokenMs: 0, tokensPerSecond: 0 };
 
 export class LocalQState {
   readonly conversations = new Map<string, Conversation>();
   readonly calls: RecordedCall[] = [];
   private faults: Fault[] = [];
+  pacing: Pacing;
+
+  constructor(private readonly initialPacing: Pacing = NO_PACING) {
+    this.pacing = { ...initialPacing };
+  }
 
   newId(): string {
     return randomUUID();
@@ -78,5 +101,6 @@ export class LocalQState {
     this.conversations.clear();
     this.calls.length = 0;
     this.faults = [];
+    this.pacing = { ...this.initialPacing };
   }
 }

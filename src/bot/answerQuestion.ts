@@ -1,21 +1,24 @@
 /**
- * The answer loop: a question from Teams → Amazon Q Business → one answer card. Continues the
- * user's Q conversation, starts a new one when Q no longer has it, and turns every failure into
- * a card that says what to do.
+ * The answer loop: a question from Teams → Amazon Q Business → one answer card. Asking Q
+ * (./askQ: continues the person's Q conversation, starts a new one when Q no longer has it) is
+ * separate from presenting the result (./presenters: a card reply, or a stream in 1:1 chats);
+ * between the two, every outcome becomes the activity to send, and every failure a card that
+ * says what to do.
  */
-import type { TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { placeCitations } from '../cards/citations';
-import { emptyAnswerCard, failureCard, questionTooLongCard } from '../cards/messageCards';
+import { emptyAnswerCard, failureCard, noAnswerCard, questionTooLongCard } from '../cards/messageCards';
 import { fitAnswerToTeams } from '../cards/teamsLimits';
 import { USER_MESSAGE_MAX_LENGTH } from '../model/answer';
-import { QFailure } from '../model/failure';
+import { isNoAnswer } from '../model/noAnswer';
 import { IdentityFailure } from '../identity/identityFailure';
 import { identityFailureCard } from '../cards/signInCards';
 import type { AskOutcome, ConversationPointer, QBusinessService, QInput } from '../services/qbusinessService';
 import type { AskingUser } from '../services/qbusinessClients';
 import { askingUser, cardMessage } from './activities';
-import { whileTyping } from './typing';
+import { askQ } from './askQ';
+import { cardReply, type AnswerPresenter } from './presenters';
 import type { ConversationTurns } from './conversationTurns';
 import type { AnswerStore, RetryStore } from './stores';
 
@@ -29,7 +32,11 @@ export interface AnswerDependencies {
   /** Per-user sign-in: called when the person has no session yet (absent when SSO is off). */
   onSignInRequired?: (context: TurnContext, question: string, askedBy?: string) => Promise<void>;
   /** Plugin turns: review forms and plugin sign-in (src/bot/pluginActions). */
-  plugins: { present(context: TurnContext, user: AskingUser, outcome: Extract<AskOutcome, { kind: 'actionReview' | 'authChallenge' }>): Promise<void> };
+  plugins: {
+    present(context: TurnContext, user: AskingUser, outcome: Extract<AskOutcome, { kind: 'actionReview' | 'authChallenge' }>, send: (activity: Partial<Activity>) => Promise<void>): Promise<void>;
+  };
+  /** How this turn's reply is presented: a stream in 1:1 chats when streaming is on, else a card reply. */
+  presenterFor?: (context: TurnContext) => AnswerPresenter | undefined;
 }
 
 const RESTARTED_NOTICE = 'Your previous conversation had expired, so this answer starts a new one.';
@@ -48,52 +55,59 @@ export interface AskOptions {
 }
 
 export async function answerQuestion(context: TurnContext, question: string, deps: AnswerDependencies, options: AskOptions = {}): Promise<void> {
+  const presenter = deps.presenterFor?.(context) ?? cardReply(context, deps.q);
+  try {
+    await answerWith(presenter, context, question, deps, options);
+  } finally {
+    await presenter.finish();
+  }
+}
+
+async function answerWith(presenter: AnswerPresenter, context: TurnContext, question: string, deps: AnswerDependencies, options: AskOptions): Promise<void> {
   const user = askingUser(context);
   const prompt = options.promptForQ && options.promptForQ.length <= USER_MESSAGE_MAX_LENGTH ? options.promptForQ : question;
   const log = deps.logger.child({ activityId: context.activity.id, event: 'answer' });
   if (!options.input && question.length > USER_MESSAGE_MAX_LENGTH) {
     log.info({ outcome: 'tooLong', length: question.length }, 'question refused before calling Q');
-    await context.sendActivity(cardMessage(questionTooLongCard(question.length)));
+    await presenter.reply(cardMessage(questionTooLongCard(question.length)));
     return;
   }
 
-  const teamsConversationId = context.activity.conversation.id;
-  let notice: string | undefined;
-  let outcome: AskOutcome;
-  try {
-    // Typing shows while earlier questions of this person finish, too: they go first, in order.
-    outcome = await whileTyping(context, () =>
-      deps.turns.run(teamsConversationId, user.key, async (pointer) => {
-        const asked = options.input
-          ? await deps.q.ask({ user, ...options.input, ...(options.conversation ? { conversation: options.conversation } : {}) })
-          : await askContinuingConversation(deps, user, prompt, pointer, options.attachments, () => {
-              notice = RESTARTED_NOTICE;
-            });
-        return { value: asked, pointer: { conversationId: asked.conversationId, parentMessageId: asked.systemMessageId } };
-      }),
-    );
-  } catch (error) {
+  const turn = {
+    user,
+    prompt,
+    ...(options.input ? { input: options.input } : {}),
+    ...(options.conversation ? { conversation: options.conversation } : {}),
+    ...(options.attachments ? { attachments: options.attachments } : {}),
+  };
+  const result = await presenter.asking((callQ) => askQ(context, deps.turns, turn, callQ));
+  if (result.kind === 'failed') {
+    const { error } = result;
     if (error instanceof IdentityFailure) {
       if (error.kind === 'signInRequired' && deps.onSignInRequired) return deps.onSignInRequired(context, prompt, options.askedBy);
       log.warn({ outcome: error.kind, reason: error.adminDetail, awsRequestId: error.requestId }, 'no identity-aware session');
-      await context.sendActivity(cardMessage(identityFailureCard(error.kind, error.requestId)));
+      await presenter.reply(cardMessage(identityFailureCard(error.kind, error.requestId)));
       return;
     }
-    if (!(error instanceof QFailure)) throw error;
-    log.warn({ outcome: error.kind, error: error.errorName, awsRequestId: error.requestId }, 'Q did not answer');
+    const shown = presenter.shownText();
+    log.warn({ outcome: error.kind, error: error.errorName, awsRequestId: error.requestId, ...(shown ? { interruptedAfterChars: shown.length } : {}) }, 'Q did not answer');
     const retryKey = RETRYABLE.has(error.kind) ? await deps.retries.remember({ askerKey: user.key, question: prompt }) : undefined;
-    await context.sendActivity(cardMessage(failureCard(error, retryKey)));
+    await presenter.reply(cardMessage(failureCard(error, retryKey, shown)));
     return;
   }
 
+  const { outcome } = result;
   log.info({ outcome: outcome.kind, awsRequestId: outcome.requestId, qConversationId: outcome.conversationId, sources: outcome.kind === 'answer' ? outcome.sources.length : 0 }, 'answered');
-
   if (outcome.kind !== 'answer') {
-    await deps.plugins.present(context, user, outcome);
+    await deps.plugins.present(context, user, outcome, (activity) => presenter.reply(activity));
     return;
   }
   if (!outcome.text.trim()) {
-    await context.sendActivity(cardMessage(emptyAnswerCard()));
+    await presenter.reply(cardMessage(emptyAnswerCard()));
+    return;
+  }
+  if (isNoAnswer(outcome.text, outcome.sources)) {
+    await presenter.reply(cardMessage(noAnswerCard()));
     return;
   }
 
@@ -105,7 +119,7 @@ export async function answerQuestion(context: TurnContext, question: string, dep
     sources: cited.sources,
     feedback: { vote: 'none' },
     view: 'vote',
-    ...(notice ? { notice } : {}),
+    ...(result.restarted ? { notice: RESTARTED_NOTICE } : {}),
     // In channels and group chats everyone gets the view without rating controls; Teams fetches
     // the asker's own view through the card's refresh action.
     ...(options.askedBy ? { askedBy: options.askedBy, askerTeamsId: context.activity.from.id, viewer: 'others' as const } : {}),
@@ -119,24 +133,5 @@ export async function answerQuestion(context: TurnContext, question: string, dep
     systemMessageId: outcome.systemMessageId,
     card: storedCard,
   });
-  await context.sendActivity(cardMessage(card, { aiGenerated: true }));
-}
-
-/** Asks within the user's current Q conversation; if Q has lost it, asks again in a new one. */
-async function askContinuingConversation(
-  deps: AnswerDependencies,
-  user: AskingUser,
-  question: string,
-  conversation: ConversationPointer | undefined,
-  attachments: Array<{ name: string; data: Uint8Array }> | undefined,
-  onRestart: () => void,
-): Promise<AskOutcome> {
-  const files = attachments?.length ? { attachments } : {};
-  try {
-    return await deps.q.ask({ user, question, ...files, ...(conversation ? { conversation } : {}) });
-  } catch (error) {
-    if (!conversation || !(error instanceof QFailure) || error.kind !== 'conversationGone') throw error;
-    onRestart();
-    return deps.q.ask({ user, question, ...files });
-  }
+  await presenter.reply(cardMessage(card, { aiGenerated: true }));
 }

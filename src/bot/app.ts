@@ -22,6 +22,7 @@ import { askerViewOf, FEEDBACK_VERBS, FeedbackHandler, viewForEveryone, type Fee
 import { collectFiles, hasFiles } from './fileAttachments';
 import { PluginActions } from './pluginActions';
 import { SignInFlow } from './signIn';
+import { streamingPresenters } from './streamingReply';
 import { isBotMentioned, ThreadContextStore, withThreadContext } from './threadContext';
 import type { StateStorage } from '../state/stateStorage';
 import { ConversationTurns } from './conversationTurns';
@@ -42,6 +43,8 @@ export interface BotOptions {
   threadContextDays?: number;
   /** Development only: file downloads from loopback hosts (tests, playground). */
   allowLoopbackFileHosts?: boolean;
+  /** Stream answers in 1:1 chats (Q's Chat → Teams streaming); off or absent: one card per answer. */
+  streaming?: boolean;
   /** Per-user sign-in (SSO → Identity Center → STS); absent: Q is called with the bot's own identity. */
   identity?: { sso: SsoConfig; sessions: UserSessions; validator: EntraTokenValidator; devTokens?: LocalDevTokens };
 }
@@ -86,6 +89,7 @@ export function createBotApplication(options: BotOptions): BotApplication {
     retries,
     logger,
     plugins,
+    ...(options.streaming ? { presenterFor: streamingPresenters(options.q, logger) } : {}),
     ...(options.identity ? { onSignInRequired: (context: TurnContext, question: string, askedBy?: string) => (signIn as SignInFlow).start(context, question, askedBy) } : {}),
   };
   if (options.identity) {

@@ -4,7 +4,7 @@
  * cancels (nothing runs). `authChallengeRequest`: the plugin needs the person's own consent; they
  * sign in there and continue (→ ChatSync with `authChallengeResponse`). Only the asker can act.
  */
-import type { TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { FIELD_INPUT_PREFIX, pluginAuthCard, pluginDoneCard, pluginFormCard, pluginLabel } from '../cards/pluginCards';
 import type { AdaptiveCardJson } from '../cards/types';
@@ -28,15 +28,16 @@ type PluginOutcome = Extract<AskOutcome, { kind: 'actionReview' | 'authChallenge
 export class PluginActions {
   constructor(private readonly deps: PluginDependencies) {}
 
-  async present(context: TurnContext, user: AskingUser, outcome: PluginOutcome): Promise<void> {
+  /** Shows the review form or the plugin sign-in card; `send` is the answer loop's way of replying. */
+  async present(context: TurnContext, user: AskingUser, outcome: PluginOutcome, send: (activity: Partial<Activity>) => Promise<void> = async (activity) => void (await context.sendActivity(activity))): Promise<void> {
     const conversation = { conversationId: outcome.conversationId, parentMessageId: outcome.systemMessageId };
     if (outcome.kind === 'actionReview') {
       const actionKey = await this.deps.store.remember({ askerKey: user.key, conversation, review: outcome.review, pluginType: outcome.review.pluginType });
-      await context.sendActivity(cardMessage(pluginFormCard(actionKey, outcome.review)));
+      await send(cardMessage(pluginFormCard(actionKey, outcome.review)));
       return;
     }
     const actionKey = await this.deps.store.remember({ askerKey: user.key, conversation, pluginType: 'plugin' });
-    await context.sendActivity(cardMessage(pluginAuthCard(actionKey, pluginLabel('CUSTOM'), outcome.authorizationUrl)));
+    await send(cardMessage(pluginAuthCard(actionKey, pluginLabel('CUSTOM'), outcome.authorizationUrl)));
   }
 
   async onExecute(context: TurnContext, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {

@@ -5,6 +5,7 @@
 import { USER_MESSAGE_MAX_LENGTH } from '../model/answer';
 import type { QFailure } from '../model/failure';
 import { submitAction } from './actions';
+import { markdownToCardElements } from './markdown';
 import { VERBS } from './answerCard';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction } from './types';
 
@@ -48,8 +49,25 @@ export function emptyAnswerCard(): AdaptiveCardJson {
   return problemCard('No answer this time', 'Amazon Q Business returned an empty answer. Try rephrasing the question or adding detail, such as a product or team name.');
 }
 
-/** One card per failure kind: what happened, and what the user (or their admin) can do. */
-export function failureCard(failure: QFailure, retryKey?: string): AdaptiveCardJson {
+/** Q searched and found nothing relevant: say so, and how to ask in a way that might find something. */
+export function noAnswerCard(): AdaptiveCardJson {
+  return adaptiveCard(
+    [
+      textBlock('**Your company’s documents don’t cover this**'),
+      textBlock('Amazon Q Business searched the documents you can see and found nothing that answers this question, so it did not guess.'),
+      textBlock('- Try other words, or name the product, team or policy.\n- If it should be documented, tell the people who own that topic.', { isSubtle: true, size: 'Small' }),
+    ],
+    [submitAction('New conversation', VERBS.newConversation, {})],
+  );
+}
+
+/**
+ * One card per failure kind: what happened, and what the user (or their admin) can do. When Q
+ * failed midway through a streamed answer, `partialAnswer` (what the person already saw) stays on
+ * the card above the explanation.
+ */
+export function failureCard(failure: QFailure, retryKey?: string, partialAnswer?: string): AdaptiveCardJson {
+  if (partialAnswer?.trim()) return interruptedAnswerCard(partialAnswer, failureCard(failure, retryKey));
   const support = failure.requestId ? `Request ID for your admin: ${failure.requestId}` : undefined;
   switch (failure.kind) {
     case 'throttled':
@@ -91,6 +109,21 @@ export function failureCard(failure: QFailure, retryKey?: string): AdaptiveCardJ
         retryKey ? [submitAction('Try again', VERBS.retryQuestion, { retryKey })] : [],
       );
   }
+}
+
+// Well inside Teams' 40 KB message limit, with room for the explanation.
+const PARTIAL_ANSWER_MAX_LENGTH = 12_000;
+
+function interruptedAnswerCard(partialAnswer: string, explanation: AdaptiveCardJson): AdaptiveCardJson {
+  const kept = partialAnswer.length <= PARTIAL_ANSWER_MAX_LENGTH ? partialAnswer : partialAnswer.slice(0, partialAnswer.lastIndexOf('\n', PARTIAL_ANSWER_MAX_LENGTH));
+  return {
+    ...explanation,
+    body: [
+      ...markdownToCardElements(kept),
+      textBlock('_This answer was cut off before Amazon Q Business finished it._', { isSubtle: true, size: 'Small', color: 'Warning', separator: true }),
+      ...explanation.body,
+    ],
+  };
 }
 
 function problemCard(title: string, message: string, detail?: string, actions: CardAction[] = []): AdaptiveCardJson {

@@ -3,18 +3,12 @@
  * Maps SDK shapes to the domain model and SDK exceptions to `QFailure`, so nothing above this
  * module knows about the SDK.
  */
-import {
-  ChatSyncCommand,
-  PutFeedbackCommand,
-  QBusinessServiceException,
-  type ChatSyncCommandOutput,
-  type SourceAttribution as SdkSourceAttribution,
-} from '@aws-sdk/client-qbusiness';
+import { ChatSyncCommand, PutFeedbackCommand, type ChatSyncCommandOutput } from '@aws-sdk/client-qbusiness';
 import type { FailedAttachment, FeedbackState, SourceAttribution } from '../model/answer';
-import type { PluginActionExecution, PluginActionReview, PluginFieldType } from '../model/plugin';
-import { isBug, QFailure, type QFailureKind } from '../model/failure';
-import { IdentityFailure } from '../identity/identityFailure';
+import type { PluginActionExecution, PluginActionReview } from '../model/plugin';
 import type { AskingUser, QClientProvider } from './qbusinessClients';
+import { toActionReview, toChatInput, toFailedAttachment, toQFailure, toSourceAttributions } from './qbusinessMapping';
+import { chatStream, type StreamListener } from './qbusinessStream';
 
 export interface ConversationPointer {
   conversationId: string;
@@ -32,7 +26,7 @@ export type AskRequest = QInput & {
   conversation?: ConversationPointer;
 };
 
-interface Reply {
+export interface Reply {
   conversationId: string;
   systemMessageId: string;
   requestId?: string;
@@ -76,40 +70,24 @@ export class QBusinessService {
       systemMessageId: output.systemMessageId ?? '',
       ...(output.$metadata.requestId ? { requestId: output.$metadata.requestId } : {}),
     };
-    if (output.actionReview) {
-      const review = output.actionReview;
-      return {
-        ...reply,
-        kind: 'actionReview',
-        review: {
-          pluginId: review.pluginId ?? '',
-          pluginType: review.pluginType ?? 'plugin',
-          separator: review.payloadFieldNameSeparator ?? '.',
-          fields: Object.entries(review.payload ?? {}).map(([name, field], index) => ({
-            name,
-            displayName: field.displayName ?? name,
-            ...(field.displayDescription ? { description: field.displayDescription } : {}),
-            order: field.displayOrder ?? index,
-            type: (field.type ?? 'STRING') as PluginFieldType,
-            ...(field.value !== undefined && field.value !== null ? { value: field.value } : {}),
-            ...(field.allowedValues?.length ? { allowedValues: field.allowedValues.map((allowed) => ({ value: String(allowed.value), label: String(allowed.displayValue ?? allowed.value) })) } : {}),
-            ...(field.allowedFormat ? { allowedFormat: field.allowedFormat } : {}),
-            required: field.required ?? false,
-          })),
-        },
-      };
-    }
+    if (output.actionReview) return { ...reply, kind: 'actionReview', review: toActionReview(output.actionReview) };
     if (output.authChallengeRequest) return { ...reply, kind: 'authChallenge', authorizationUrl: output.authChallengeRequest.authorizationUrl ?? '' };
     return {
       ...reply,
       kind: 'answer',
       text: output.systemMessage ?? '',
-      sources: (output.sourceAttributions ?? []).filter((source): source is SdkSourceAttribution => source !== null).map(toSourceAttribution),
-      failedAttachments: (output.failedAttachments ?? []).map((failed) => ({
-        name: failed.name ?? 'file',
-        message: failed.error?.errorMessage ?? failed.status ?? 'could not be used',
-      })),
+      sources: toSourceAttributions(output.sourceAttributions),
+      failedAttachments: (output.failedAttachments ?? []).map(toFailedAttachment),
     };
+  }
+
+  /**
+   * The same turn with Q's streaming `Chat`: `listener` hears when the request goes out and the
+   * answer text as it grows; the outcome is what `ask` would have returned.
+   */
+  async askStreaming(request: AskRequest, listener: StreamListener): Promise<AskOutcome> {
+    const client = await this.clients.clientFor(request.user);
+    return chatStream(client, this.applicationId, request, listener);
   }
 
   /** Returns the AWS request id of the accepted feedback. */
@@ -140,64 +118,3 @@ export class QBusinessService {
   }
 }
 
-function toChatInput(input: QInput): Partial<ConstructorParameters<typeof ChatSyncCommand>[0]> {
-  if ('question' in input) return { userMessage: input.question, ...(input.attachments?.length ? { attachments: input.attachments } : {}) };
-  if ('actionExecution' in input) {
-    const { pluginId, payload, separator } = input.actionExecution;
-    return {
-      actionExecution: {
-        pluginId,
-        payloadFieldNameSeparator: separator,
-        payload: Object.fromEntries(Object.entries(payload).map(([name, value]) => [name, { value: value as never }])),
-      },
-    };
-  }
-  return { authChallengeResponse: { responseMap: input.authChallengeResponse } };
-}
-
-function toSourceAttribution(source: SdkSourceAttribution): SourceAttribution {
-  return {
-    ...(source.citationNumber !== undefined ? { citationNumber: source.citationNumber } : {}),
-    ...(source.title ? { title: source.title } : {}),
-    ...(source.url ? { url: source.url } : {}),
-    ...(source.snippet ? { snippet: source.snippet } : {}),
-    ...(source.updatedAt ? { updatedAt: source.updatedAt } : {}),
-    segments: (source.textMessageSegments ?? []).map((segment) => ({
-      ...(segment.beginOffset !== undefined ? { beginOffset: segment.beginOffset } : {}),
-      ...(segment.endOffset !== undefined ? { endOffset: segment.endOffset } : {}),
-      ...(segment.snippetExcerpt?.text ? { snippet: segment.snippetExcerpt.text } : {}),
-    })),
-  };
-}
-
-const FAILURE_KINDS: Record<string, QFailureKind> = {
-  ThrottlingException: 'throttled',
-  AccessDeniedException: 'accessDenied',
-  LicenseNotFoundException: 'noLicense',
-  ValidationException: 'validation',
-  InternalServerException: 'unavailable',
-  ExternalResourceException: 'unavailable',
-  ServiceUnavailableException: 'unavailable',
-};
-
-function toQFailure(error: unknown, hadConversation: boolean, hadAttachments = false): QFailure | IdentityFailure {
-  // The SDK asked for this person's credentials mid-request and renewal needs them to sign in.
-  if (error instanceof IdentityFailure) return error;
-  if (error instanceof QBusinessServiceException) {
-    const requestId = error.$metadata.requestId;
-    if (error.name === 'ResourceNotFoundException') {
-      // Q answers 404 both for an unknown application and for a conversation it no longer has.
-      const kind = hadConversation && !/application/i.test(error.message) ? 'conversationGone' : 'notFound';
-      return new QFailure(kind, error.message, requestId, error.name, { cause: error });
-    }
-    if (hadAttachments && error.name === 'ValidationException' && /attachment|upload/i.test(error.message)) {
-      return new QFailure('attachmentsDisabled', error.message, error.$metadata.requestId, error.name, { cause: error });
-    }
-    const kind = FAILURE_KINDS[error.name] ?? ((error.$metadata.httpStatusCode ?? 0) >= 500 ? 'unavailable' : 'unexpected');
-    return new QFailure(kind, error.message, requestId, error.name, { cause: error });
-  }
-  if (isBug(error)) throw error;
-  const name = error instanceof Error ? error.name : 'UnknownError';
-  const message = error instanceof Error ? error.message : String(error);
-  return new QFailure('unavailable', message, undefined, name, { cause: error });
-}

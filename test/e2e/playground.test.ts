@@ -65,12 +65,29 @@ describe('end to end in the Agents Playground (headless Chromium)', function () 
 
   const localQ = async (path: string): Promise<any> => (await fetch(`${qUrl}${path}`)).json();
 
-  it('asks a question, shows a cited answer card, and records 👍 and 👎 with a reason in Q', async () => {
+  it('streams the answer in the 1:1 chat (a growing bubble), ends with a cited answer card, and records 👍 and 👎 with a reason in Q', async () => {
     const input = page.locator('div[contenteditable="true"][role="textbox"]');
     await input.waitFor({ timeout: 30000 });
     await input.click();
     await input.fill('How do I reset my VPN token?');
     await page.locator('button[aria-label="Send Message"]').click();
+
+    // While Q writes (the local Q paces its answer), the playground shows one bubble whose text grows.
+    const bubble = page.locator('.fai-OutputCard', { hasText: 'When to reset your VPN token' }).last();
+    await bubble.waitFor({ timeout: 30000 });
+    const finished = page.locator('.ac-adaptiveCard', { hasText: /Sources/ });
+    const samples: string[] = [];
+    while ((await finished.count()) === 0 && samples.length < 2) {
+      const text = (await bubble.textContent()) ?? '';
+      if (text.length > (samples.at(-1)?.length ?? 0)) samples.push(text);
+      await new Promise((done) => setTimeout(done, 200));
+    }
+    assert.equal(samples.length, 2, 'the bubble grew before the card arrived');
+    // The playground draws a typing cursor ("|") at the end of a growing bubble.
+    const earlier = (samples[0] ?? '').replace(/[|\s]+$/, '');
+    assert.ok(samples[1]?.startsWith(earlier), `the grown text continues the earlier text: ${JSON.stringify(samples)}`);
+    assert.doesNotMatch(samples[1] ?? '', /\*\*|```|#{2,}/, 'streamed markdown is rendered, never raw');
+    await page.screenshot({ path: resolve(RESULTS, 'streaming.png') });
 
     const answer = page.locator('.ac-adaptiveCard', { hasText: /Sources/ }).last();
     await answer.waitFor({ timeout: 30000 });

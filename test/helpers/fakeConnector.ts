@@ -14,6 +14,15 @@ export interface SentActivity {
   /** The id the connector gave the activity (what Teams later sends back as replyToId). */
   returnedId: string;
   body: Record<string, any>;
+  /** Set when the connector refused the activity (stream refusals on demand). */
+  refusedWith?: number;
+  /** When it arrived (Date.now()), for measurements. */
+  at: number;
+}
+
+/** Teams' streaming entity on an activity, if it is part of a stream. */
+export function streamInfoOf(body: Record<string, any>): Record<string, any> | undefined {
+  return (body.entities as Array<Record<string, any>> | undefined)?.find((entity) => entity.type === 'streaminfo');
 }
 
 export class FakeConnector {
@@ -28,6 +37,12 @@ export class FakeConnector {
   requireBearer?: (authorization: string | undefined) => Promise<boolean>;
   /** Calls refused for a missing or invalid bearer. */
   unauthorized = 0;
+  /**
+   * Refuse stream updates as Teams does, once `afterUpdates` updates of a stream were accepted:
+   * 403 ContentStreamNotAllowed (the person pressed Stop) or 429 (over quota). Applies to the
+   * next stream only.
+   */
+  refuseStream?: { status: 403 | 429; afterUpdates: number; refuseFinal?: boolean };
   private server?: http.Server;
   private waiters: Array<() => void> = [];
   private counter = 0;
@@ -71,22 +86,67 @@ export class FakeConnector {
           return;
         }
         this.counter += 1;
+        const body = JSON.parse(raw || '{}') as Record<string, any>;
+        const refusal = this.streamRefusal(body);
         this.sent.push({
           method: req.method ?? '',
           path: req.url ?? '',
           conversationId: decodeURIComponent(match[1] ?? ''),
           ...(match[2] ? { activityId: decodeURIComponent(match[2]) } : {}),
           returnedId: `sent-${this.counter}`,
-          body: JSON.parse(raw || '{}'),
+          body,
+          ...(refusal ? { refusedWith: refusal.status } : {}),
+          at: Date.now(),
         });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: `sent-${this.counter}` }));
+        if (refusal) {
+          res.writeHead(refusal.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: refusal.code, message: refusal.message } }));
+        } else {
+          // Teams answers a stream's first update 201 (its id becomes the streamId), later ones 202.
+          const status = streamInfoOf(body) ? (streamInfoOf(body)?.streamId ? 202 : 201) : 200;
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id: `sent-${this.counter}` }));
+        }
         this.waiters.forEach((wake) => wake());
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
     return this.baseUrl;
+  }
+
+  private acceptedUpdates = 0;
+
+  private streamRefusal(body: Record<string, any>): { status: number; code: string; message: string } | undefined {
+    const info = streamInfoOf(body);
+    const rule = this.refuseStream;
+    if (!info || !rule) return undefined;
+    const isFinal = info.streamType === 'final';
+    if (!isFinal && this.acceptedUpdates < rule.afterUpdates) {
+      this.acceptedUpdates += 1;
+      return undefined;
+    }
+    if (isFinal) {
+      this.refuseStream = undefined;
+      this.acceptedUpdates = 0;
+      if (!rule.refuseFinal) return undefined;
+    }
+    if (rule.status === 403) {
+      // The stream is over for Teams: the rule does not outlive it.
+      this.refuseStream = undefined;
+      this.acceptedUpdates = 0;
+    }
+    return rule.status === 403
+      ? { status: 403, code: 'ContentStreamNotAllowed', message: 'Content stream was cancelled by user.' }
+      : { status: 429, code: 'Throttled', message: 'Too many requests.' };
+  }
+
+  /** The streaming activities (updates and final) the bot sent, in order. */
+  streamed(): Array<SentActivity & { info: Record<string, any> }> {
+    return this.sent.flatMap((activity) => {
+      const info = streamInfoOf(activity.body);
+      return info ? [{ ...activity, info }] : [];
+    });
   }
 
   /** Messages (not typing) the bot posted to a conversation, in order. */

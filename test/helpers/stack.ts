@@ -51,6 +51,8 @@ export function botEnv(q: LocalServices, extraEnv: Record<string, string> = {}):
     AMAZON_Q_REGION: 'us-east-1',
     AWS_ENDPOINT_URL_QBUSINESS: q.url,
     LOG_LEVEL: 'info',
+    // Suites assert on the card reply (ChatSync); test/integration/streaming.test.ts turns streaming on.
+    STREAMING: 'off',
     ...LOCAL_CREDENTIALS,
     ...ssoEnv(q),
     ...extraEnv,
@@ -208,7 +210,7 @@ export async function startInProcessStack(now: () => Date): Promise<Stack> {
       done();
     },
   });
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'info', AMAZON_Q_APP_ID: q.applicationId, AMAZON_Q_REGION: 'us-east-1', ...ssoEnv(q) });
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'info', STREAMING: 'off', AMAZON_Q_APP_ID: q.applicationId, AMAZON_Q_REGION: 'us-east-1', ...ssoEnv(q) });
   const running = await startBot(config, { now, logDestination, host: '127.0.0.1' });
   const bot = { url: running.url, logs, process: undefined as never, stop: () => running.close() };
   return assembleStack(q, connector, serviceUrl, bot, async () => {
@@ -238,10 +240,10 @@ export async function nextLog(logs: string[], pattern: RegExp, after: number, ti
  * each test starting with no recorded traffic (and, with `freshConversationFor`, a new Q
  * conversation for that person). Returns the stack of the running suite.
  */
-export function suiteStack(people: TeamsUser[], options: { freshConversationFor?: TeamsUser } = {}): Stack {
+export function suiteStack(people: TeamsUser[], options: { freshConversationFor?: TeamsUser; env?: Record<string, string> } = {}): Stack {
   let current: Stack | undefined;
   before(async () => {
-    current = await startStack();
+    current = await startStack(options.env);
     for (const person of people) await current.signIn(person);
   });
   after(async () => {

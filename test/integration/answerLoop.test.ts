@@ -156,6 +156,15 @@ describe('answer loop (bot process + local Q Business + fake connector)', () => 
     assert.match(cardTexts(await ask('Anything?')).join(' '), /empty answer/);
   });
 
+  it('says plainly when the documents do not cover a question (Q answers with no sources)', async () => {
+    const card = await ask('Who won the 1998 football world cup?');
+    const texts = cardTexts(card).join('\n');
+    assert.match(texts, /documents don’t cover this/);
+    assert.doesNotMatch(texts, /Sources|\[1\]/);
+    const chat = stack.q.state.calls.find((call) => call.operation === 'ChatSync');
+    assert.equal(chat?.faultInjected, undefined, 'a real no-answer from the local Q, not an injected one');
+  });
+
   it('welcomes on install and answers help', async () => {
     const install = await stack.post(botInstalled(stack.serviceUrl, ADA));
     assert.equal(install.status, 200);

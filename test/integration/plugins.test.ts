@@ -64,7 +64,7 @@ describe('Q Business plugin actions (review form, execution, plugin sign-in)', (
     assert.equal(execution?.parentMessageId, conversation.messages.filter((entry) => entry.type === 'SYSTEM')[0]?.messageId, 'continues from the review message');
     assert.ok(review?.userMessage);
     assert.deepEqual(execution?.actionExecution, {
-      pluginId: 'a7c5e1f0-0000-4000-8000-00000000j1ra',
+      pluginId: 'a7c5e1f0-3b2d-4c8e-9f10-6d4e2a1b0c9f',
       payloadFieldNameSeparator: '.',
       payload: {
         summary: { value: 'Projector in room 4 is broken' },

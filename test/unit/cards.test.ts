@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { buildAnswerCard, VISIBLE_SOURCES, type AnswerCardModel } from '../../src/cards/answerCard';
 import { pluginAuthCard, pluginDoneCard } from '../../src/cards/pluginCards';
 import { identityFailureCard, inPlaceSignInCard, signedInCard, signedOutCard } from '../../src/cards/signInCards';
-import { emptyAnswerCard, failureCard, helpCard, newConversationCard, questionTooLongCard, welcomeCard } from '../../src/cards/messageCards';
+import { emptyAnswerCard, failureCard, noAnswerCard, helpCard, newConversationCard, questionTooLongCard, welcomeCard } from '../../src/cards/messageCards';
 import { CARD_BUDGET_UTF16_BYTES, fitAnswerToTeams, utf16Bytes } from '../../src/cards/teamsLimits';
 import type { AdaptiveCardJson } from '../../src/cards/types';
 import { QFailure, type QFailureKind } from '../../src/model/failure';
@@ -52,7 +52,9 @@ describe('cards', () => {
       ['new conversation', newConversationCard()],
       ['too long', questionTooLongCard(9000)],
       ['empty', emptyAnswerCard()],
+      ['no answer', noAnswerCard()],
       ...failureKinds.map((kind): [string, AdaptiveCardJson] => [kind, failureCard(new QFailure(kind, 'detail', 'req-1', 'SomeException'), 'retry-1')]),
+      ['interrupted stream', failureCard(new QFailure('throttled', 'detail', 'req-1', 'ThrottlingException'), 'retry-1', '**Reset token**\n\n1. Open the portal\n2. Choose')],
       ['plugin sign-in', pluginAuthCard('key', 'Jira', 'https://auth.example.com/authorize')],
       ['plugin submitted', pluginDoneCard('JIRA', 'submitted')],
       ['plugin cancelled', pluginDoneCard('SERVICE_NOW', 'cancelled')],

@@ -17,7 +17,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('config', () => {
   it('needs only the Q application and region; everything else has defaults', () => {
     const config = loadConfig(minimal);
-    assert.deepEqual(config, { port: 3978, logLevel: 'info', threadContextDays: 7, qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, state: { kind: 'memory' }, awsSdkEnvironment: {} });
+    assert.deepEqual(config, { port: 3978, logLevel: 'info', threadContextDays: 7, qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, state: { kind: 'memory' }, awsSdkEnvironment: {}, streaming: true });
   });
 
   it('keeps shared state in a blob container: by connection string (Azurite) or by URL with the managed identity', () => {
@@ -44,6 +44,12 @@ describe('config', () => {
       problemsOf({ ...minimal, BOT_ID: 'bot', BOT_TYPE: 'UserAssignedMsi', BOT_TENANT_ID: 't', BOT_STATE_BLOB_URL: 'https://a.blob.core.windows.net/c', BOT_STATE_BLOB_CONTAINER: 'c' }).join('\n'),
       /both set/,
     );
+  });
+
+  it('turns streaming off with STREAMING=off and refuses other values', () => {
+    assert.equal(loadConfig({ ...minimal, STREAMING: 'off' }).streaming, false);
+    assert.equal(loadConfig({ ...minimal, STREAMING: 'on' }).streaming, true);
+    assert.match(problemsOf({ ...minimal, STREAMING: 'sometimes' }).join('\n'), /STREAMING must be "on" or "off"/);
   });
 
   it('names each missing variable and where to set it', () => {

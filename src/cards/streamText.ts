@@ -1,0 +1,42 @@
+/**
+ * The growing text of a streamed answer, made safe to show at any moment: never half a word,
+ * a code block before it is complete, half a table row or heading, an unclosed `**` or backtick,
+ * or a dangling link. What is shown only ever grows (each update starts with the previous one, as
+ * Teams requires), since every cut falls before text still arriving. Headings become bold lines,
+ * as on the answer card.
+ */
+
+export function streamableMarkdown(received: string): string {
+  let text = received;
+  // Half a word: wait for the rest of it.
+  if (!/\s$/.test(text)) text = text.slice(0, lastWhitespace(text) + 1);
+  // A line still being written that is a fence, a table row or a heading: wait for its end.
+  const lastLineStart = text.lastIndexOf('\n', text.length - 2) + 1;
+  if (!text.endsWith('\n') && /^\s*(```|~~~|\||#)/.test(text.slice(lastLineStart))) text = text.slice(0, lastLineStart);
+  // A code block still being written appears once it is complete.
+  const fences = [...text.matchAll(/^[ \t]*(```|~~~)/gm)];
+  if (fences.length % 2 === 1) text = text.slice(0, (fences.at(-1) as RegExpMatchArray).index);
+  else text = withoutOpenInlineConstructs(text);
+  return text.trimEnd().replace(/^#{1,6}[ \t]+(.+)$/gm, '**$1**');
+}
+
+function lastWhitespace(text: string): number {
+  for (let index = text.length - 1; index >= 0; index -= 1) if (/\s/.test(text.charAt(index))) return index;
+  return -1;
+}
+
+/** In the paragraph being written: cut before an unclosed `**`, backtick or link. */
+function withoutOpenInlineConstructs(text: string): string {
+  const paragraphStart = Math.max(0, text.lastIndexOf('\n\n') + 2);
+  let paragraph = text.slice(paragraphStart);
+  const cuts: number[] = [];
+  const bold = [...paragraph.matchAll(/\*\*/g)];
+  if (bold.length % 2 === 1) cuts.push((bold.at(-1) as RegExpMatchArray).index as number);
+  const ticks = [...paragraph.matchAll(/`/g)];
+  if (ticks.length % 2 === 1) cuts.push((ticks.at(-1) as RegExpMatchArray).index as number);
+  // `[text`, `[text]` or `[text](url` not yet closed.
+  const link = /\[[^\]\n]*(\](\([^)\n]*)?)?$/.exec(paragraph.trimEnd());
+  if (link && !/\)$/.test(link[0])) cuts.push(link.index);
+  if (cuts.length) paragraph = paragraph.slice(0, Math.min(...cuts));
+  return text.slice(0, paragraphStart) + paragraph;
+}
