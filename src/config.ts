@@ -3,6 +3,7 @@
  * once at start-up; a missing or malformed value stops the process with a message naming the
  * variable and where to set it.
  */
+import { hostname } from 'node:os';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type BotAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -54,6 +55,24 @@ export interface AppConfig {
   stateBlobContainerUrl?: string;
   /** Settings the AWS SDK reads by itself; reported at start-up, never re-implemented here. */
   awsSdkEnvironment: Record<string, string>;
+  /** Which instance this process is, in logs and telemetry: App Service's WEBSITE_INSTANCE_ID, else the host name. */
+  instance: string;
+  /** OpenTelemetry export (src/telemetry); absent: off, and nothing is instrumented. */
+  telemetry?: TelemetryConfig;
+}
+
+/**
+ * Where telemetry goes. The OpenTelemetry SDK and exporters read the other standard settings
+ * themselves (sampler, resource attributes, OTLP headers and per-signal endpoints, batch limits):
+ * `otelEnvironment` lists those present so start-up can report them.
+ */
+export interface TelemetryConfig {
+  /** Application Insights connection string (APPLICATIONINSIGHTS_CONNECTION_STRING). */
+  azureMonitorConnectionString?: string;
+  /** An OTLP/HTTP collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT or a per-signal endpoint). */
+  otlp?: { protocol: 'http/protobuf' | 'http/json' };
+  metricExportIntervalMs: number;
+  otelEnvironment: Record<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (stateBlobContainerUrl && (!/^https:\/\/[^/]+\/[^/]+$/.test(stateBlobContainerUrl) || bot?.appType !== 'UserAssignedMSI')) {
     problems.push(`BOT_STATE_BLOB_URL must be a blob container URL (https://<account>.blob.core.windows.net/<container>) and needs BOT_TYPE=UserAssignedMsi, got "${stateBlobContainerUrl}".`);
   }
+  const telemetry = readTelemetry(read, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const awsSdkEnvironment: Record<string, string> = {};
@@ -133,6 +153,53 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(stateBlobContainerUrl ? { stateBlobContainerUrl } : {}),
     qbusiness: { applicationId, region },
     awsSdkEnvironment,
+    instance: read('WEBSITE_INSTANCE_ID') ?? hostname(),
+    ...(telemetry ? { telemetry } : {}),
+  };
+}
+
+const OTEL_VARIABLES = [
+  'OTEL_SERVICE_NAME',
+  'OTEL_RESOURCE_ATTRIBUTES',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TIMEOUT',
+  'OTEL_METRIC_EXPORT_INTERVAL',
+  'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_BSP_MAX_QUEUE_SIZE',
+];
+/** Values that may carry credentials: reported by name only. */
+const OTEL_SECRET_VARIABLES = new Set(['OTEL_EXPORTER_OTLP_HEADERS']);
+const OTLP_ENDPOINT_VARIABLES = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'];
+
+function readTelemetry(read: (name: string) => string | undefined, problems: string[]): TelemetryConfig | undefined {
+  const azureMonitorConnectionString = read('APPLICATIONINSIGHTS_CONNECTION_STRING');
+  const otlpConfigured = OTLP_ENDPOINT_VARIABLES.some((name) => read(name));
+  if (read('OTEL_SDK_DISABLED')?.toLowerCase() === 'true' || (!azureMonitorConnectionString && !otlpConfigured)) return undefined;
+  if (azureMonitorConnectionString && !/(^|;)\s*(InstrumentationKey|ConnectionString)=/i.test(azureMonitorConnectionString)) {
+    problems.push('APPLICATIONINSIGHTS_CONNECTION_STRING has no InstrumentationKey: copy the whole connection string from the Application Insights resource (Overview → Connection String).');
+  }
+  const protocol = read('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
+  if (protocol !== 'http/protobuf' && protocol !== 'http/json') problems.push(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json (gRPC is not included), got "${protocol}".`);
+  const intervalText = read('OTEL_METRIC_EXPORT_INTERVAL') ?? '60000';
+  const metricExportIntervalMs = Number(intervalText);
+  if (!Number.isInteger(metricExportIntervalMs) || metricExportIntervalMs < 1000) problems.push(`OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds, at least 1000, got "${intervalText}".`);
+  const otelEnvironment: Record<string, string> = {};
+  for (const name of OTEL_VARIABLES) {
+    const value = read(name);
+    if (value) otelEnvironment[name] = OTEL_SECRET_VARIABLES.has(name) ? '(set)' : value;
+  }
+  return {
+    ...(azureMonitorConnectionString ? { azureMonitorConnectionString } : {}),
+    ...(otlpConfigured ? { otlp: { protocol: protocol as 'http/protobuf' | 'http/json' } } : {}),
+    metricExportIntervalMs,
+    otelEnvironment,
   };
 }
 

@@ -8,6 +8,7 @@ import * as restify from 'restify';
 import type { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
 import { activityProblems } from './bot/inboundActivity';
+import { countServerErrors, traceActivities } from './telemetry';
 
 /** What the sign-in pages may know: public identifiers only, never a secret. */
 export interface AuthPageSettings {
@@ -22,8 +23,9 @@ const PUBLIC_FOLDER = join(__dirname, '../../public');
 export function createHttpServer(adapter: TeamsAdapter, app: Application<TurnState>, logger: Logger, authPages?: AuthPageSettings): restify.Server {
   const server = restify.createServer({ name: 'amazon-q-teams-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 }));
+  countServerErrors(server);
 
-  server.post('/api/messages', async (req, res) => {
+  server.post('/api/messages', traceActivities(async (req, res) => {
     const problems = activityProblems(req.body);
     if (problems.length > 0) {
       logger.warn({ problems }, 'malformed activity refused');
@@ -39,7 +41,7 @@ export function createHttpServer(adapter: TeamsAdapter, app: Application<TurnSta
       logger.error({ err: { name: (error as Error).name, message: (error as Error).message } }, 'request failed');
       if (!res.headersSent) res.send(500, { error: 'internal error' });
     }
-  });
+  }));
 
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });

@@ -21,6 +21,7 @@ import { RefreshTokenStore } from './identity/refreshTokenStore';
 import { UserSessions } from './identity/userSessions';
 import { DefaultChainClientProvider, PerUserClientProvider, type QClientProvider } from './services/qbusinessClients';
 import { QBusinessService } from './services/qbusinessService';
+import { connectorSpans, logHooks, startTelemetry, traceAwsClient, tracedQClients, tracedStorage } from './telemetry';
 
 export interface StartOptions {
   storage?: Storage;
@@ -36,7 +37,9 @@ export interface RunningBot {
 }
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
-  const logger = createLogger(config.logLevel, options.logDestination);
+  const telemetry = config.telemetry ? await startTelemetry(config.telemetry, config.instance) : undefined;
+  const logger = createLogger(config.logLevel, options.logDestination, { instance: config.instance, ...(telemetry ? { telemetry: logHooks(telemetry.logExport) } : {}) });
+  telemetry?.reportProblemsTo((problem) => logger.warn({ event: 'telemetry' }, problem));
   keepCustomEntityProperties();
   const adapter = new TeamsAdapter(
     config.bot
@@ -51,11 +54,13 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   adapter.onTurnError = async (context, error) => {
     logger.error({ activityId: context.activity.id, err: { name: error.name, message: error.message } }, 'unhandled turn error');
   };
+  if (telemetry) adapter.use(connectorSpans);
   if (!config.bot) {
     logger.warn('BOT_ID is not set: accepting unauthenticated Bot Framework traffic (local playground / Test Tool only).');
   }
 
-  const storage = options.storage ?? createStorage(config);
+  const untracedStorage = options.storage ?? createStorage(config);
+  const storage = telemetry ? tracedStorage(untracedStorage, storageKind(config, options)) : untracedStorage;
   // On Azure the bot's own AWS identity comes from its managed identity; elsewhere, the SDK chain.
   const ownAwsCredentials = config.botAwsWebIdentity
     ? awsCredentialsFromAzureManagedIdentity({ ...config.botAwsWebIdentity, region: config.sso?.idcRegion ?? config.qbusiness.region })
@@ -66,7 +71,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   let chain: AwsIdentityChain | undefined;
   if (config.sso) {
     const sso = config.sso;
-    chain = new AwsIdentityChain(sso, ownAwsCredentials);
+    chain = new AwsIdentityChain(sso, ownAwsCredentials, telemetry ? traceAwsClient : undefined);
     const sessions = new UserSessions({ chain, refreshTokens: new RefreshTokenStore(storage, sso.tokenStoreKey), logger, now });
     clients = new PerUserClientProvider(config.qbusiness.region, sessions);
     identity = {
@@ -80,6 +85,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   } else {
     clients = new DefaultChainClientProvider(config.qbusiness.region, ownAwsCredentials);
   }
+  if (telemetry) clients = tracedQClients(clients);
   const q = new QBusinessService(config.qbusiness.applicationId, clients);
   const app = createBotApplication({
     adapter,
@@ -102,6 +108,10 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     { port, qApplicationId: config.qbusiness.applicationId, qRegion: config.qbusiness.region, perUserSignIn: Boolean(config.sso), awsSdk: config.awsSdkEnvironment },
     'bot listening',
   );
+  if (config.telemetry) {
+    const { azureMonitorConnectionString, otlp, otelEnvironment } = config.telemetry;
+    logger.info({ event: 'telemetry', azureMonitor: Boolean(azureMonitorConnectionString), otlp: otlp?.protocol ?? false, otel: otelEnvironment }, 'telemetry on');
+  }
 
   return {
     url,
@@ -110,8 +120,14 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await new Promise<void>((resolve) => server.close(() => resolve()));
       clients.destroy();
       chain?.destroy();
+      await telemetry?.shutdown();
     },
   };
+}
+
+function storageKind(config: AppConfig, options: StartOptions): string {
+  if (options.storage) return 'injected';
+  return config.stateBlobContainerUrl && config.bot ? 'azure-blob' : 'memory';
 }
 
 function createStorage(config: AppConfig): Storage {

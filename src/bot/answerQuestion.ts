@@ -17,6 +17,7 @@ import type { AskingUser } from '../services/qbusinessClients';
 import { askingUser, cardMessage } from './activities';
 import { whileTyping } from './typing';
 import type { AnswerStore, ConversationStore, RetryStore } from './stores';
+import { telemetry } from '../telemetry';
 
 export interface AnswerDependencies {
   q: QBusinessService;
@@ -46,11 +47,13 @@ export interface AskOptions {
 }
 
 export async function answerQuestion(context: TurnContext, question: string, deps: AnswerDependencies, options: AskOptions = {}): Promise<void> {
+  const answerTimer = telemetry.answers.start();
   const user = askingUser(context);
   const prompt = options.promptForQ && options.promptForQ.length <= USER_MESSAGE_MAX_LENGTH ? options.promptForQ : question;
   const log = deps.logger.child({ activityId: context.activity.id, event: 'answer' });
   if (!options.input && question.length > USER_MESSAGE_MAX_LENGTH) {
     log.info({ outcome: 'tooLong', length: question.length }, 'question refused before calling Q');
+    answerTimer.end('tooLong');
     await context.sendActivity(cardMessage(questionTooLongCard(question.length)));
     return;
   }
@@ -68,6 +71,7 @@ export async function answerQuestion(context: TurnContext, question: string, dep
     );
   } catch (error) {
     if (error instanceof IdentityFailure) {
+      answerTimer.end(error.kind);
       if (error.kind === 'signInRequired' && deps.onSignInRequired) return deps.onSignInRequired(context, prompt, options.askedBy);
       log.warn({ outcome: error.kind, reason: error.adminDetail, awsRequestId: error.requestId }, 'no identity-aware session');
       await context.sendActivity(cardMessage(identityFailureCard(error.kind, error.requestId)));
@@ -75,6 +79,7 @@ export async function answerQuestion(context: TurnContext, question: string, dep
     }
     if (!(error instanceof QFailure)) throw error;
     log.warn({ outcome: error.kind, error: error.errorName, awsRequestId: error.requestId }, 'Q did not answer');
+    answerTimer.end(error.kind);
     const retryKey = RETRYABLE.has(error.kind) ? await deps.retries.remember({ askerKey: user.key, question: prompt }) : undefined;
     await context.sendActivity(cardMessage(failureCard(error, retryKey)));
     return;
@@ -85,10 +90,12 @@ export async function answerQuestion(context: TurnContext, question: string, dep
 
   if (outcome.kind !== 'answer') {
     await deps.plugins.present(context, user, outcome);
+    answerTimer.end(outcome.kind);
     return;
   }
   if (!outcome.text.trim()) {
     await context.sendActivity(cardMessage(emptyAnswerCard()));
+    answerTimer.end('empty');
     return;
   }
 
@@ -115,6 +122,7 @@ export async function answerQuestion(context: TurnContext, question: string, dep
     card: storedCard,
   });
   await context.sendActivity(cardMessage(card, { aiGenerated: true }));
+  answerTimer.end('answered');
 }
 
 /** Asks within the user's current Q conversation; if Q has lost it, asks again in a new one. */

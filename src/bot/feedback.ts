@@ -13,6 +13,7 @@ import { IdentityFailure } from '../identity/identityFailure';
 import type { QBusinessService } from '../services/qbusinessService';
 import { askingUser } from './activities';
 import type { AnswerRecord, AnswerStore } from './stores';
+import { telemetry } from '../telemetry';
 
 export interface FeedbackDependencies {
   q: QBusinessService;
@@ -108,7 +109,9 @@ export class FeedbackHandler {
         submittedAt: this.deps.now(),
       });
       log.info({ awsRequestId, qConversationId: record.qConversationId }, 'feedback recorded');
+      telemetry.votes.add(1, { state: 'recorded' });
     } catch (error) {
+      telemetry.votes.add(1, { state: 'failed' });
       if (error instanceof IdentityFailure) {
         log.warn({ outcome: error.kind, reason: error.adminDetail }, 'feedback not recorded: no session');
         return render({ feedbackProblem: 'Your sign-in has expired. Send me any message to sign in again, then vote.' });

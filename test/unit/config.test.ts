@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { ConfigError, loadConfig } from '../../src/config';
 
 const APP_ID = '2a9e7c1d-5b34-4f6e-8d21-0c7f3b9a6e45';
@@ -17,7 +18,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('config', () => {
   it('needs only the Q application and region; everything else has defaults', () => {
     const config = loadConfig(minimal);
-    assert.deepEqual(config, { port: 3978, logLevel: 'info', threadContextDays: 7, qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, awsSdkEnvironment: {} });
+    assert.deepEqual(config, { port: 3978, logLevel: 'info', threadContextDays: 7, qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, awsSdkEnvironment: {}, instance: hostname() });
   });
 
   it('names each missing variable and where to set it', () => {
@@ -83,6 +84,44 @@ describe('config', () => {
       const local = 'http://127.0.0.1:8088';
       const config = loadConfig({ ...sso, DEV_LOCAL_SIGN_IN: 'true', AAD_APP_OAUTH_AUTHORITY_HOST: local, AWS_ENDPOINT_URL: local });
       assert.equal(config.sso?.devLocalSignIn, true);
+    });
+  });
+
+  describe('telemetry', () => {
+    const connectionString = 'InstrumentationKey=00000000-0000-4000-8000-000000000001;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
+
+    it('is off unless Application Insights or an OTLP endpoint is configured, and off with OTEL_SDK_DISABLED', () => {
+      assert.equal(loadConfig(minimal).telemetry, undefined);
+      assert.equal(loadConfig({ ...minimal, OTEL_SERVICE_NAME: 'x' }).telemetry, undefined);
+      assert.equal(loadConfig({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString, OTEL_SDK_DISABLED: 'true' }).telemetry, undefined);
+    });
+
+    it('turns on per destination and reports the standard OTEL_* settings it leaves to the SDK, without header values', () => {
+      const config = loadConfig({
+        ...minimal,
+        APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_HEADERS: 'api-key=secret-value',
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.2',
+        WEBSITE_INSTANCE_ID: 'abc123',
+      });
+      assert.deepEqual(config.telemetry, {
+        azureMonitorConnectionString: connectionString,
+        otlp: { protocol: 'http/protobuf' },
+        metricExportIntervalMs: 60000,
+        otelEnvironment: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_HEADERS: '(set)', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.2' },
+      });
+      assert.equal(config.instance, 'abc123');
+      assert.deepEqual(loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).telemetry?.otlp, { protocol: 'http/json' });
+    });
+
+    it('refuses gRPC, a connection string without a key and a too-short export interval', () => {
+      const problems = problemsOf({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://x/', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_METRIC_EXPORT_INTERVAL: '10' });
+      assert.equal(problems.length, 3);
+      assert.match(problems.join('\n'), /APPLICATIONINSIGHTS_CONNECTION_STRING has no InstrumentationKey/);
+      assert.match(problems.join('\n'), /OTEL_EXPORTER_OTLP_PROTOCOL must be http\/protobuf or http\/json/);
+      assert.match(problems.join('\n'), /OTEL_METRIC_EXPORT_INTERVAL/);
     });
   });
 });
