@@ -3,6 +3,9 @@
  * minimal Teams AI + ChatSync bot in ./baselineBot. Both run as separate processes against the
  * same local Q Business service and fake connector; CPU is read from /proc/<pid>/stat (Linux),
  * so the load generator and the Q service are not counted. Budget: ours ≤ 1.25 × baseline.
+ * Two more processes run this bot with telemetry on (Application Insights exporter against a local
+ * ingestion endpoint, metrics and logs exported): with the default sampling (5 traces/s), budget
+ * ≤ 1.10 × the same bot with telemetry off; with every trace sampled, the figure is reported.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { FakeConnector } from '../test/helpers/fakeConnector';
 import { freePort, waitForHealth } from '../test/helpers/botProcess';
 import { LOCAL_CREDENTIALS, ssoEnv } from '../test/helpers/stack';
 import { ADA, message, tokenExchange } from '../test/helpers/teamsActivities';
+import { startApplicationInsightsReceiver } from '../test/helpers/telemetryReceivers';
 
 const WARMUP = 60;
 const MEASURED = Number(process.argv[2] ?? 600);
@@ -95,35 +99,49 @@ async function main(): Promise<void> {
   const baseline = await launch('baseline (Teams AI + ChatSync + plain card)', (port) =>
     spawn(process.execPath, [resolve(__dirname, 'baselineBot.js'), String(port), q.url, q.applicationId], { env: { ...env, ...baselineCredentials }, stdio: 'ignore' }),
   );
-  const ours = await launch(
-    'this bot (per-user identity, cited card, feedback state)',
-    (port) =>
-      spawn(process.execPath, [resolve(__dirname, '../src/index.js')], {
-        env: { ...env, ...LOCAL_CREDENTIALS, ...ssoEnv(q), PORT: String(port), LOG_LEVEL: 'info', AMAZON_Q_APP_ID: q.applicationId, AMAZON_Q_REGION: 'us-east-1', AWS_ENDPOINT_URL_QBUSINESS: q.url },
-        stdio: 'ignore',
-      }),
-    async (url) => {
-      // Sign Ada in once, as Teams SSO would; the measured answers then use her cached session.
-      const activity = tokenExchange(serviceUrl, ADA, randomUUID(), await q.entra.mint({ aadObjectId: ADA.aadObjectId }));
-      await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-      await connector.waitFor('sign-in', () => connector.messages().length > 0);
-    },
-  );
-  // Alternate the two bots round by round so drift in machine load hits both alike; report medians.
-  for (const bot of [baseline, ours]) await round(bot, WARMUP, connector, serviceUrl, false);
+  const telemetryReceiver = await startApplicationInsightsReceiver();
+  const launchOurs = (name: string, extraEnv: Record<string, string>): Promise<RunningBot> =>
+    launch(
+      name,
+      (port) =>
+        spawn(process.execPath, [resolve(__dirname, '../src/index.js')], {
+          env: { ...env, ...LOCAL_CREDENTIALS, ...ssoEnv(q), PORT: String(port), LOG_LEVEL: 'info', AMAZON_Q_APP_ID: q.applicationId, AMAZON_Q_REGION: 'us-east-1', AWS_ENDPOINT_URL_QBUSINESS: q.url, ...extraEnv },
+          stdio: 'ignore',
+        }),
+      async (url) => {
+        // Sign Ada in once, as Teams SSO would; the measured answers then use her cached session.
+        const before = connector.messages().length;
+        const activity = tokenExchange(serviceUrl, ADA, randomUUID(), await q.entra.mint({ aadObjectId: ADA.aadObjectId }));
+        await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+        await connector.waitFor('sign-in', () => connector.messages().length > before);
+      },
+    );
+  const ours = await launchOurs('this bot (per-user identity, cited card, feedback state)', {});
+  const appInsights = { APPLICATIONINSIGHTS_CONNECTION_STRING: telemetryReceiver.connectionString, NODE_EXTRA_CA_CERTS: telemetryReceiver.caFile, APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true' };
+  const withTelemetry = await launchOurs('this bot, telemetry on (App Insights defaults)', appInsights);
+  const withAllTraces = await launchOurs('this bot, telemetry on, every trace sampled', { ...appInsights, OTEL_TRACES_SAMPLER: 'always_on' });
+  const bots = [baseline, ours, withTelemetry, withAllTraces];
+  // Rotate the bots round by round so drift in machine load hits all alike; report medians.
+  for (const bot of bots) await round(bot, WARMUP, connector, serviceUrl, false);
   for (let index = 0; index < ROUNDS; index += 1) {
-    for (const bot of index % 2 === 0 ? [baseline, ours] : [ours, baseline]) await round(bot, Math.ceil(MEASURED / ROUNDS), connector, serviceUrl, true);
+    const order = [...bots.slice(index % bots.length), ...bots.slice(0, index % bots.length)];
+    for (const bot of order) await round(bot, Math.ceil(MEASURED / ROUNDS), connector, serviceUrl, true);
   }
-  for (const bot of [baseline, ours]) bot.child.kill('SIGTERM');
+  for (const bot of bots) bot.child.kill('SIGTERM');
 
   const ratio = median(ours.cpuPerAnswer) / median(baseline.cpuPerAnswer);
-  for (const bot of [baseline, ours]) {
+  const telemetryRatio = median(withTelemetry.cpuPerAnswer) / median(ours.cpuPerAnswer);
+  const allTracesRatio = median(withAllTraces.cpuPerAnswer) / median(ours.cpuPerAnswer);
+  for (const bot of bots) {
     console.log(`${bot.name.padEnd(56)} ${median(bot.cpuPerAnswer).toFixed(2)} ms CPU/answer (rounds: ${bot.cpuPerAnswer.map((value) => value.toFixed(2)).join(' ')})   p50 ${median(bot.latencies).toFixed(1)} ms`);
   }
   console.log(`ratio ${ratio.toFixed(2)}× (budget 1.25×): medians of ${ROUNDS} alternating rounds, ${MEASURED} answers per bot`);
+  console.log(`telemetry on/off ${telemetryRatio.toFixed(2)}× (budget 1.10×) with Application Insights defaults (5 traces/s sampled, all metrics and logs)`);
+  console.log(`telemetry on/off ${allTracesRatio.toFixed(2)}× with every trace sampled (OTEL_TRACES_SAMPLER=always_on, reported only); ${telemetryReceiver.envelopes.length} envelopes received`);
   await connector.close();
   await q.close();
-  process.exitCode = ratio <= 1.25 ? 0 : 1;
+  await telemetryReceiver.close();
+  process.exitCode = ratio <= 1.25 && telemetryRatio <= 1.1 ? 0 : 1;
 }
 
 void main();

@@ -72,6 +72,12 @@ export interface TelemetryConfig {
   /** An OTLP/HTTP collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT or a per-signal endpoint). */
   otlp?: { protocol: 'http/protobuf' | 'http/json' };
   metricExportIntervalMs: number;
+  /**
+   * Application Insights' own samplers (names as in the Azure Monitor distro): traces per second,
+   * or a fixed share of traces; both record the sample rate so Application Insights scales counts.
+   * Absent: the SDK's sampler from OTEL_TRACES_SAMPLER (default parent-based always-on).
+   */
+  azureSampler?: { kind: 'rateLimited'; tracesPerSecond: number } | { kind: 'fixedPercentage'; ratio: number };
   otelEnvironment: Record<string, string>;
 }
 
@@ -190,6 +196,7 @@ function readTelemetry(read: (name: string) => string | undefined, problems: str
   const intervalText = read('OTEL_METRIC_EXPORT_INTERVAL') ?? '60000';
   const metricExportIntervalMs = Number(intervalText);
   if (!Number.isInteger(metricExportIntervalMs) || metricExportIntervalMs < 1000) problems.push(`OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds, at least 1000, got "${intervalText}".`);
+  const azureSampler = readAzureSampler(read, problems, Boolean(azureMonitorConnectionString));
   const otelEnvironment: Record<string, string> = {};
   for (const name of OTEL_VARIABLES) {
     const value = read(name);
@@ -199,8 +206,28 @@ function readTelemetry(read: (name: string) => string | undefined, problems: str
     ...(azureMonitorConnectionString ? { azureMonitorConnectionString } : {}),
     ...(otlpConfigured ? { otlp: { protocol: protocol as 'http/protobuf' | 'http/json' } } : {}),
     metricExportIntervalMs,
+    ...(azureSampler ? { azureSampler } : {}),
     otelEnvironment,
   };
+}
+
+/** Like the Azure Monitor distro: with Application Insights and no sampler chosen, 5 traces per second. */
+const DEFAULT_TRACES_PER_SECOND = 5;
+
+function readAzureSampler(read: (name: string) => string | undefined, problems: string[], azureMonitor: boolean): TelemetryConfig['azureSampler'] {
+  const sampler = read('OTEL_TRACES_SAMPLER');
+  const argText = read('OTEL_TRACES_SAMPLER_ARG');
+  const arg = argText === undefined ? undefined : Number(argText);
+  if (sampler === undefined) return azureMonitor ? { kind: 'rateLimited', tracesPerSecond: DEFAULT_TRACES_PER_SECOND } : undefined;
+  if (sampler === 'microsoft.rate_limited') {
+    if (arg !== undefined && !(arg > 0)) problems.push(`OTEL_TRACES_SAMPLER_ARG must be a positive number of traces per second for microsoft.rate_limited, got "${argText}".`);
+    return { kind: 'rateLimited', tracesPerSecond: arg ?? DEFAULT_TRACES_PER_SECOND };
+  }
+  if (sampler === 'microsoft.fixed_percentage') {
+    if (arg === undefined || !(arg >= 0 && arg <= 1)) problems.push(`OTEL_TRACES_SAMPLER_ARG must be a share of traces from 0 to 1 for microsoft.fixed_percentage, got "${argText ?? ''}".`);
+    return { kind: 'fixedPercentage', ratio: arg ?? 1 };
+  }
+  return undefined;
 }
 
 function readBotAwsWebIdentity(read: (name: string) => string | undefined, problems: string[], bot: BotIdentityConfig | undefined): AppConfig['botAwsWebIdentity'] {

@@ -39,8 +39,13 @@ export async function startTelemetry(config: TelemetryConfig, instance: string):
     .merge(resources.resourceFromAttributes({ 'service.name': DEFAULT_SERVICE_NAME, 'service.instance.id': instance }))
     .merge(resources.detectResources({ detectors: [resources.envDetector] }));
 
-  // The sampler comes from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (default: parent-based, always on).
-  const tracerProvider = new tracing.BasicTracerProvider({ resource, spanProcessors: exporters.spans.map((exporter) => new tracing.BatchSpanProcessor(exporter)) });
+  // Without an Application Insights sampler, the SDK reads OTEL_TRACES_SAMPLER / _ARG itself.
+  const sampler = config.azureSampler ? await azureMonitorSampler(config.azureSampler) : undefined;
+  const tracerProvider = new tracing.BasicTracerProvider({
+    resource,
+    ...(sampler ? { sampler } : {}),
+    spanProcessors: exporters.spans.map((exporter) => new tracing.BatchSpanProcessor(exporter)),
+  });
   const meterProvider = new metricsSdk.MeterProvider({
     resource,
     readers: exporters.metrics.map((exporter) => new metricsSdk.PeriodicExportingMetricReader({ exporter, exportIntervalMillis: config.metricExportIntervalMs })),
@@ -78,6 +83,11 @@ export async function startTelemetry(config: TelemetryConfig, instance: string):
       return stopping;
     },
   };
+}
+
+async function azureMonitorSampler(choice: NonNullable<TelemetryConfig['azureSampler']>): Promise<import('@opentelemetry/sdk-trace-base').Sampler> {
+  const { ApplicationInsightsSampler, RateLimitedSampler } = await import('@azure/monitor-opentelemetry-exporter');
+  return choice.kind === 'rateLimited' ? new RateLimitedSampler(choice.tracesPerSecond) : new ApplicationInsightsSampler(choice.ratio);
 }
 
 interface Exporters {

@@ -116,6 +116,16 @@ describe('config', () => {
       assert.deepEqual(loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).telemetry?.otlp, { protocol: 'http/json' });
     });
 
+    it('samples Application Insights traces like the Azure Monitor distro: 5 per second unless a sampler is chosen', () => {
+      const withAzure = (extra: Record<string, string>) => loadConfig({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString, ...extra }).telemetry?.azureSampler;
+      assert.deepEqual(withAzure({}), { kind: 'rateLimited', tracesPerSecond: 5 });
+      assert.deepEqual(withAzure({ OTEL_TRACES_SAMPLER: 'microsoft.rate_limited', OTEL_TRACES_SAMPLER_ARG: '20' }), { kind: 'rateLimited', tracesPerSecond: 20 });
+      assert.deepEqual(withAzure({ OTEL_TRACES_SAMPLER: 'microsoft.fixed_percentage', OTEL_TRACES_SAMPLER_ARG: '0.25' }), { kind: 'fixedPercentage', ratio: 0.25 });
+      assert.equal(withAzure({ OTEL_TRACES_SAMPLER: 'always_on' }), undefined, 'standard samplers are left to the SDK');
+      assert.equal(loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).telemetry?.azureSampler, undefined, 'OTLP alone keeps the SDK default');
+      assert.match(problemsOf({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString, OTEL_TRACES_SAMPLER: 'microsoft.fixed_percentage', OTEL_TRACES_SAMPLER_ARG: '5' }).join(), /share of traces from 0 to 1/);
+    });
+
     it('refuses gRPC, a connection string without a key and a too-short export interval', () => {
       const problems = problemsOf({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://x/', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_METRIC_EXPORT_INTERVAL: '10' });
       assert.equal(problems.length, 3);
