@@ -72,6 +72,8 @@ export interface TelemetryConfig {
   /** An OTLP/HTTP collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT or a per-signal endpoint). */
   otlp?: { protocol: 'http/protobuf' | 'http/json' };
   metricExportIntervalMs: number;
+  /** Log lines at this level and above are also exported as log records (stdout gets every line). */
+  logExportLevel: LogLevel;
   /**
    * Application Insights' own samplers (names as in the Azure Monitor distro): traces per second,
    * or a fixed share of traces; both record the sample rate so Application Insights scales counts.
@@ -196,6 +198,8 @@ function readTelemetry(read: (name: string) => string | undefined, problems: str
   const intervalText = read('OTEL_METRIC_EXPORT_INTERVAL') ?? '60000';
   const metricExportIntervalMs = Number(intervalText);
   if (!Number.isInteger(metricExportIntervalMs) || metricExportIntervalMs < 1000) problems.push(`OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds, at least 1000, got "${intervalText}".`);
+  const logExportLevel = (read('TELEMETRY_LOG_LEVEL') ?? 'warn').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logExportLevel)) problems.push(`TELEMETRY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logExportLevel}".`);
   const azureSampler = readAzureSampler(read, problems, Boolean(azureMonitorConnectionString));
   const otelEnvironment: Record<string, string> = {};
   for (const name of OTEL_VARIABLES) {
@@ -206,6 +210,7 @@ function readTelemetry(read: (name: string) => string | undefined, problems: str
     ...(azureMonitorConnectionString ? { azureMonitorConnectionString } : {}),
     ...(otlpConfigured ? { otlp: { protocol: protocol as 'http/protobuf' | 'http/json' } } : {}),
     metricExportIntervalMs,
+    logExportLevel,
     ...(azureSampler ? { azureSampler } : {}),
     otelEnvironment,
   };

@@ -38,7 +38,7 @@ export interface RunningBot {
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
   const telemetry = config.telemetry ? await startTelemetry(config.telemetry, config.instance) : undefined;
-  const logger = createLogger(config.logLevel, options.logDestination, { instance: config.instance, ...(telemetry ? { telemetry: logHooks(telemetry.logExport) } : {}) });
+  const logger = createLogger(config.logLevel, options.logDestination, { instance: config.instance, ...(telemetry ? { telemetry: logHooks(telemetry.logExport, config.telemetry?.logExportLevel) } : {}) });
   telemetry?.reportProblemsTo((problem) => logger.warn({ event: 'telemetry' }, problem));
   keepCustomEntityProperties();
   const adapter = new TeamsAdapter(

@@ -1,11 +1,12 @@
 /**
- * pino ↔ OpenTelemetry: each JSON log line gains the current trace and span ids, and (when a log
- * exporter is configured) each line written is also emitted as an OpenTelemetry log record, so
- * Application Insights shows the bot's logs inside the request they belong to. The record is built
+ * pino ↔ OpenTelemetry: each JSON log line gains the current trace and span ids, and lines at the
+ * export level and above (warn by default) are also emitted as OpenTelemetry log records, so
+ * Application Insights shows the bot's problems inside the request they belong to. The record is built
  * from the line pino has already serialised, so redaction applies to both.
  */
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { SeverityNumber, type AnyValueMap, type Logger as OtelLogger } from '@opentelemetry/api-logs';
+import type { LogLevel } from '../config';
 
 export interface LogHooks {
   mixin(): Record<string, string>;
@@ -29,11 +30,18 @@ function traceIds(): Record<string, string> {
   return spanContext && isSpanContextValid(spanContext) ? { traceId: spanContext.traceId, spanId: spanContext.spanId } : {};
 }
 
-export function logHooks(exportTo?: OtelLogger): LogHooks {
-  if (!exportTo) return { mixin: traceIds };
+/** pino's level numbers by name. */
+const LEVEL_NUMBERS: Record<LogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+/** Every line starts `{"level":NN,`: the level is read without parsing lines that are not exported. */
+const LEVEL_PREFIX = '{"level":';
+
+export function logHooks(exportTo?: OtelLogger, exportLevel: LogLevel = 'warn'): LogHooks {
+  const minimum = LEVEL_NUMBERS[exportLevel];
+  if (!exportTo || minimum === Infinity) return { mixin: traceIds };
   return {
     mixin: traceIds,
     streamWrite(line: string): string {
+      if (line.startsWith(LEVEL_PREFIX) && Number(line.slice(LEVEL_PREFIX.length, LEVEL_PREFIX.length + 2)) < minimum) return line;
       try {
         const fields = JSON.parse(line) as Record<string, unknown>;
         const [severityNumber, severityText] = SEVERITIES[Number(fields.level)] ?? [SeverityNumber.INFO, 'INFO'];

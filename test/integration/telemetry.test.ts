@@ -1,7 +1,8 @@
 /**
  * Telemetry end to end: the built bot as a process, exporting to a local Application Insights
  * ingestion endpoint (HTTPS, test CA) and a local OTLP/HTTP collector at once. A person signs in,
- * asks (Q throttles once, the SDK retries), and votes; after SIGTERM everything buffered must have
+ * asks (Q throttles once, the SDK retries), votes, and asks again while Q refuses every attempt;
+ * after SIGTERM everything buffered must have
  * arrived: the request spans with their children, the metrics, and logs correlated with traces,
  * and nowhere the question, the answer, a token or who asked.
  */
@@ -23,6 +24,7 @@ describe('telemetry (OpenTelemetry → Application Insights and OTLP)', function
   let answerTexts: string[] = [];
   let questionActivityId = '';
   let voteActivityId = '';
+  let busyActivityId = '';
   let botPid = 0;
   let logs: string[] = [];
 
@@ -61,6 +63,14 @@ describe('telemetry (OpenTelemetry → Application Insights and OTLP)', function
     voteActivityId = vote.id as string;
     assert.equal((await stack.post(vote)).status, 200);
     assert.equal(stack.q.state.calls.filter((call) => call.operation === 'PutFeedback').length, 1);
+
+    // Q refuses every attempt: a warning the bot exports as a log record (its default is warn and above).
+    stack.q.state.addFault({ operation: 'ChatSync', error: 'ThrottlingException', count: 3 });
+    const beforeBusy = stack.connector.messages().length;
+    const busyQuestion = message(stack.serviceUrl, ADA, QUESTION);
+    busyActivityId = busyQuestion.id as string;
+    await stack.post(busyQuestion);
+    await stack.connector.waitFor('busy card', () => stack.connector.messages().slice(beforeBusy).find((activity) => activity.body.attachments));
 
     // SIGTERM: the bot must flush what it buffered before it exits.
     logs = stack.bot.logs;
@@ -109,7 +119,7 @@ describe('telemetry (OpenTelemetry → Application Insights and OTLP)', function
     const children = childrenOf(request);
     const chatSync = children.find((child) => child.data.baseData.properties?.['rpc.method'] === 'ChatSync');
     assert.ok(chatSync, `a ChatSync dependency among ${children.map((child) => child.data.baseData.name).join(', ')}`);
-    const served = stack.q.state.calls.filter((call) => call.operation === 'ChatSync').at(-1);
+    const served = stack.q.state.calls.filter((call) => call.operation === 'ChatSync' && !call.faultInjected).at(-1);
     assert.equal(chatSync.data.baseData.properties['aws.request_id'], served?.requestId, 'the request id Q returned');
     assert.equal(chatSync.data.baseData.properties['aws.attempts'], '2', 'one throttled attempt, then success');
     assert.equal(chatSync.data.baseData.properties['rpc.service'], 'QBusiness');
@@ -146,7 +156,8 @@ describe('telemetry (OpenTelemetry → Application Insights and OTLP)', function
     assert.equal(metric('qteams.answers', (properties) => properties.outcome === 'answered'), 1);
     assert.equal(metric('qteams.signins', (properties) => properties.outcome === 'signedIn'), 1);
     assert.equal(metric('qteams.votes', (properties) => properties.state === 'recorded'), 1);
-    assert.equal(metric('qteams.q.throttled', (properties) => properties.operation === 'ChatSync'), 1);
+    assert.equal(metric('qteams.answers', (properties) => properties.outcome === 'throttled'), 1);
+    assert.equal(metric('qteams.q.throttled', (properties) => properties.operation === 'ChatSync'), 4, 'one retried attempt, then three refused');
     assert.ok(metric('qteams.q.duration', (properties) => properties.operation === 'ChatSync' && properties.outcome === 'ok') > 0);
   });
 
@@ -159,9 +170,14 @@ describe('telemetry (OpenTelemetry → Application Insights and OTLP)', function
     assert.equal(answered.instance, INSTANCE);
     assert.equal(answered.pid, botPid);
 
-    const exported = ofType('Message').find((envelope) => envelope.data.baseData.message === 'answered');
-    assert.ok(exported, 'the log line exported as a trace message');
-    assert.equal(exported.tags['ai.operation.id'], request.tags['ai.operation.id']);
+    const busy = requestFor(busyActivityId);
+    assert.equal(busy.data.baseData.properties['qteams.outcome'], 'throttled');
+    const exported = ofType('Message').find((envelope) => envelope.data.baseData.message === 'Q did not answer');
+    assert.ok(exported, 'the warning exported as a trace message');
+    assert.equal(exported.tags['ai.operation.id'], busy.tags['ai.operation.id'], 'in the operation of its request');
+    assert.equal(exported.data.baseData.severityLevel, 'Warning');
+    assert.equal(exported.data.baseData.properties.error, 'ThrottlingException');
+    assert.ok(!ofType('Message').some((envelope) => envelope.data.baseData.message === 'answered'), 'info lines stay on stdout by default');
   });
 
   it('sends the same spans, metrics and logs to the OTLP collector', () => {
@@ -177,7 +193,8 @@ describe('telemetry (OpenTelemetry → Application Insights and OTLP)', function
     );
     for (const name of ['qteams.answers', 'qteams.answer.duration', 'qteams.q.duration', 'qteams.signins', 'qteams.votes']) assert.ok(metricNamesOtlp.has(name), `${name} over OTLP`);
     const logRecords = otlp.received['/v1/logs']!.flatMap((body) => body.resourceLogs.flatMap((resource: any) => resource.scopeLogs.flatMap((scope: any) => scope.logRecords)));
-    assert.ok(logRecords.some((record: any) => record.body?.stringValue === 'answered' && record.traceId === requestTrace), 'the answered log record, correlated');
+    const busyTrace = requestFor(busyActivityId).tags['ai.operation.id'];
+    assert.ok(logRecords.some((record: any) => record.body?.stringValue === 'Q did not answer' && record.traceId === busyTrace), 'the warning log record, correlated');
   });
 
   it('exports no question or answer text, no token, and nothing that names the person', () => {

@@ -110,6 +110,7 @@ describe('config', () => {
         azureMonitorConnectionString: connectionString,
         otlp: { protocol: 'http/protobuf' },
         metricExportIntervalMs: 60000,
+        logExportLevel: 'warn',
         otelEnvironment: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_HEADERS: '(set)', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.2' },
       });
       assert.equal(config.instance, 'abc123');
