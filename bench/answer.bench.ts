@@ -4,7 +4,7 @@
  * same local Q Business service and fake connector; CPU is read from /proc/<pid>/stat (Linux),
  * so the load generator and the Q service are not counted. Budget: ours ≤ 1.25 × baseline.
  * Two more processes run this bot with telemetry on (Application Insights exporter against a local
- * ingestion endpoint, metrics and logs exported): with the default sampling (5 traces/s), budget
+ * ingestion endpoint, metrics and warnings exported): with the default sampling (5 traces/s), budget
  * ≤ 1.10 × the same bot with telemetry off; with every trace sampled, the figure is reported.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     console.log(`${bot.name.padEnd(56)} ${median(bot.cpuPerAnswer).toFixed(2)} ms CPU/answer (rounds: ${bot.cpuPerAnswer.map((value) => value.toFixed(2)).join(' ')})   p50 ${median(bot.latencies).toFixed(1)} ms`);
   }
   console.log(`ratio ${ratio.toFixed(2)}× (budget 1.25×): medians of ${ROUNDS} alternating rounds, ${MEASURED} answers per bot`);
-  console.log(`telemetry on/off ${telemetryRatio.toFixed(2)}× (budget 1.10×) with Application Insights defaults (5 traces/s sampled, all metrics and logs)`);
+  console.log(`telemetry on/off ${telemetryRatio.toFixed(2)}× (budget 1.10×) with Application Insights defaults (5 traces/s sampled, all metrics, warnings as logs)`);
   console.log(`telemetry on/off ${allTracesRatio.toFixed(2)}× with every trace sampled (OTEL_TRACES_SAMPLER=always_on, reported only); ${telemetryReceiver.envelopes.length} envelopes received`);
   await connector.close();
   await q.close();
