@@ -10,6 +10,7 @@ import { startLocalServices, type LocalServices } from '../localdev/server';
 import { FakeConnector } from '../test/helpers/fakeConnector';
 import { identityAwareCredentials } from '../test/helpers/localCredentials';
 import { ADA, message } from '../test/helpers/teamsActivities';
+import { startApplicationInsightsReceiver } from '../test/helpers/telemetryReceivers';
 import { cpuMs, launch, launchThisBot, median, type RunningBot } from './measure';
 
 const WARMUP = 60;
@@ -48,22 +49,34 @@ async function main(): Promise<void> {
     spawn(process.execPath, [resolve(__dirname, 'baselineBot.js'), String(port), q.url, q.applicationId], { env: { ...env, ...baselineCredentials }, stdio: 'ignore' }),
   );
   // The CPU comparison is of the card reply (ChatSync); bench/streaming.bench measures streams.
-  const ours = await launchThisBot('this bot (per-user identity, cited card, feedback state)', q, connector, serviceUrl, { STREAMING: 'off' });
-  // Alternate the two bots round by round so drift in machine load hits both alike; report medians.
-  for (const bot of [baseline, ours]) await round(bot, WARMUP, connector, serviceUrl, false);
+  const launchOurs = (name: string, extraEnv: Record<string, string>): Promise<RunningBot> => launchThisBot(name, q, connector, serviceUrl, { STREAMING: 'off', ...extraEnv });
+  const telemetryReceiver = await startApplicationInsightsReceiver();
+  const ours = await launchOurs('this bot (per-user identity, cited card, feedback state)', {});
+  const appInsights = { APPLICATIONINSIGHTS_CONNECTION_STRING: telemetryReceiver.connectionString, NODE_EXTRA_CA_CERTS: telemetryReceiver.caFile, APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true' };
+  const withTelemetry = await launchOurs('this bot, telemetry on (App Insights defaults)', appInsights);
+  const withAllTraces = await launchOurs('this bot, telemetry on, every trace sampled', { ...appInsights, OTEL_TRACES_SAMPLER: 'always_on' });
+  const bots = [baseline, ours, withTelemetry, withAllTraces];
+  // Rotate the bots round by round so drift in machine load hits all alike; report medians.
+  for (const bot of bots) await round(bot, WARMUP, connector, serviceUrl, false);
   for (let index = 0; index < ROUNDS; index += 1) {
-    for (const bot of index % 2 === 0 ? [baseline, ours] : [ours, baseline]) await round(bot, Math.ceil(MEASURED / ROUNDS), connector, serviceUrl, true);
+    const order = [...bots.slice(index % bots.length), ...bots.slice(0, index % bots.length)];
+    for (const bot of order) await round(bot, Math.ceil(MEASURED / ROUNDS), connector, serviceUrl, true);
   }
-  for (const bot of [baseline, ours]) bot.child.kill('SIGTERM');
+  for (const bot of bots) bot.child.kill('SIGTERM');
 
   const ratio = median(ours.cpuPerAnswer) / median(baseline.cpuPerAnswer);
-  for (const bot of [baseline, ours]) {
+  const telemetryRatio = median(withTelemetry.cpuPerAnswer) / median(ours.cpuPerAnswer);
+  const allTracesRatio = median(withAllTraces.cpuPerAnswer) / median(ours.cpuPerAnswer);
+  for (const bot of bots) {
     console.log(`${bot.name.padEnd(56)} ${median(bot.cpuPerAnswer).toFixed(2)} ms CPU/answer (rounds: ${bot.cpuPerAnswer.map((value) => value.toFixed(2)).join(' ')})   p50 ${median(bot.latencies).toFixed(1)} ms`);
   }
   console.log(`ratio ${ratio.toFixed(2)}× (budget 1.25×): medians of ${ROUNDS} alternating rounds, ${MEASURED} answers per bot`);
+  console.log(`telemetry on/off ${telemetryRatio.toFixed(2)}× (budget 1.10×) with Application Insights defaults (5 traces/s sampled, all metrics, warnings as logs)`);
+  console.log(`telemetry on/off ${allTracesRatio.toFixed(2)}× with every trace sampled (OTEL_TRACES_SAMPLER=always_on, reported only); ${telemetryReceiver.envelopes.length} envelopes received`);
+  await telemetryReceiver.close();
   await connector.close();
   await q.close();
-  process.exitCode = ratio <= 1.25 ? 0 : 1;
+  process.exitCode = ratio <= 1.25 && telemetryRatio <= 1.1 ? 0 : 1;
 }
 
 void main();

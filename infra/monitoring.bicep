@@ -151,7 +151,7 @@ var logAlerts = [
     name: 'signin-failures'
     severity: 2
     description: 'More than 20% of sign-ins failed in 15 minutes (at least 10 attempts): Identity Center, the trusted token issuer or the Q user role (README, Troubleshooting).'
-    query: 'AppMetrics | where Name == "qteams.signins" | summarize total = sum(Sum), failed = sumif(Sum, tostring(Properties.outcome) == "failed") | where total >= 10 and failed > 0.2 * total'
+    query: 'AppMetrics | where Name == "qteams.signins" | summarize total = sum(Sum), failed = sumif(Sum, tostring(Properties.outcome) != "signedIn") | where total >= 10 and failed > 0.2 * total'
   }
   {
     name: 'q-throttling'

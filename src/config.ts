@@ -3,6 +3,7 @@
  * once at start-up; a missing or malformed value stops the process with a message naming the
  * variable and where to set it.
  */
+import { hostname } from 'node:os';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type BotAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -64,6 +65,32 @@ export interface AppConfig {
   devAllowLoopbackServices?: true;
   /** Stream answers in 1:1 chats with Q's Chat (STREAMING, default on); off: ChatSync and one card everywhere. */
   streaming: boolean;
+  /** Which instance this process is, in logs and telemetry: App Service's WEBSITE_INSTANCE_ID, else the host name. */
+  instance: string;
+  /** OpenTelemetry export (src/telemetry); absent: off, and nothing is instrumented. */
+  telemetry?: TelemetryConfig;
+}
+
+/**
+ * Where telemetry goes. The OpenTelemetry SDK and exporters read the other standard settings
+ * themselves (sampler, resource attributes, OTLP headers and per-signal endpoints, batch limits):
+ * `otelEnvironment` lists those present so start-up can report them.
+ */
+export interface TelemetryConfig {
+  /** Application Insights connection string (APPLICATIONINSIGHTS_CONNECTION_STRING). */
+  azureMonitorConnectionString?: string;
+  /** An OTLP/HTTP collector is configured (OTEL_EXPORTER_OTLP_ENDPOINT or a per-signal endpoint). */
+  otlp?: { protocol: 'http/protobuf' | 'http/json' };
+  metricExportIntervalMs: number;
+  /** Log lines at this level and above are also exported as log records (stdout gets every line). */
+  logExportLevel: LogLevel;
+  /**
+   * Application Insights' own samplers (names as in the Azure Monitor distro): traces per second,
+   * or a fixed share of traces; both record the sample rate so Application Insights scales counts.
+   * Absent: the SDK's sampler from OTEL_TRACES_SAMPLER (default parent-based always-on).
+   */
+  azureSampler?: { kind: 'rateLimited'; tracesPerSecond: number } | { kind: 'fixedPercentage'; ratio: number };
+  otelEnvironment: Record<string, string>;
 }
 
 /**
@@ -147,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const allowedTenantIds = readAllowedTenants(read, problems, bot);
   const devAllowLoopbackServices = read('DEV_ALLOW_LOOPBACK_SERVICES') === 'true';
   const streaming = readStreaming(read, problems);
+  const telemetry = readTelemetry(read, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const awsSdkEnvironment: Record<string, string> = {};
@@ -169,6 +197,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     qbusiness: { applicationId, region },
     awsSdkEnvironment,
     streaming,
+    instance: read('WEBSITE_INSTANCE_ID') ?? hostname(),
+    ...(telemetry ? { telemetry } : {}),
   };
 }
 
@@ -206,6 +236,75 @@ function readStreaming(read: (name: string) => string | undefined, problems: str
   if (['off', 'false', '0'].includes(value)) return false;
   problems.push(`STREAMING must be "on" or "off", got "${value}".`);
   return true;
+}
+
+const OTEL_VARIABLES = [
+  'OTEL_SERVICE_NAME',
+  'OTEL_RESOURCE_ATTRIBUTES',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TIMEOUT',
+  'OTEL_METRIC_EXPORT_INTERVAL',
+  'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_BSP_MAX_QUEUE_SIZE',
+];
+/** Values that may carry credentials: reported by name only. */
+const OTEL_SECRET_VARIABLES = new Set(['OTEL_EXPORTER_OTLP_HEADERS']);
+const OTLP_ENDPOINT_VARIABLES = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'];
+
+function readTelemetry(read: (name: string) => string | undefined, problems: string[]): TelemetryConfig | undefined {
+  const azureMonitorConnectionString = read('APPLICATIONINSIGHTS_CONNECTION_STRING');
+  const otlpConfigured = OTLP_ENDPOINT_VARIABLES.some((name) => read(name));
+  if (read('OTEL_SDK_DISABLED')?.toLowerCase() === 'true' || (!azureMonitorConnectionString && !otlpConfigured)) return undefined;
+  if (azureMonitorConnectionString && !/(^|;)\s*(InstrumentationKey|ConnectionString)=/i.test(azureMonitorConnectionString)) {
+    problems.push('APPLICATIONINSIGHTS_CONNECTION_STRING has no InstrumentationKey: copy the whole connection string from the Application Insights resource (Overview → Connection String).');
+  }
+  const protocol = read('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
+  if (protocol !== 'http/protobuf' && protocol !== 'http/json') problems.push(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json (gRPC is not included), got "${protocol}".`);
+  const intervalText = read('OTEL_METRIC_EXPORT_INTERVAL') ?? '60000';
+  const metricExportIntervalMs = Number(intervalText);
+  if (!Number.isInteger(metricExportIntervalMs) || metricExportIntervalMs < 1000) problems.push(`OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds, at least 1000, got "${intervalText}".`);
+  const logExportLevel = (read('TELEMETRY_LOG_LEVEL') ?? 'warn').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logExportLevel)) problems.push(`TELEMETRY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logExportLevel}".`);
+  const azureSampler = readAzureSampler(read, problems, Boolean(azureMonitorConnectionString));
+  const otelEnvironment: Record<string, string> = {};
+  for (const name of OTEL_VARIABLES) {
+    const value = read(name);
+    if (value) otelEnvironment[name] = OTEL_SECRET_VARIABLES.has(name) ? '(set)' : value;
+  }
+  return {
+    ...(azureMonitorConnectionString ? { azureMonitorConnectionString } : {}),
+    ...(otlpConfigured ? { otlp: { protocol: protocol as 'http/protobuf' | 'http/json' } } : {}),
+    metricExportIntervalMs,
+    logExportLevel,
+    ...(azureSampler ? { azureSampler } : {}),
+    otelEnvironment,
+  };
+}
+
+/** Like the Azure Monitor distro: with Application Insights and no sampler chosen, 5 traces per second. */
+const DEFAULT_TRACES_PER_SECOND = 5;
+
+function readAzureSampler(read: (name: string) => string | undefined, problems: string[], azureMonitor: boolean): TelemetryConfig['azureSampler'] {
+  const sampler = read('OTEL_TRACES_SAMPLER');
+  const argText = read('OTEL_TRACES_SAMPLER_ARG');
+  const arg = argText === undefined ? undefined : Number(argText);
+  if (sampler === undefined) return azureMonitor ? { kind: 'rateLimited', tracesPerSecond: DEFAULT_TRACES_PER_SECOND } : undefined;
+  if (sampler === 'microsoft.rate_limited') {
+    if (arg !== undefined && !(arg > 0)) problems.push(`OTEL_TRACES_SAMPLER_ARG must be a positive number of traces per second for microsoft.rate_limited, got "${argText}".`);
+    return { kind: 'rateLimited', tracesPerSecond: arg ?? DEFAULT_TRACES_PER_SECOND };
+  }
+  if (sampler === 'microsoft.fixed_percentage') {
+    if (arg === undefined || !(arg >= 0 && arg <= 1)) problems.push(`OTEL_TRACES_SAMPLER_ARG must be a share of traces from 0 to 1 for microsoft.fixed_percentage, got "${argText ?? ''}".`);
+    return { kind: 'fixedPercentage', ratio: arg ?? 1 };
+  }
+  return undefined;
 }
 
 function readBotAwsWebIdentity(read: (name: string) => string | undefined, problems: string[], bot: BotIdentityConfig | undefined): AppConfig['botAwsWebIdentity'] {

@@ -10,6 +10,7 @@ import type { FrontDoorAdapter } from './frontDoor/botFramework';
 import type { Logger } from 'pino';
 import { messagesEndpoint, type MessagesEndpointOptions } from './frontDoor/messagesEndpoint';
 import type { Readiness } from './readiness';
+import { countServerErrors, traceActivities } from './telemetry';
 
 /** What the sign-in pages may know: public identifiers only, never a secret. */
 export interface AuthPageSettings {
@@ -29,7 +30,8 @@ export function createHttpServer(adapter: FrontDoorAdapter, app: Application<Tur
   // A request whose body never finishes must not hold a socket for Node's default five minutes.
   server.server.requestTimeout = 30_000;
   // No body parser: POST /api/messages reads its own body after checking the token's shape (./frontDoor).
-  server.post('/api/messages', messagesEndpoint({ adapter, app, logger, ...door }));
+  countServerErrors(server);
+  server.post('/api/messages', traceActivities(messagesEndpoint({ adapter, app, logger, ...door })));
 
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });

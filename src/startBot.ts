@@ -26,6 +26,7 @@ import { TokenKeyRing } from './identity/tokenKeyRing';
 import { UserSessions } from './identity/userSessions';
 import { DefaultChainClientProvider, PerUserClientProvider, type QClientProvider } from './services/qbusinessClients';
 import { QBusinessService } from './services/qbusinessService';
+import { connectorSpans, logHooks, startTelemetry, traceAwsClient, tracedQClients, tracedStorage } from './telemetry';
 
 export interface StartOptions {
   storage?: StateStorage;
@@ -41,17 +42,21 @@ export interface RunningBot {
 }
 
 export async function startBot(config: AppConfig, options: StartOptions = {}): Promise<RunningBot> {
-  const logger = createLogger(config.logLevel, options.logDestination);
+  const telemetry = config.telemetry ? await startTelemetry(config.telemetry, config.instance) : undefined;
+  const logger = createLogger(config.logLevel, options.logDestination, { instance: config.instance, ...(telemetry ? { telemetry: logHooks(telemetry.logExport, config.telemetry?.logExportLevel) } : {}) });
+  telemetry?.reportProblemsTo((problem) => logger.warn({ event: 'telemetry' }, problem));
   keepCustomEntityProperties();
   const { adapter, authentication } = createBotFrameworkParts(config, logger);
   adapter.onTurnError = async (context, error) => {
     logger.error({ activityId: context.activity.id, error: errorForLog(error, { stack: true }) }, 'unhandled turn error');
   };
+  if (telemetry) adapter.use(connectorSpans);
   if (!config.bot) {
     logger.warn('BOT_ID is not set: accepting unauthenticated Bot Framework traffic (local playground / Test Tool only).');
   }
 
-  const storage = options.storage ?? createStorage(config);
+  const untracedStorage = options.storage ?? createStorage(config);
+  const storage = telemetry ? tracedStorage(untracedStorage, storageKind(config, options)) : untracedStorage;
   // On Azure the bot's own AWS identity comes from its managed identity; elsewhere, the SDK chain.
   const ownAwsCredentials = config.botAwsWebIdentity
     ? awsCredentialsFromAzureManagedIdentity({ ...config.botAwsWebIdentity, region: config.sso?.idcRegion ?? config.qbusiness.region })
@@ -62,7 +67,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   let chain: AwsIdentityChain | undefined;
   if (config.sso) {
     const sso = config.sso;
-    chain = new AwsIdentityChain(sso, ownAwsCredentials);
+    chain = new AwsIdentityChain(sso, ownAwsCredentials, telemetry ? traceAwsClient : undefined);
     const sessions = new UserSessions({ chain, refreshTokens: new RefreshTokenStore(storage, new TokenKeyRing(sso.tokenStoreKey, sso.tokenStorePreviousKeys, logger)), logger, now });
     clients = new PerUserClientProvider(config.qbusiness.region, sessions);
     identity = {
@@ -76,6 +81,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   } else {
     clients = new DefaultChainClientProvider(config.qbusiness.region, ownAwsCredentials);
   }
+  if (telemetry) clients = tracedQClients(clients);
   // Without a bot identity the bot only talks to local tools (playground, tests); with one, only on request.
   const loopbackAllowed = !config.bot || Boolean(config.devAllowLoopbackServices);
   const q = new QBusinessService(config.qbusiness.applicationId, clients);
@@ -107,6 +113,10 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     { port, qApplicationId: config.qbusiness.applicationId, qRegion: config.qbusiness.region, perUserSignIn: Boolean(config.sso), state: config.state.kind, awsSdk: config.awsSdkEnvironment },
     'bot listening',
   );
+  if (config.telemetry) {
+    const { azureMonitorConnectionString, otlp, otelEnvironment } = config.telemetry;
+    logger.info({ event: 'telemetry', azureMonitor: Boolean(azureMonitorConnectionString), otlp: otlp?.protocol ?? false, otel: otelEnvironment }, 'telemetry on');
+  }
 
   return {
     url,
@@ -117,8 +127,14 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await storage.close();
       clients.destroy();
       chain?.destroy();
+      await telemetry?.shutdown();
     },
   };
+}
+
+function storageKind(config: AppConfig, options: StartOptions): string {
+  if (options.storage) return 'injected';
+  return config.state.kind === 'memory' ? 'memory' : 'azure-blob';
 }
 
 function createStorage(config: AppConfig): StateStorage {

@@ -97,6 +97,11 @@ export class LocalQState {
     return fault;
   }
 
+  /** Ends every queued fault (an outage is over), keeping conversations and recorded calls. */
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   reset(): void {
     this.conversations.clear();
     this.calls.length = 0;

@@ -19,6 +19,7 @@ import type { AskingUser } from '../services/qbusinessClients';
 import { askingUser, cardMessage } from './activities';
 import { askQ } from './askQ';
 import { cardReply, type AnswerPresenter } from './presenters';
+import { telemetry } from '../telemetry';
 import type { ConversationTurns } from './conversationTurns';
 import type { AnswerStore, RetryStore } from './stores';
 
@@ -67,8 +68,10 @@ async function answerWith(presenter: AnswerPresenter, context: TurnContext, ques
   const user = askingUser(context);
   const prompt = options.promptForQ && options.promptForQ.length <= USER_MESSAGE_MAX_LENGTH ? options.promptForQ : question;
   const log = deps.logger.child({ activityId: context.activity.id, event: 'answer' });
+  const answerTimer = telemetry.answers.start();
   if (!options.input && question.length > USER_MESSAGE_MAX_LENGTH) {
     log.info({ outcome: 'tooLong', length: question.length }, 'question refused before calling Q');
+    answerTimer.end('tooLong');
     await presenter.reply(cardMessage(questionTooLongCard(question.length)));
     return;
   }
@@ -83,6 +86,7 @@ async function answerWith(presenter: AnswerPresenter, context: TurnContext, ques
   const result = await presenter.asking((callQ) => askQ(context, deps.turns, turn, callQ));
   if (result.kind === 'failed') {
     const { error } = result;
+    answerTimer.end(error.kind);
     if (error instanceof IdentityFailure) {
       if (error.kind === 'signInRequired' && deps.onSignInRequired) return deps.onSignInRequired(context, prompt, options.askedBy);
       log.warn({ outcome: error.kind, reason: error.adminDetail, awsRequestId: error.requestId }, 'no identity-aware session');
@@ -99,14 +103,17 @@ async function answerWith(presenter: AnswerPresenter, context: TurnContext, ques
   const { outcome } = result;
   log.info({ outcome: outcome.kind, awsRequestId: outcome.requestId, qConversationId: outcome.conversationId, sources: outcome.kind === 'answer' ? outcome.sources.length : 0 }, 'answered');
   if (outcome.kind !== 'answer') {
+    answerTimer.end(outcome.kind);
     await deps.plugins.present(context, user, outcome, (activity) => presenter.reply(activity));
     return;
   }
   if (!outcome.text.trim()) {
+    answerTimer.end('empty');
     await presenter.reply(cardMessage(emptyAnswerCard()));
     return;
   }
   if (isNoAnswer(outcome.text, outcome.sources)) {
+    answerTimer.end('noAnswer');
     await presenter.reply(cardMessage(noAnswerCard()));
     return;
   }
@@ -134,4 +141,5 @@ async function answerWith(presenter: AnswerPresenter, context: TurnContext, ques
     card: storedCard,
   });
   await presenter.reply(cardMessage(card, { aiGenerated: true }));
+  answerTimer.end('answered');
 }

@@ -21,6 +21,7 @@ import type { AskingUser } from '../services/qbusinessClients';
 import { askingUser, cardMessage } from './activities';
 import type { ConversationTurns } from './conversationTurns';
 import type { OnceClaims, WaitingQuestionStore } from './stores';
+import { telemetry } from '../telemetry';
 
 export interface SignInDependencies {
   sso: SsoConfig;
@@ -92,6 +93,7 @@ export class SignInFlow {
     } catch (error) {
       const detail = error instanceof IdentityFailure ? error.adminDetail : 'validation failed';
       log.warn({ outcome: 'rejected', reason: detail }, 'SSO token refused; Teams falls back to the sign-in button');
+      telemetry.signIns.add(1, { outcome: 'tokenRejected' });
       await invokeResponse(context, 412, { ...reply, failureDetail: 'The token could not be accepted.' });
       return;
     }
@@ -118,6 +120,7 @@ export class SignInFlow {
     } catch (error) {
       const detail = error instanceof IdentityFailure ? error.adminDetail : (error as Error).message;
       this.deps.logger.warn({ activityId: context.activity.id, event: 'verifyState', outcome: 'rejected', reason: detail }, 'fallback sign-in refused');
+      telemetry.signIns.add(1, { outcome: 'tokenRejected' });
       await invokeResponse(context, 412, { failureDetail: 'The sign-in could not be accepted.' });
     }
   }
@@ -149,6 +152,7 @@ export class SignInFlow {
       this.logFailure(context, error);
       return identityFailureCard(error.kind, error.requestId);
     }
+    telemetry.signIns.add(1, { outcome: 'signedIn' });
     const [waiting] = await this.deps.waiting.take(user.key, { id: pendingKey });
     if (waiting) await this.deps.answer(context, waiting.question, waiting.askedBy);
     return signedInCard(Boolean(waiting));
@@ -213,6 +217,7 @@ export class SignInFlow {
       await context.sendActivity(cardMessage(identityFailureCard(error.kind, error.requestId)));
       return;
     }
+    telemetry.signIns.add(1, { outcome: 'signedIn' });
     const waiting = await this.deps.waiting.take(user.key);
     const here = waiting.filter((item) => item.reference.conversation?.id === context.activity.conversation.id);
     if (here.length === 0) await context.sendActivity(cardMessage(signedInCard(false)));
@@ -237,6 +242,7 @@ export class SignInFlow {
   }
 
   private logFailure(context: TurnContext, error: IdentityFailure): void {
+    telemetry.signIns.add(1, { outcome: error.kind });
     this.deps.logger.warn({ activityId: context.activity.id, event: 'signIn', outcome: error.kind, reason: error.adminDetail, awsRequestId: error.requestId }, 'sign-in failed');
   }
 

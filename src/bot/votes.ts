@@ -10,6 +10,7 @@ import type { FeedbackState } from '../model/answer';
 import { QFailure } from '../model/failure';
 import { IdentityFailure } from '../identity/identityFailure';
 import type { QBusinessService } from '../services/qbusinessService';
+import { telemetry } from '../telemetry';
 import { ConcurrencyError, UNCHANGED, type Versioned } from '../state/expiringRecords';
 import type { AnswerRecord, AnswerStore, PendingVote } from './stores';
 
@@ -98,6 +99,7 @@ export class Votes {
         submittedAt: new Date(pending.submittedAt),
       });
       log.info({ awsRequestId, qConversationId: record.qConversationId, outcome: 'recorded' }, 'feedback recorded');
+      telemetry.votes.add(1, { state: 'recorded' });
       return this.settle(answerKey, pending, (latest) => withoutPending({ ...latest, card: { ...latest.card, feedback: pending.feedback } }), 'recorded');
     } catch (error) {
       const failure = classify(error);
@@ -105,6 +107,7 @@ export class Votes {
       if (failure.retry && attempts <= VOTE_RETRY_DELAYS_MS.length) {
         const nextAttemptAt = this.deps.now().getTime() + (VOTE_RETRY_DELAYS_MS[attempts - 1] as number);
         log.warn({ outcome: 'pending', error: failure.name, awsRequestId: failure.requestId, nextAttemptAt: new Date(nextAttemptAt).toISOString() }, 'feedback kept to send again');
+        telemetry.votes.add(1, { state: 'pending' });
         const state = await this.settle(answerKey, pending, (latest) => ({ ...latest, pendingVote: { ...pending, attempts, nextAttemptAt, sendingUntil: 0 } }), 'pending');
         if (state.state === 'pending') await this.deps.schedule(answerKey, nextAttemptAt);
         return state;
@@ -113,6 +116,7 @@ export class Votes {
         ? `Your feedback could not be recorded: Amazon Q Business did not take it after ${attempts} attempts (${failure.name}). Please vote again later.`
         : failure.problem;
       log.warn({ outcome: 'failed', error: failure.name, awsRequestId: failure.requestId, byClick }, 'feedback not recorded');
+      telemetry.votes.add(1, { state: 'failed' });
       return this.settle(answerKey, pending, withoutPending, 'failed', problem);
     }
   }

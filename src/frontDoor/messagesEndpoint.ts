@@ -10,6 +10,7 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
 import { activityProblems, serviceUrlProblem, tenantOf, withUsableLists } from '../bot/inboundActivity';
 import { errorForLog } from '../errors';
+import { describeActivity } from '../telemetry';
 import type { FrontDoorAdapter } from './botFramework';
 import type { InboundAuthentication } from './inboundAuthentication';
 import { readJsonBody } from './requestBody';
@@ -62,6 +63,7 @@ export function messagesEndpoint(options: MessagesEndpointOptions): (req: Incomi
     }
 
     const activity = withUsableLists(candidate) as unknown as Activity;
+    describeActivity(activity);
     try {
       const response = await options.adapter.runAuthenticated(authenticated.accepted, activity, async (context) => {
         await options.app.run(context);

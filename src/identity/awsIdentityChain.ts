@@ -43,10 +43,13 @@ export class AwsIdentityChain {
   constructor(
     private readonly settings: ChainSettings,
     ownCredentials?: OwnCredentials,
+    /** Called with each AWS client once it exists (telemetry adds its middleware). */
+    observeClient: (client: SSOOIDCClient | STSClient) => void = () => undefined,
   ) {
     const credentials = ownCredentials ? { credentials: ownCredentials } : {};
     this.identityCenter = new SSOOIDCClient({ region: settings.idcRegion, ...credentials });
     this.sts = new STSClient({ region: settings.idcRegion, ...credentials });
+    [this.identityCenter, this.sts].forEach(observeClient);
   }
 
   /** Entra token → Identity Center identity context (and a refresh token, when the app grants one). */

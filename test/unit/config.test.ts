@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { ConfigError, loadConfig } from '../../src/config';
 
 const APP_ID = '2a9e7c1d-5b34-4f6e-8d21-0c7f3b9a6e45';
@@ -17,7 +18,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('config', () => {
   it('needs only the Q application and region; everything else has defaults', () => {
     const config = loadConfig(minimal);
-    assert.deepEqual(config, { port: 3978, logLevel: 'info', threadContextDays: 7, qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, state: { kind: 'memory' }, awsSdkEnvironment: {}, streaming: true });
+    assert.deepEqual(config, { port: 3978, logLevel: 'info', threadContextDays: 7, qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, state: { kind: 'memory' }, awsSdkEnvironment: {}, streaming: true, instance: hostname() });
   });
 
   it('keeps shared state in a blob container: by connection string (Azurite) or by URL with the managed identity', () => {
@@ -142,5 +143,54 @@ describe('config', () => {
     const config = loadConfig({ ...minimal, ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.azure.us/v1/.well-known/openidconfiguration', ValidateAuthority: 'false' });
     assert.deepEqual(config.botFramework, { ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.azure.us/v1/.well-known/openidconfiguration', ValidateAuthority: 'false' });
     assert.deepEqual(problemsOf({ ...minimal, ToChannelFromBotOAuthScope: 'not a url', ValidateAuthority: 'maybe' }).map((problem) => problem.split(' ')[0]), ['ToChannelFromBotOAuthScope', 'ValidateAuthority']);
+  });
+
+  describe('telemetry', () => {
+    const connectionString = 'InstrumentationKey=00000000-0000-4000-8000-000000000001;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
+
+    it('is off unless Application Insights or an OTLP endpoint is configured, and off with OTEL_SDK_DISABLED', () => {
+      assert.equal(loadConfig(minimal).telemetry, undefined);
+      assert.equal(loadConfig({ ...minimal, OTEL_SERVICE_NAME: 'x' }).telemetry, undefined);
+      assert.equal(loadConfig({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString, OTEL_SDK_DISABLED: 'true' }).telemetry, undefined);
+    });
+
+    it('turns on per destination and reports the standard OTEL_* settings it leaves to the SDK, without header values', () => {
+      const config = loadConfig({
+        ...minimal,
+        APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_EXPORTER_OTLP_HEADERS: 'api-key=secret-value',
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.2',
+        WEBSITE_INSTANCE_ID: 'abc123',
+      });
+      assert.deepEqual(config.telemetry, {
+        azureMonitorConnectionString: connectionString,
+        otlp: { protocol: 'http/protobuf' },
+        metricExportIntervalMs: 60000,
+        logExportLevel: 'warn',
+        otelEnvironment: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_HEADERS: '(set)', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.2' },
+      });
+      assert.equal(config.instance, 'abc123');
+      assert.deepEqual(loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).telemetry?.otlp, { protocol: 'http/json' });
+    });
+
+    it('samples Application Insights traces like the Azure Monitor distro: 5 per second unless a sampler is chosen', () => {
+      const withAzure = (extra: Record<string, string>) => loadConfig({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString, ...extra }).telemetry?.azureSampler;
+      assert.deepEqual(withAzure({}), { kind: 'rateLimited', tracesPerSecond: 5 });
+      assert.deepEqual(withAzure({ OTEL_TRACES_SAMPLER: 'microsoft.rate_limited', OTEL_TRACES_SAMPLER_ARG: '20' }), { kind: 'rateLimited', tracesPerSecond: 20 });
+      assert.deepEqual(withAzure({ OTEL_TRACES_SAMPLER: 'microsoft.fixed_percentage', OTEL_TRACES_SAMPLER_ARG: '0.25' }), { kind: 'fixedPercentage', ratio: 0.25 });
+      assert.equal(withAzure({ OTEL_TRACES_SAMPLER: 'always_on' }), undefined, 'standard samplers are left to the SDK');
+      assert.equal(loadConfig({ ...minimal, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).telemetry?.azureSampler, undefined, 'OTLP alone keeps the SDK default');
+      assert.match(problemsOf({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString, OTEL_TRACES_SAMPLER: 'microsoft.fixed_percentage', OTEL_TRACES_SAMPLER_ARG: '5' }).join(), /share of traces from 0 to 1/);
+    });
+
+    it('refuses gRPC, a connection string without a key and a too-short export interval', () => {
+      const problems = problemsOf({ ...minimal, APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://x/', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_METRIC_EXPORT_INTERVAL: '10' });
+      assert.equal(problems.length, 3);
+      assert.match(problems.join('\n'), /APPLICATIONINSIGHTS_CONNECTION_STRING has no InstrumentationKey/);
+      assert.match(problems.join('\n'), /OTEL_EXPORTER_OTLP_PROTOCOL must be http\/protobuf or http\/json/);
+      assert.match(problems.join('\n'), /OTEL_METRIC_EXPORT_INTERVAL/);
+    });
   });
 });
