@@ -116,6 +116,21 @@ describe('streamed answers in 1:1 chats (Q Chat → Teams streaming)', () => {
     const plugin = await ask('Please create a ticket for the broken projector');
     assert.equal(streamInfoOf(plugin.final.body)?.streamType, 'final');
     assert.match(JSON.stringify(cardOf(plugin.final)), /Summary/);
+
+    const pluginSignIn = await ask('Show my Jira issues');
+    assert.equal(streamInfoOf(pluginSignIn.final.body)?.streamType, 'final');
+    const resume = actionsOf(cardOf(pluginSignIn.final)).find((action) => action.type === 'Action.Execute');
+    assert.ok(resume, 'the plugin sign-in card, with its continue button');
+    const resumed = await stack.post(execute(stack.serviceUrl, ADA, pluginSignIn.final.returnedId, resume.verb, resume.data));
+    assert.equal(resumed.status, 200);
+    const answer = await stack.connector.waitFor('the plugin answer', () => stack.connector.messages().find((sent) => /open Jira issues/.test(JSON.stringify(sent.body))));
+    assert.ok(answer);
+    // A card click is an invoke, answered with a card reply: ChatSync, in the conversation the stream started.
+    const continued = stack.q.state.calls.filter((call) => call.operation === 'ChatSync').at(-1);
+    assert.ok((continued?.body as Record<string, any>).authChallengeResponse);
+    const challenged = [...stack.q.state.conversations.values()].find((conversation) => conversation.messages.some((message) => message.pluginTurn === 'authChallenge'));
+    assert.ok(challenged);
+    assert.equal(continued?.conversationId, challenged.conversationId);
   });
 
   it('turns a failure before any text into the usual card, as the final message', async () => {
