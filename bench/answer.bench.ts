@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const q = await startLocalServices({ documentsFolder: DOCUMENTS });
   const connector = new FakeConnector();
   const serviceUrl = await connector.start();
-  const env = { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1' };
+  const env = { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) };
 
   const baselineCredentials = await baselineEnvironment(q);
   const baseline = await launch('baseline (Teams AI + ChatSync + plain card)', (port) =>

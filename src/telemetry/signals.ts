@@ -37,7 +37,7 @@ export interface AnswerTimer {
 const NOOP_COUNTER = { add: () => undefined };
 const NOOP_HISTOGRAM = { record: () => undefined };
 
-/** Answers and their latency: from the question reaching the bot to the reply being sent. */
+/** Bucket bounds (ms) for answer and Q latency: answers take seconds, Teams gives up after about 15. */
 const DURATION_BUCKETS_MS = [50, 100, 250, 500, 1000, 2000, 3000, 5000, 7500, 10000, 15000, 30000, 60000];
 
 class BotSignals {
