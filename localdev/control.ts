@@ -53,6 +53,9 @@ export async function handleControl(exchange: Exchange, context: ControlContext)
     case 'POST /_local/clock':
       context.clock.offsetMs = Number(body().offsetSeconds ?? 0) * 1000;
       return json(exchange, 200, { now: context.clock.now().toISOString() });
+    case 'POST /_local/identity/revoke-sessions':
+      context.identity.revokeSessions();
+      return json(exchange, 200, { revoked: true });
     case 'POST /_local/identity/revoke-refresh-tokens':
       context.identity.revokeRefreshTokens();
       return json(exchange, 200, { revoked: true });

@@ -70,6 +70,11 @@ export class IdentityState {
     return issued;
   }
 
+  /** Every STS session stops working, as when AWS revokes a role's active sessions. */
+  revokeSessions(): void {
+    this.credentials.clear();
+  }
+
   revokeRefreshTokens(): void {
     for (const token of this.refreshTokens.values()) token.revoked = true;
   }

@@ -64,6 +64,11 @@ export class UserSessions {
     return this.startSession(userKey, generation, tokens.identityContext, 'sign-in');
   }
 
+  /** AWS refused the person's credentials (a revoked session): the next request renews them. */
+  dropCredentials(userKey: string): void {
+    this.credentials.delete(userKey);
+  }
+
   async signOut(userKey: string): Promise<void> {
     this.bump(userKey);
     this.credentials.delete(userKey);

@@ -15,6 +15,8 @@ export interface AskingUser {
 
 export interface QClientProvider {
   clientFor(user: AskingUser): Promise<QBusinessClient>;
+  /** AWS refused this person's credentials: forget them, so the next request gets new ones. */
+  credentialsRejected(user: AskingUser): void;
   destroy(): void;
 }
 
@@ -45,6 +47,10 @@ export class DefaultChainClientProvider implements QClientProvider {
     return this.client;
   }
 
+  credentialsRejected(_user: AskingUser): void {
+    // The bot's own credentials come from the SDK's chain, which refreshes them itself.
+  }
+
   destroy(): void {
     this.client.destroy();
   }
@@ -53,6 +59,7 @@ export class DefaultChainClientProvider implements QClientProvider {
 /** Whatever can hand out one person's AWS credentials (src/identity/userSessions). */
 export interface CredentialsForUser {
   credentialsFor(userKey: string): Promise<AwsCredentials>;
+  dropCredentials(userKey: string): void;
 }
 
 /**
@@ -86,6 +93,12 @@ export class PerUserClientProvider implements QClientProvider {
       this.clients.delete(this.clients.keys().next().value as string);
     }
     return client;
+  }
+
+  credentialsRejected(user: AskingUser): void {
+    this.sessions.dropCredentials(user.key);
+    // The client memoises the identity it signed with: a new one asks for the new credentials.
+    this.clients.delete(user.key);
   }
 
   destroy(): void {

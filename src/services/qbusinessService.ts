@@ -3,7 +3,7 @@
  * Maps SDK shapes to the domain model and SDK exceptions to `QFailure`, so nothing above this
  * module knows about the SDK.
  */
-import { ChatSyncCommand, PutFeedbackCommand, type ChatSyncCommandOutput } from '@aws-sdk/client-qbusiness';
+import { ChatSyncCommand, PutFeedbackCommand, type ChatSyncCommandOutput, type QBusinessClient } from '@aws-sdk/client-qbusiness';
 import type { FailedAttachment, FeedbackState, SourceAttribution } from '../model/answer';
 import type { PluginActionExecution, PluginActionReview } from '../model/plugin';
 import type { AskingUser, QClientProvider } from './qbusinessClients';
@@ -52,15 +52,16 @@ export class QBusinessService {
   ) {}
 
   async ask(request: AskRequest): Promise<AskOutcome> {
-    const client = await this.clients.clientFor(request.user);
     let output: ChatSyncCommandOutput;
     try {
-      output = await client.send(
-        new ChatSyncCommand({
-          applicationId: this.applicationId,
-          ...toChatInput(request),
-          ...(request.conversation ?? {}),
-        }),
+      output = await this.withCredentials(request.user, (client) =>
+        client.send(
+          new ChatSyncCommand({
+            applicationId: this.applicationId,
+            ...toChatInput(request),
+            ...(request.conversation ?? {}),
+          }),
+        ),
       );
     } catch (error) {
       throw toQFailure(error, Boolean(request.conversation), 'attachments' in request && Boolean(request.attachments?.length));
@@ -87,34 +88,57 @@ export class QBusinessService {
    */
   async askStreaming(request: AskRequest, listener: StreamListener): Promise<AskOutcome> {
     const client = await this.clients.clientFor(request.user);
-    return chatStream(client, this.applicationId, request, listener);
+    try {
+      return await chatStream(client, this.applicationId, request, listener);
+    } catch (error) {
+      // Not repeated here (text may already be on screen); the person's next request gets new credentials.
+      if (credentialsRefused(error) || credentialsRefused((error as { cause?: unknown }).cause)) this.clients.credentialsRejected(request.user);
+      throw error;
+    }
   }
 
   /** Returns the AWS request id of the accepted feedback. */
   async putFeedback(request: FeedbackRequest): Promise<string | undefined> {
-    const client = await this.clients.clientFor(request.user);
     const { feedback } = request;
     try {
-      const output = await client.send(
-        new PutFeedbackCommand({
-          applicationId: this.applicationId,
-          conversationId: request.conversationId,
-          messageId: request.messageId,
-          messageUsefulness:
-            feedback.vote === 'up'
-              ? { usefulness: 'USEFUL', reason: 'HELPFUL', submittedAt: request.submittedAt }
-              : {
-                  usefulness: 'NOT_USEFUL',
-                  reason: feedback.reason,
-                  submittedAt: request.submittedAt,
-                  ...(feedback.comment ? { comment: feedback.comment } : {}),
-                },
-        }),
-      );
+      const command = new PutFeedbackCommand({
+        applicationId: this.applicationId,
+        conversationId: request.conversationId,
+        messageId: request.messageId,
+        messageUsefulness:
+          feedback.vote === 'up'
+            ? { usefulness: 'USEFUL', reason: 'HELPFUL', submittedAt: request.submittedAt }
+            : {
+                usefulness: 'NOT_USEFUL',
+                reason: feedback.reason,
+                submittedAt: request.submittedAt,
+                ...(feedback.comment ? { comment: feedback.comment } : {}),
+              },
+      });
+      const output = await this.withCredentials(request.user, (client) => client.send(command));
       return output.$metadata.requestId;
     } catch (error) {
       throw toQFailure(error, true);
     }
   }
+
+  /**
+   * One person's request with their credentials; if AWS refuses those (a revoked or expired STS
+   * session), once more with new ones from their session (renewed with the refresh token).
+   */
+  private async withCredentials<T>(user: AskingUser, call: (client: QBusinessClient) => Promise<T>): Promise<T> {
+    try {
+      return await call(await this.clients.clientFor(user));
+    } catch (error) {
+      if (!credentialsRefused(error)) throw error;
+      this.clients.credentialsRejected(user);
+      return call(await this.clients.clientFor(user));
+    }
+  }
 }
 
+/** How AWS says the signing credentials themselves are no good (not the person's access to Q). */
+function credentialsRefused(error: unknown): boolean {
+  const name = (error as { name?: unknown } | undefined)?.name;
+  return name === 'UnrecognizedClientException' || name === 'ExpiredTokenException' || name === 'InvalidClientTokenId';
+}

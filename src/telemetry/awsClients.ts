@@ -106,6 +106,7 @@ export function traceAwsClient<C extends MiddlewareStackHolder>(client: C): C {
 export function tracedQClients(provider: QClientProvider): QClientProvider {
   return {
     clientFor: async (user) => traceAwsClient(await provider.clientFor(user)),
+    credentialsRejected: (user) => provider.credentialsRejected(user),
     destroy: () => provider.destroy(),
   };
 }

@@ -145,6 +145,23 @@ describe('per-user identity (Teams SSO → Identity Center → STS → Q Busines
     assert.equal(calls('CreateTokenWithIAM').filter((call) => (call.body as Record<string, unknown>).grantType === 'refresh_token').length, 0, 'the refresh token was forgotten');
   });
 
+  it('when AWS revokes the STS sessions, renews the person’s credentials and answers anyway, with no card about it', async () => {
+    const user = teamsUser('Load User 79');
+    await stack.signIn(user);
+    await stack.post(message(stack.serviceUrl, user, 'How do I reset my VPN token?'));
+    await waitForCard(user, 1, 'first answer');
+    const refreshesBefore = calls('CreateTokenWithIAM').filter((call) => (call.body as Record<string, unknown>).grantType === 'refresh_token').length;
+    assert.equal((await fetch(`${stack.q.url}/_local/identity/revoke-sessions`, { method: 'POST' })).status, 200);
+
+    await stack.post(message(stack.serviceUrl, user, 'How do I report phishing?'));
+    const answer = await waitForCard(user, 2, 'answer after the revocation');
+    assert.match(cardTexts(answer).join(' '), /Sources/);
+    const chats = calls('ChatSync').filter((call) => (call.body as Record<string, unknown>).userMessage === 'How do I report phishing?');
+    assert.deepEqual(chats.map((call) => call.principal), [idcUserIdOf(user)], 'the refused attempt never reached Q as anyone; the retry went as the person');
+    assert.equal(calls('CreateTokenWithIAM').filter((call) => (call.body as Record<string, unknown>).grantType === 'refresh_token').length, refreshesBefore + 1, 'renewed once with the refresh token');
+    assert.equal(sentTo(user).length, 3, 'no sign-in or failure card in between');
+  });
+
   it('in a channel, signs in in place (Universal Actions) and answers in the thread, for the asker only', async () => {
     const user = teamsUser('Load User 04');
     const thread = '19:general@thread.tacv2;messageid=1700000000001';
