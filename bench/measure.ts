@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { LocalServices } from '../localdev/server';
 import { freePort, waitForHealth } from '../test/helpers/botProcess';
 import type { FakeConnector } from '../test/helpers/fakeConnector';
-import { LOCAL_CREDENTIALS, ssoEnv } from '../test/helpers/stack';
+import { botEnv } from '../test/helpers/stack';
 import { ADA, tokenExchange } from '../test/helpers/teamsActivities';
 
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -42,7 +42,7 @@ export function median(values: number[]): number {
 
 /** This bot as `npm start` runs it, against the local services, with Ada signed in once (Teams SSO). */
 export async function launchThisBot(name: string, q: LocalServices, connector: FakeConnector, serviceUrl: string, extraEnv: Record<string, string>): Promise<RunningBot> {
-  const env = { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', ...LOCAL_CREDENTIALS, ...ssoEnv(q), LOG_LEVEL: 'info', AMAZON_Q_APP_ID: q.applicationId, AMAZON_Q_REGION: 'us-east-1', AWS_ENDPOINT_URL_QBUSINESS: q.url, ...extraEnv };
+  const env = { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', ...botEnv(q, extraEnv) };
   return launch(
     name,
     (port) => spawn(process.execPath, [resolve(__dirname, '../src/index.js')], { env: { ...env, PORT: String(port) }, stdio: 'ignore' }),

@@ -4,28 +4,19 @@
  * in front of it), and reports storage round trips per answer (goal ≤ 3), answers per second and
  * CPU per answer for both.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { startLocalServices } from '../localdev/server';
+import { startLocalServices, type LocalServices } from '../localdev/server';
 import { startAzurite } from '../test/helpers/azurite';
-import { freePort, waitForHealth } from '../test/helpers/botProcess';
 import { FakeConnector } from '../test/helpers/fakeConnector';
-import { botEnv, DOCUMENTS } from '../test/helpers/stack';
-import { ADA, message, tokenExchange } from '../test/helpers/teamsActivities';
+import { DOCUMENTS } from '../test/helpers/stack';
+import { ADA, message } from '../test/helpers/teamsActivities';
+import { cpuMs, launchThisBot } from './measure';
 
 const WARMUP = 30;
 const MEASURED = Number(process.argv[2] ?? 300);
 const QUESTIONS = ['How do I reset my VPN token?', 'What are the hotel limits in Europe?', 'How do I report phishing?'];
 const ROUND_TRIP_GOAL = 3;
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
 
 /** Forwards HTTP requests to Azurite and counts them: every one is a storage round trip. */
 async function countingRelay(targetPort: number): Promise<{ port: number; count: () => number; background: () => number; reset: () => void; close: () => Promise<void> }> {
@@ -67,40 +58,32 @@ interface Measured {
   seconds: number;
 }
 
-async function measure(store: string, storeEnv: Record<string, string>, q: Awaited<ReturnType<typeof startLocalServices>>, relay?: { count: () => number; background: () => number; reset: () => void }): Promise<Measured> {
+async function measure(store: string, storeEnv: Record<string, string>, q: LocalServices, relay?: { count: () => number; background: () => number; reset: () => void }): Promise<Measured> {
   const connector = new FakeConnector();
   const serviceUrl = await connector.start();
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [resolve(__dirname, '../src/index.js')], {
-    env: { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', ...botEnv(q, { PORT: String(port), LOG_LEVEL: 'warn', ...storeEnv }) },
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url);
-  const post = (activity: Record<string, unknown>) => fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-  await post(tokenExchange(serviceUrl, ADA, randomUUID(), await q.entra.mint({ aadObjectId: ADA.aadObjectId })));
-  await connector.waitFor('sign-in', () => connector.messages().length > 0);
+  const bot = await launchThisBot(store, q, connector, serviceUrl, { LOG_LEVEL: 'warn', ...storeEnv });
   const ask = async (count: number): Promise<void> => {
     for (let index = 0; index < count; index += 1) {
       const before = connector.messages().length;
-      await post(message(serviceUrl, ADA, QUESTIONS[index % QUESTIONS.length] as string));
+      await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message(serviceUrl, ADA, QUESTIONS[index % QUESTIONS.length] as string)) });
       await connector.waitFor('answer', () => connector.messages().length > before);
     }
   };
   await ask(WARMUP);
   relay?.reset();
-  const cpuBefore = cpuMs(child.pid as number);
+  const pid = bot.child.pid as number;
+  const cpuBefore = cpuMs(pid);
   const started = process.hrtime.bigint();
   await ask(MEASURED);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const result: Measured = {
     store,
     answersPerSecond: MEASURED / seconds,
-    cpuPerAnswer: (cpuMs(child.pid as number) - cpuBefore) / MEASURED,
+    cpuPerAnswer: (cpuMs(pid) - cpuBefore) / MEASURED,
     seconds,
     ...(relay ? { roundTripsPerAnswer: relay.count() / MEASURED, backgroundReads: relay.background() } : {}),
   };
-  child.kill('SIGTERM');
+  bot.child.kill('SIGTERM');
   await connector.close();
   return result;
 }

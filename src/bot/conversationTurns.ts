@@ -20,10 +20,10 @@ interface ConversationRecord {
   lease?: { holder: string; until: number };
 }
 
-/** What a turn leaves behind: the message the next question continues from (null: start over). */
+/** What a turn leaves behind: the message the next question continues from (absent: as it was). */
 export interface TurnResult<T> {
   value: T;
-  pointer?: ConversationPointer | null;
+  pointer?: ConversationPointer;
 }
 
 /** Long enough for a slow ChatSync between renewals; short enough that a dead holder is soon forgotten. */
@@ -124,15 +124,16 @@ export class ConversationTurns {
     return eTag ? { value: next, eTag } : undefined;
   }
 
-  private async release(key: string, held: Versioned<ConversationRecord>, pointer: ConversationPointer | null | undefined): Promise<void> {
+  private async release(key: string, held: Versioned<ConversationRecord>, pointer: ConversationPointer | undefined): Promise<void> {
     const settle = (record: ConversationRecord): ConversationRecord => {
       // A /new during the turn bumped the generation: its fresh start wins over this turn's pointer.
-      const keep = pointer === undefined || record.generation !== held.value.generation ? record.pointer : (pointer ?? undefined);
+      const keep = pointer === undefined || record.generation !== held.value.generation ? record.pointer : pointer;
       return { generation: record.generation, ...(keep ? { pointer: keep } : {}) };
     };
-    const eTag = await this.records.replace(key, settle(held.value), held.eTag);
+    const released = settle(held.value);
+    const eTag = await this.records.replace(key, released, held.eTag);
     if (eTag) {
-      this.remember(key, { value: settle(held.value), eTag });
+      this.remember(key, { value: released, eTag });
       return;
     }
     this.lastWritten.delete(key);

@@ -14,8 +14,6 @@ import { ExpiringRecords, REMOVE, UNCHANGED, type Clock, type Versioned } from '
 import type { StateStorage } from '../state/stateStorage';
 import { RETENTION_MS } from './retention';
 
-export { RETENTION_MS } from './retention';
-export type { Clock } from '../state/expiringRecords';
 
 /** A vote Q has not taken yet: sent again later without another click (src/bot/voteOutbox). */
 export interface PendingVote {
@@ -84,10 +82,8 @@ export class RetryStore {
     this.records = new ExpiringRecords(storage, 'retry', RETENTION_MS.retry, now);
   }
 
-  async remember(pending: PendingQuestion): Promise<string> {
-    const retryKey = randomUUID();
-    await this.records.put(this.records.key(retryKey), pending);
-    return retryKey;
+  remember(pending: PendingQuestion): Promise<string> {
+    return this.records.putNew(pending);
   }
 
   /** The question, for its asker only and only once: others can neither use nor use up the key. */
@@ -161,10 +157,8 @@ export class PluginActionStore {
     this.records = new ExpiringRecords(storage, 'plugin-action', RETENTION_MS.pluginAction, now);
   }
 
-  async remember(pending: PendingPluginAction): Promise<string> {
-    const actionKey = randomUUID();
-    await this.records.put(this.records.key(actionKey), pending);
-    return actionKey;
+  remember(pending: PendingPluginAction): Promise<string> {
+    return this.records.putNew(pending);
   }
 
   get(actionKey: string): Promise<PendingPluginAction | undefined> {

@@ -11,7 +11,7 @@ import { QFailure } from '../model/failure';
 import { IdentityFailure } from '../identity/identityFailure';
 import type { QBusinessService } from '../services/qbusinessService';
 import { telemetry } from '../telemetry';
-import { ConcurrencyError, UNCHANGED, type Versioned } from '../state/expiringRecords';
+import { ConcurrencyError, UNCHANGED } from '../state/expiringRecords';
 import type { AnswerRecord, AnswerStore, PendingVote } from './stores';
 
 export type Vote = Exclude<FeedbackState, { vote: 'none' }>;
@@ -67,8 +67,8 @@ export class Votes {
         ...record,
         pendingVote: { feedback: vote, submittedAt: now, attempts: 0, nextAttemptAt: now, sendingUntil: now + SENDING_MS, ...(message ? { message } : {}) },
       };
-      const eTag = await this.deps.answers.replace(answerKey, claimed, current.eTag);
-      if (eTag) return this.send(answerKey, { value: claimed, eTag }, true);
+      // Whoever writes the pending vote sends it; a lost race reads again and sees the other's vote.
+      if (await this.deps.answers.replace(answerKey, claimed, current.eTag)) return this.send(answerKey, claimed, true);
     }
   }
 
@@ -81,13 +81,11 @@ export class Votes {
     if (!pending) return { state: 'recorded', record: current.value };
     if (pending.nextAttemptAt > now || (pending.sendingUntil ?? 0) > now) return 'notDue';
     const claimed: AnswerRecord = { ...current.value, pendingVote: { ...pending, sendingUntil: now + SENDING_MS } };
-    const eTag = await this.deps.answers.replace(answerKey, claimed, current.eTag);
-    if (!eTag) return 'notDue';
-    return this.send(answerKey, { value: claimed, eTag }, false);
+    if (!(await this.deps.answers.replace(answerKey, claimed, current.eTag))) return 'notDue';
+    return this.send(answerKey, claimed, false);
   }
 
-  private async send(answerKey: string, held: Versioned<AnswerRecord>, byClick: boolean): Promise<VoteState> {
-    const record = held.value;
+  private async send(answerKey: string, record: AnswerRecord, byClick: boolean): Promise<VoteState> {
     const pending = record.pendingVote as PendingVote;
     const log = this.deps.logger.child({ event: 'feedback', vote: pending.feedback.vote, attempt: pending.attempts + 1 });
     try {
@@ -145,7 +143,7 @@ function withoutPending(record: AnswerRecord): AnswerRecord {
   return rest;
 }
 
-export function sameVote(recorded: FeedbackState, next: FeedbackState): boolean {
+function sameVote(recorded: FeedbackState, next: FeedbackState): boolean {
   if (recorded.vote !== next.vote) return false;
   if (recorded.vote === 'down' && next.vote === 'down') return recorded.reason === next.reason && (recorded.comment ?? '') === (next.comment ?? '');
   return true;

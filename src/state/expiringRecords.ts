@@ -4,6 +4,7 @@
  * on conflict (bounded), claim (create-if-absent) and take (delete-if-unchanged). Expired records
  * read as absent and are removed then; the storage's sweep or lifecycle rule removes the rest.
  */
+import { randomUUID } from 'node:crypto';
 import type { StateStorage } from './stateStorage';
 
 export type Clock = () => Date;
@@ -72,6 +73,13 @@ export class ExpiringRecords<T extends object> {
   /** Replaces the record while it still has `eTag`; the new eTag, or undefined when it changed. */
   replace(key: string, value: T, eTag: string): Promise<string | undefined> {
     return this.storage.replace(key, this.stamped(value), eTag);
+  }
+
+  /** Stores a record under a new random key and returns that key (what a card carries). */
+  async putNew(value: T): Promise<string> {
+    const id = randomUUID();
+    await this.put(this.key(id), value);
+    return id;
   }
 
   /** Writes unconditionally (for records only one writer ever has, such as new random keys). */
