@@ -16,6 +16,11 @@ import { handleChatStream, isChatRequest } from './qbusiness/chatStream';
 import { handleQ, QError } from './qbusiness/routes';
 import { LocalQState, type Pacing } from './qbusiness/state';
 
+import { handleAdminControl } from './admin/control';
+import { seedAdminData, type AdminData, type AdminLayout } from './admin/data';
+import { BOT_PREFIX, handleMicrosoft } from './admin/microsoft';
+import { handleAdminAws } from './admin/services';
+
 import { LOCAL_APPLICATION_ID } from '../deploy/aws/localServices';
 
 export { LOCAL_APPLICATION_ID };
@@ -28,6 +33,8 @@ export interface LocalServicesOptions {
   conversationTtlMs?: number;
   /** How fast answers come (Chat streams at this pace; ChatSync waits for the whole answer). Default: at once. */
   pacing?: Pacing;
+  /** Where Identity Center lives in the admin data (default: the Q Business account and Region). */
+  adminLayout?: AdminLayout;
 }
 
 export interface LocalServices {
@@ -38,6 +45,10 @@ export interface LocalServices {
   identity: IdentityState;
   entra: LocalEntraIssuer;
   clock: LocalClock;
+  /** What the administrators' consoles show (the doctor's reads); tests break pieces of it. */
+  admin: AdminData;
+  /** Back to a correct deployment, optionally with Identity Center in another account or Region. */
+  resetAdmin(layout?: AdminLayout): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +59,12 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   const identity = new IdentityState();
   const entra = await LocalEntraIssuer.create(() => url, clock);
   const knowledge = Knowledge.fromFolder(options.documentsFolder);
+  // Seeded once the port is known: the Azure Bot's endpoint points at the local bot stand-in.
+  const admin = {} as AdminData;
+  const resetAdmin = (layout = options.adminLayout): void => {
+    for (const key of Object.keys(admin)) delete (admin as unknown as Record<string, unknown>)[key];
+    Object.assign(admin, seedAdminData(`${url}${BOT_PREFIX}`, layout));
+  };
 
   const record = (operation: string, principal: string, details: Record<string, unknown>): void => {
     state.calls.push({ operation, principal, body: details, requestId: IdentityState.requestId(), at: new Date().toISOString() });
@@ -63,6 +80,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
 
   const route = async (exchange: Exchange): Promise<void> => {
     const path = exchange.url.pathname;
+    if (handleAdminControl(exchange, admin, resetAdmin) || handleMicrosoft(exchange, admin) || (await handleAdminAws(exchange, admin))) return;
     if (path.startsWith('/_local/')) return handleControl(exchange, { state, identity, entra, clock, applicationId: LOCAL_APPLICATION_ID, documentCount: knowledge.documentCount });
     if (path.startsWith('/applications/')) return handleQ(exchange, qContext);
     if (path === '/token' && exchange.method === 'POST') return handleCreateTokenWithIAM(exchange, identityContext);
@@ -77,7 +95,8 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     return true;
   });
   url = `http://127.0.0.1:${door.port}`;
-  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, clock, close: door.close };
+  resetAdmin();
+  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, clock, admin, resetAdmin, close: door.close };
 }
 
 /**

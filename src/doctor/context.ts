@@ -27,10 +27,12 @@ export interface DoctorContext {
   /** The project folder, for aad.manifest.json when Graph cannot be read. */
   projectRoot: string;
   envName?: string;
+  envFile?: string;
   findings: Findings;
 }
 
 /** The env file an operator edits for this run, in fixes. */
 export function envFileName(ctx: DoctorContext): string {
+  if (ctx.envFile) return ctx.envFile;
   return ctx.envName ? `env/.env.${ctx.envName}` : 'the web app settings';
 }

@@ -29,18 +29,27 @@ interface Options {
   json: boolean;
   user?: string;
   projectRoot: string;
+  /** Instead of env/.env.<env>: one env file (the local services' sample, a pipeline's). */
+  envFile?: string;
 }
 
 function parseOptions(argv: string[]): Options {
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { env: { type: 'string' }, json: { type: 'boolean', default: false }, user: { type: 'string' }, project: { type: 'string' }, help: { type: 'boolean', default: false } },
+      options: { env: { type: 'string' }, json: { type: 'boolean', default: false }, user: { type: 'string' }, project: { type: 'string' }, 'env-file': { type: 'string' }, help: { type: 'boolean', default: false } },
     });
     if (values.help) throw new UsageError('');
     if (values.user !== undefined && !/^[^\s@]+@[^\s@]+$/.test(values.user)) throw new UsageError(`--user needs an e-mail address, got "${values.user}".`);
     if (values.env !== undefined && !/^[\w.-]+$/.test(values.env)) throw new UsageError(`--env needs an environment name such as dev, got "${values.env}".`);
-    return { json: values.json ?? false, projectRoot: resolve(values.project ?? process.cwd()), ...(values.env ? { envName: values.env } : {}), ...(values.user ? { user: values.user } : {}) };
+    if (values.env && values['env-file']) throw new UsageError('--env and --env-file exclude each other.');
+    return {
+      json: values.json ?? false,
+      projectRoot: resolve(values.project ?? process.cwd()),
+      ...(values.env ? { envName: values.env } : {}),
+      ...(values['env-file'] ? { envFile: resolve(values['env-file']) } : {}),
+      ...(values.user ? { user: values.user } : {}),
+    };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
@@ -49,12 +58,16 @@ function parseOptions(argv: string[]): Options {
 
 /** env/.env.<env> then env/.env.<env>.user, as the toolkit layers them. */
 function readEnvFiles(options: Options): Record<string, string> {
+  if (options.envFile) {
+    if (!existsSync(options.envFile)) throw new UsageError(`${options.envFile} does not exist.`);
+    return parseEnv(readFileSync(options.envFile, 'utf8')) as Record<string, string>;
+  }
   if (!options.envName) return {};
   const main = join(options.projectRoot, 'env', `.env.${options.envName}`);
   if (!existsSync(main)) throw new UsageError(`${main} does not exist: pick an environment that has an env file (e.g. --env dev), or run in the App Service console without --env.`);
   const values: Record<string, string> = {};
   for (const file of [main, `${main}.user`]) {
-    if (existsSync(file)) Object.assign(values, parseEnv(readFileSync(file, 'utf8')));
+    if (existsSync(file)) Object.assign(values, parseEnv(readFileSync(file, 'utf8')) as Record<string, string>);
   }
   return values;
 }
@@ -62,7 +75,7 @@ function readEnvFiles(options: Options): Record<string, string> {
 export async function runDoctor(argv: string[]): Promise<{ code: number; output: string }> {
   const options = parseOptions(argv);
   const config = loadDoctorConfig(readEnvFiles(options));
-  const ctx: DoctorContext = { config, q: qAccount(config), idc: idcAccount(config), azure: azureReader(config), projectRoot: options.projectRoot, findings: {}, ...(options.envName ? { envName: options.envName } : {}) };
+  const ctx: DoctorContext = { config, q: qAccount(config), idc: idcAccount(config), azure: azureReader(config), projectRoot: options.projectRoot, findings: {}, ...(options.envName ? { envName: options.envName } : {}), ...(options.envFile ? { envFile: options.envFile } : {}) };
   // Order matters: later groups build on what earlier ones found (accounts, instance, issuer).
   const aws: CheckLine[] = [...(await checkAwsAccounts(ctx)), ...(await checkQApplication(ctx)), ...(await checkIdentityCenter(ctx)), ...(await checkIamRoles(ctx))];
   const microsoft: CheckLine[] = [...(await checkEntraApp(ctx)), ...(await checkAzureBot(ctx))];
@@ -78,7 +91,7 @@ export async function runDoctor(argv: string[]): Promise<{ code: number; output:
   return { code, output: formatReport(sections) };
 }
 
-const USAGE = 'usage: npm run doctor -- [--env <name>] [--user <e-mail>] [--json] [--project <folder>]\n';
+const USAGE = 'usage: npm run doctor -- [--env <name> | --env-file <file>] [--user <e-mail>] [--json] [--project <folder>]\n';
 
 if (require.main === module) {
   runDoctor(process.argv.slice(2))

@@ -56,10 +56,10 @@ async function identityCenterUser(ctx: DoctorContext, mail: string, lines: Check
     lines.push(skipped(...IDC_USER, findings.idcUnavailable ?? 'the Identity Center instance could not be read (see above)'));
     return undefined;
   }
-  const lookUp = async (value: string): Promise<string | undefined> => {
+  const lookUp = async (attributePath: string, value: string): Promise<string | undefined> => {
     try {
       const found = await awsRead(idc, 'look up an Identity Center user', 'identitystore:GetUserId', () =>
-        idc.identityStore.send(new GetUserIdCommand({ IdentityStoreId: storeId, AlternateIdentifier: { UniqueAttribute: { AttributePath: config.identityStoreAttribute, AttributeValue: value } } })),
+        idc.identityStore.send(new GetUserIdCommand({ IdentityStoreId: storeId, AlternateIdentifier: { UniqueAttribute: { AttributePath: attributePath, AttributeValue: value } } })),
       );
       return found.UserId;
     } catch (error) {
@@ -67,24 +67,28 @@ async function identityCenterUser(ctx: DoctorContext, mail: string, lines: Check
       throw error;
     }
   };
+  const describe = (userId: string) => awsRead(idc, 'read the Identity Center user', 'identitystore:DescribeUser', () => idc.identityStore.send(new DescribeUserCommand({ IdentityStoreId: storeId, UserId: userId })));
   try {
-    const exact = await lookUp(mail);
+    const exact = await lookUp(config.identityStoreAttribute, mail);
     if (exact) {
-      const user = await awsRead(idc, 'read the Identity Center user', 'identitystore:DescribeUser', () => idc.identityStore.send(new DescribeUserCommand({ IdentityStoreId: storeId, UserId: exact })));
+      const user = await describe(exact);
       lines.push(ok(...IDC_USER, `${user.UserName ?? exact} (${exact}) has ${config.identityStoreAttribute} ${mail}`));
       return exact;
     }
-    // Matching is exact: a user under another spelling of the same address is the usual culprit.
-    for (const variant of new Set([mail.toLowerCase(), mail.toUpperCase(), mail.charAt(0).toUpperCase() + mail.slice(1).toLowerCase()])) {
-      if (variant === mail) continue;
-      const near = await lookUp(variant);
-      if (!near) continue;
-      const user = await awsRead(idc, 'read the Identity Center user', 'identitystore:DescribeUser', () => idc.identityStore.send(new DescribeUserCommand({ IdentityStoreId: storeId, UserId: near })));
+    // Matching is exact: the same person under another spelling of the address is the usual culprit
+    // (SCIM provisioning from Entra makes the user name the sign-in address).
+    const near = (await lookUp(config.identityStoreAttribute, mail.toLowerCase())) ?? (await lookUp('userName', mail));
+    if (near) {
+      const user = await describe(near);
+      const emails = (user.Emails ?? []).map((email) => email.Value ?? '');
+      const sameButCase = emails.find((email) => email.toLowerCase() === mail.toLowerCase());
       lines.push(
         failed(
           ...IDC_USER,
-          `Identity Center user ${user.UserName ?? near} has e-mail ${variant}, but Entra sends ${mail}: the match is case-sensitive, so the exchange fails (InvalidGrantException).`,
-          `make both read exactly ${mail}: IAM Identity Center console → Users → ${user.UserName ?? near} → Edit → Email (or correct the source attribute SCIM provisioning syncs from Entra).`,
+          sameButCase
+            ? `Identity Center user ${user.UserName ?? near} has e-mail ${sameButCase}, but Entra sends ${mail}: the match is case-sensitive, so the exchange fails (InvalidGrantException).`
+            : `Identity Center user ${user.UserName ?? near} has e-mail(s) ${emails.join(', ') || '(none)'}, none of them ${mail}: the exchange fails (InvalidGrantException).`,
+          `make both read exactly ${mail}: IAM Identity Center console → Users → ${user.UserName ?? near} → Edit → Email (or correct the attribute SCIM provisioning maps from Entra).`,
         ),
       );
       return undefined;
