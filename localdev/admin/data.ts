@@ -77,6 +77,8 @@ export interface AdminData {
   bots: Array<{ id: string; properties: { msaAppType: string; endpoint: string; msaAppId: string; msaAppTenantId: string } }>;
   /** What the deployed bot's /readyz reports for its start-up self-test. */
   botSelfTest: string;
+  /** Every administrative call served (`sso ListInstances`, `graph GET /v1.0/users`…): tests check they are all reads. */
+  served: string[];
 }
 
 const ACCESS_AS_USER = '7f0a2b3c-4d5e-4f60-8a1b-2c3d4e5f6a7b';
@@ -172,6 +174,7 @@ export function seedAdminData(botBaseUrl: string, layout: AdminLayout = { idcAcc
       },
     ],
     botSelfTest: 'ok',
+    served: [],
   };
 }
 

@@ -31,10 +31,12 @@ export function handleMicrosoft(exchange: Exchange, data: AdminData): boolean {
     return true;
   }
   if (exchange.method !== 'GET') {
+    data.served.push(`${graph ? 'graph' : 'arm'} ${exchange.method} ${path}`);
     error(405, 'MethodNotAllowed', 'The local stand-in serves reads only.');
     return true;
   }
   const rest = decodeURIComponent(path.slice((graph ? GRAPH_PREFIX : ARM_PREFIX).length));
+  data.served.push(`${graph ? 'graph' : 'arm'} ${exchange.method} ${rest}`);
   if (graph) {
     const app = /^\/v1\.0\/applications\(appId='([^']+)'\)$/.exec(rest);
     if (app) {

@@ -67,6 +67,7 @@ function queryError(exchange: Exchange, failure: AwsError, requestId: string): v
 function query(exchange: Exchange, data: AdminData, caller: Caller, requestId: string): void {
   const params = new URLSearchParams(exchange.body);
   const action = params.get('Action') ?? '';
+  data.served.push(`${caller.service} ${action}`);
   const respond = (result: string): void => {
     const ns = caller.service === 'sts' ? 'https://sts.amazonaws.com/doc/2011-06-15/' : 'https://iam.amazonaws.com/doc/2010-05-08/';
     exchange.respond(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, `<${action}Response xmlns="${ns}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`);
@@ -94,6 +95,7 @@ function jsonRpc(exchange: Exchange, data: AdminData, caller: Caller, requestId:
   const operation = String(exchange.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
   const input = JSON.parse(exchange.body || '{}') as Record<string, any>;
   const reply = (payload: unknown): void => json(exchange, 200, payload, { 'x-amzn-requestid': requestId });
+  data.served.push(`${caller.service} ${operation}`);
   // Identity Center is one instance in one account and Region: elsewhere it does not exist.
   const instances = data.instances.filter((instance) => instance.ownerAccountId === caller.accountId && instance.region === caller.region);
   const visible = (instanceArn: string): boolean => instances.some((instance) => instance.instanceArn === instanceArn);
@@ -164,6 +166,7 @@ function jsonRpc(exchange: Exchange, data: AdminData, caller: Caller, requestId:
 
 function qbusiness(exchange: Exchange, data: AdminData, caller: Caller, requestId: string): void {
   const match = /^\/applications\/([^/]+)(\/subscriptions)?$/.exec(exchange.url.pathname);
+  data.served.push(`qbusiness ${exchange.method} ${exchange.url.pathname}`);
   if (exchange.method !== 'GET' || !match) throw new AwsError('AccessDeniedException', 'The local services serve administrators only GetApplication and ListSubscriptions.', 403);
   const application = data.qApplications.find((candidate) => candidate.applicationId === match[1] && candidate.accountId === caller.accountId && candidate.region === caller.region);
   if (!application) {

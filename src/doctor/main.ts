@@ -95,13 +95,11 @@ const USAGE = 'usage: npm run doctor -- [--env <name> | --env-file <file>] [--us
 
 if (require.main === module) {
   runDoctor(process.argv.slice(2))
-    .then(({ code, output }) => {
-      process.stdout.write(output);
-      process.exitCode = code;
-    })
+    // Exit once the report is written: idle keep-alive connections (HTTP/2 to Q, fetch) would hold the process open.
+    .then(({ code, output }) => process.stdout.write(output, () => process.exit(code)))
     .catch((error: Error) => {
       // A doctor that crashes is no help: one line, no stack.
       process.stderr.write(error instanceof UsageError ? `${error.message ? `${error.message}\n` : ''}${USAGE}` : `✘ the doctor itself failed: ${error.name}: ${error.message.split('\n')[0]}\n`);
-      process.exitCode = 2;
+      process.exit(2);
     });
 }
