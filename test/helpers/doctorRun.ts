@@ -29,6 +29,8 @@ export interface RunOptions {
   args?: string[];
   /** Process environment on top of the clean one. */
   processEnv?: Record<string, string>;
+  /** Another build of the doctor (the deploy package's bundle). */
+  entry?: string;
 }
 
 /** A port nothing listens on: for "unreachable" cases. */
@@ -87,7 +89,7 @@ export async function runDoctor(services: LocalServices, folder: string, options
     ...options.processEnv,
   };
   return new Promise((done) => {
-    execFile(process.execPath, [DOCTOR, ...args], { env, cwd: PROJECT_ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [options.entry ?? DOCTOR, ...args], { env, cwd: PROJECT_ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       const lines = stdout.split('\n').filter((line) => /^[✔✘—] /.test(line));
       done({ code, stdout, stderr, lines, failures: lines.filter((line) => line.startsWith('✘ ')) });
