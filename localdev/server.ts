@@ -2,7 +2,9 @@
  * The local, AWS-compatible services on one port: Amazon Q Business, IAM Identity Center's
  * CreateTokenWithIAM, STS AssumeRole, and an Entra-like OpenID issuer. The real AWS SDK clients
  * reach them through AWS_ENDPOINT_URL_QBUSINESS / _SSO_OIDC / _STS, the bot's token validation
- * through AAD_APP_OAUTH_AUTHORITY_HOST. A development tool: not part of the product.
+ * through AAD_APP_OAUTH_AUTHORITY_HOST. Administrators' reads (the doctor's: Identity Center
+ * admin, identity store, IAM, Q GetApplication, Graph, ARM) come from localdev/admin/. A
+ * development tool: not part of the product.
  */
 import { handleControl } from './control';
 import { listen, type Exchange } from './http';
