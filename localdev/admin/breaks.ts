@@ -38,11 +38,11 @@ export const BREAKS: Record<string, (data: AdminData) => void> = {
   },
   'user-role-set-context': (data) => {
     const role = data.roles.find((candidate) => candidate.arn === data.ids.qUserRoleArn);
-    if (role) role.trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: data.ids.botRoleArn }, Action: 'sts:AssumeRole' }] };
+    if (role) role.trustPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: data.ids.botRoleArn }, Action: 'sts:AssumeRole' }] };
   },
   'user-role-principal': (data) => {
     const role = data.roles.find((candidate) => candidate.arn === data.ids.qUserRoleArn);
-    if (role) role.trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ['sts:AssumeRole', 'sts:SetContext'] }] };
+    if (role) role.trustPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ['sts:AssumeRole', 'sts:SetContext'] }] };
   },
   // The old setup: a v1 issuer provider with the token-exchange URI as its only client id.
   'oidc-provider-v1': (data) => {
@@ -54,7 +54,7 @@ export const BREAKS: Record<string, (data: AdminData) => void> = {
   'oidc-client-ids': (data) => void (first(data.oidcProviders, 'OIDC provider').clientIds = ['api://AzureADTokenExchange']),
   'bot-role-sub': (data) => {
     const role = data.roles.find((candidate) => candidate.arn === data.ids.botRoleArn);
-    const statement = role?.trust.Statement[0] as { Condition: { StringEquals: Record<string, string> } } | undefined;
+    const statement = role?.trustPolicy.Statement[0] as { Condition: { StringEquals: Record<string, string> } } | undefined;
     if (statement) statement.Condition.StringEquals = { [`login.microsoftonline.com/${data.ids.tenantId}/v2.0:sub`]: '00000000-0000-4000-8000-000000000000' };
   },
   'entra-v1-tokens': (data) => void ((first(data.entraApps, 'app').api as Record<string, unknown>).requestedAccessTokenVersion = null),

@@ -70,7 +70,8 @@ export interface AdminData {
   applications: IdcApplication[];
   users: Array<{ identityStoreId: string; userId: string; userName: string; displayName: string; emails: string[] }>;
   groups: Array<{ identityStoreId: string; groupId: string; displayName: string; members: string[] }>;
-  roles: Array<{ arn: string; trust: PolicyDocument }>;
+  /** Same shape as the infra branch's LocalIam roles (localdev/identity/iam.ts), so the two can be unified. */
+  roles: Array<{ arn: string; name: string; trustPolicy: PolicyDocument }>;
   oidcProviders: Array<{ arn: string; url: string; clientIds: string[] }>;
   entraApps: Array<Record<string, unknown> & { appId: string }>;
   entraUsers: Array<{ id: string; displayName: string; mail: string | null; userPrincipalName: string }>;
@@ -142,10 +143,11 @@ export function seedAdminData(botBaseUrl: string, layout: AdminLayout = { idcAcc
     users: idcUsers.map((person) => ({ identityStoreId: ids.identityStoreId, userId: person.idcUserId as string, userName: person.email, displayName: person.name, emails: [person.email] })),
     groups: [{ identityStoreId: ids.identityStoreId, groupId: 'group-q-business-users', displayName: 'Q Business users', members: idcUsers.map((person) => person.idcUserId as string) }],
     roles: [
-      { arn: ids.qUserRoleArn, trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ids.botRoleArn }, Action: ['sts:AssumeRole', 'sts:SetContext'] }] } },
+      { arn: ids.qUserRoleArn, name: ids.qUserRoleArn.split('/').pop() as string, trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ids.botRoleArn }, Action: ['sts:AssumeRole', 'sts:SetContext'] }] } },
       {
         arn: ids.botRoleArn,
-        trust: {
+        name: ids.botRoleArn.split('/').pop() as string,
+        trustPolicy: {
           Version: '2012-10-17',
           Statement: [{ Effect: 'Allow', Principal: { Federated: providerArn }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`${issuerPath}:sub`]: ids.managedIdentityPrincipalId } } }],
         },

@@ -78,7 +78,7 @@ function query(exchange: Exchange, data: AdminData, caller: Caller, requestId: s
     const role = data.roles.find((candidate) => candidate.arn === `arn:aws:iam::${caller.accountId}:role/${name}`);
     if (!role) throw new AwsError('NoSuchEntity', `The role with name ${name} cannot be found.`, 404);
     return respond(
-      `<Role><Path>/</Path><RoleName>${xmlEscape(name)}</RoleName><RoleId>AROALOCAL${name.length}</RoleId><Arn>${role.arn}</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(role.trust))}</AssumeRolePolicyDocument><MaxSessionDuration>3600</MaxSessionDuration></Role>`,
+      `<Role><Path>/</Path><RoleName>${xmlEscape(name)}</RoleName><RoleId>AROALOCAL${name.length}</RoleId><Arn>${role.arn}</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(role.trustPolicy))}</AssumeRolePolicyDocument><MaxSessionDuration>3600</MaxSessionDuration></Role>`,
     );
   }
   if (caller.service === 'iam' && action === 'GetOpenIDConnectProvider') {
