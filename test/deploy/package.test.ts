@@ -47,12 +47,14 @@ describe('deploy package (npm run package:webapp)', function () {
 
   it('the bundled doctor runs on its own (App Service console) and passes a correct deployment', async () => {
     const services = await startLocalServices({ documentsFolder: DOCUMENTS });
+    const folder = doctorFolder();
     try {
-      const run = await runDoctor(services, doctorFolder(), { entry: join(out, 'lib/src/doctor/main.js') });
+      const run = await runDoctor(services, folder, { entry: join(out, 'lib/src/doctor/main.js') });
       assert.equal(run.code, 0, run.stdout + run.stderr);
       assert.match(run.stdout, /All \d+ checks passed/);
     } finally {
       await services.close();
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

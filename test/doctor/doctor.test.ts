@@ -4,7 +4,7 @@
  * broken on purpose; every ✘ line must name the cause and the fix, and the exit code must say so.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BREAKS, breakPiece } from '../../localdev/admin/breaks';
 import { doctorEnvironment, seedAdminData } from '../../localdev/admin/data';
@@ -67,7 +67,10 @@ describe('npm run doctor', function () {
     services = await startLocalServices({ documentsFolder: DOCUMENTS });
     folder = doctorFolder();
   });
-  after(async () => services.close());
+  after(async () => {
+    await services.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
   beforeEach(() => services.resetAdmin());
 
   it('passes every check of a correct deployment, reading only', async () => {
