@@ -57,6 +57,7 @@ export const BREAKS: Record<string, (data: AdminData) => void> = {
     const statement = role?.trustPolicy.Statement[0] as { Condition: { StringEquals: Record<string, string> } } | undefined;
     if (statement) statement.Condition.StringEquals = { [`login.microsoftonline.com/${data.ids.tenantId}/v2.0:sub`]: '00000000-0000-4000-8000-000000000000' };
   },
+  'entra-app-missing': (data) => void data.entraApps.splice(0),
   'entra-v1-tokens': (data) => void ((first(data.entraApps, 'app').api as Record<string, unknown>).requestedAccessTokenVersion = null),
   'entra-email-claim': (data) => void (first(data.entraApps, 'app').optionalClaims = { accessToken: [{ name: 'idtyp' }, { name: 'upn' }] }),
   'entra-identifier-uri': (data) => void (first(data.entraApps, 'app').identifierUris = ['api://botid-00000000-0000-4000-8000-000000000000']),

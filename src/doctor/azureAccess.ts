@@ -29,18 +29,23 @@ const SCOPES = { graph: 'https://graph.microsoft.com/.default', arm: 'https://ma
 const TIMEOUT_MS = 15_000;
 
 export function azureReader(config: DoctorConfig): AzureReader {
-  const credential: TokenCredential =
-    config.onAzure && config.botId
-      ? new ManagedIdentityCredential({ clientId: config.botId })
-      : new ChainedTokenCredential(new AzureCliCredential({ processTimeoutInMs: TIMEOUT_MS }), new AzureDeveloperCliCredential({ processTimeoutInMs: TIMEOUT_MS }));
-  const how = config.onAzure && config.botId ? `the managed identity ${config.botId}` : 'your Azure CLI sign-in (az login)';
+  const managed = config.onAzure && config.botId;
+  // Graph is read in the SSO app's tenant, ARM in the subscription's (they may differ).
+  const developer = (tenantId: string | undefined): TokenCredential => {
+    const options = { processTimeoutInMs: TIMEOUT_MS, ...(tenantId ? { tenantId } : {}) };
+    return new ChainedTokenCredential(new AzureCliCredential(options), new AzureDeveloperCliCredential(options));
+  };
+  const credentials: Record<'graph' | 'arm', TokenCredential> = managed
+    ? { graph: new ManagedIdentityCredential({ clientId: config.botId as string }), arm: new ManagedIdentityCredential({ clientId: config.botId as string }) }
+    : { graph: developer(config.ssoTenantId), arm: developer(config.botTenantId) };
+  const how = managed ? `the managed identity ${config.botId}` : 'your Azure CLI sign-in (az login)';
   const base = { graph: config.graphUrl, arm: config.armUrl };
   return {
     how,
     async get(api, path) {
       let token: string;
       try {
-        const result = await credential.getToken(SCOPES[api]);
+        const result = await credentials[api].getToken(SCOPES[api]);
         if (!result) throw new Error('no token');
         token = result.token;
       } catch (error) {

@@ -54,7 +54,7 @@ export async function checkEntraApp(ctx: DoctorContext): Promise<CheckLine[]> {
   } catch (error) {
     const failure = error as AzureReadFailure;
     if (failure.kind === 'notFound') {
-      return [failed(...LINES.graph, `Entra has no app registration with client id ${config.ssoClientId} in this tenant.`, `run teamsapp provision --env ${ctx.envName ?? 'dev'} to create it, or correct AAD_APP_CLIENT_ID in ${envFileName(ctx)}.`), ...later.map(([id, title]) => skipped(id, title, 'no app registration'))];
+      return [failed(...LINES.graph, `Entra has no app registration with client id ${config.ssoClientId} in the tenant ${ctx.azure.how} reads.`, `if you are signed in to another tenant: az login --tenant ${config.ssoTenantId ?? '<AAD_APP_TENANT_ID>'}; otherwise run teamsapp provision --env ${ctx.envName ?? 'dev'} to create it, or correct AAD_APP_CLIENT_ID in ${envFileName(ctx)}.`), ...later.map(([id, title]) => skipped(id, title, 'no app registration'))];
     }
     const signIn = config.onAzure ? 'give the managed identity the Microsoft Graph application permission Application.Read.All, or run the doctor from a machine' : `sign in with an account that may read app registrations: az login${config.ssoTenantId ? ` --tenant ${config.ssoTenantId}` : ''}`;
     const graphLine = failed(...LINES.graph, `Microsoft Graph could not be read (${failure.message}); the lines below come from aad.manifest.json on disk, not from Entra.`, `${signIn}, then run the doctor again.`);
