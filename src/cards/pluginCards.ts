@@ -2,7 +2,7 @@
  * Cards for Q Business plugin turns: the review form of a plugin action (one input per payload
  * field, nothing runs until the person submits), and the plugin's own sign-in.
  */
-import type { PluginActionReview, PluginField } from '../model/plugin';
+import type { PluginActionReview, PluginField } from '../domain/plugin';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardElement } from './types';
 
 export const PLUGIN_VERBS = { execute: 'plugin.execute', cancel: 'plugin.cancel', resume: 'plugin.resume' } as const;

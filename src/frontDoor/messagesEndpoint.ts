@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Activity } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
-import { activityProblems, serviceUrlProblem, tenantOf, withUsableLists } from '../bot/inboundActivity';
+import { activityProblems, serviceUrlProblem, tenantOf, withUsableLists } from './inboundActivity';
 import { errorForLog } from '../errors';
 import { describeActivity } from '../telemetry';
 import type { FrontDoorAdapter } from './botFramework';

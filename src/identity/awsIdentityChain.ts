@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { CreateTokenWithIAMCommand, SSOOIDCClient, SSOOIDCServiceException } from '@aws-sdk/client-sso-oidc';
 import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
-import { isBug } from '../model/failure';
+import { isBug } from '../domain/failure';
 import { IdentityFailure, type IdentityFailureKind } from './identityFailure';
 
 export interface UserAwsCredentials {

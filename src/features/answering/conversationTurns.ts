@@ -8,10 +8,10 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { ConversationPointer } from '../services/qbusinessService';
-import { ExpiringRecords, REMOVE, UNCHANGED, type Clock, type Versioned } from '../state/expiringRecords';
-import type { StateStorage } from '../state/stateStorage';
-import { RETENTION_MS } from './retention';
+import type { ConversationPointer } from '../../qbusiness/qbusinessService';
+import { ExpiringRecords, REMOVE, UNCHANGED, type Clock, type Versioned } from '../../state/expiringRecords';
+import type { StateStorage } from '../../state/stateStorage';
+import { RETENTION_MS } from '../../domain/retention';
 
 interface ConversationRecord {
   pointer?: ConversationPointer;

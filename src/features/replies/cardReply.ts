@@ -4,8 +4,8 @@
  * same activities to send; only the way Q is called and progress is shown differs.
  */
 import type { Activity, TurnContext } from 'botbuilder';
-import type { QBusinessService } from '../services/qbusinessService';
-import type { CallQ } from './askQ';
+import type { QBusinessService } from '../../qbusiness/qbusinessService';
+import type { CallQ } from '../answering/askQ';
 import { whileTyping } from './typing';
 
 export interface AnswerPresenter {

@@ -1,7 +1,7 @@
 /** Small translations between Teams activities and the bot's own terms. */
 import { CardFactory, type Activity, type TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/types';
-import type { AskingUser } from '../services/qbusinessClients';
+import type { AskingUser } from '../qbusiness/qbusinessClients';
 
 /** The Entra object id when Teams provides it (stable across chats), else the channel user id. */
 export function askingUser(context: TurnContext): AskingUser {

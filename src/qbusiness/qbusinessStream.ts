@@ -4,8 +4,8 @@
  * `AskOutcome` as ChatSync, so everything after the call is shared.
  */
 import { ChatCommand, type ActionExecutionEvent, type AuthChallengeResponseEvent, type ChatInputStream, type QBusinessClient } from '@aws-sdk/client-qbusiness';
-import type { FailedAttachment, SourceAttribution } from '../model/answer';
-import type { PluginActionReview } from '../model/plugin';
+import type { FailedAttachment, SourceAttribution } from '../domain/answer';
+import type { PluginActionReview } from '../domain/plugin';
 import { toActionReview, toChatInput, toFailedAttachment, toQFailure, toSourceAttributions } from './qbusinessMapping';
 import type { AskOutcome, AskRequest, Reply } from './qbusinessService';
 

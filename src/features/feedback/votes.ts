@@ -6,13 +6,13 @@
  * backoff and across restarts; only a final refusal drops it, and the card says so.
  */
 import type { Logger } from 'pino';
-import type { FeedbackState } from '../model/answer';
-import { QFailure } from '../model/failure';
-import { IdentityFailure } from '../identity/identityFailure';
-import type { QBusinessService } from '../services/qbusinessService';
-import { telemetry } from '../telemetry';
-import { ConcurrencyError, UNCHANGED } from '../state/expiringRecords';
-import type { AnswerRecord, AnswerStore, PendingVote } from './stores';
+import type { FeedbackState } from '../../domain/answer';
+import { isRetryable, QFailure } from '../../domain/failure';
+import { IdentityFailure } from '../../identity/identityFailure';
+import type { QBusinessService } from '../../qbusiness/qbusinessService';
+import { telemetry } from '../../telemetry';
+import { ConcurrencyError, UNCHANGED } from '../../state/expiringRecords';
+import type { AnswerRecord, AnswerStore, PendingVote } from './answerStore';
 
 export type Vote = Exclude<FeedbackState, { vote: 'none' }>;
 
@@ -163,7 +163,7 @@ function classify(error: unknown): Classified {
     return { retry: false, name: error.kind, problem: 'Your sign-in has expired. Send me any message to sign in again, then vote.' };
   }
   if (error instanceof QFailure) {
-    const retry = error.kind === 'throttled' || error.kind === 'unavailable' || error.kind === 'unexpected';
+    const retry = isRetryable(error.kind);
     return { retry, name: error.errorName, ...(error.requestId ? { requestId: error.requestId } : {}), problem: `Your feedback could not be recorded (${error.errorName}). Please tell your admin.` };
   }
   throw error;

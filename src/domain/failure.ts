@@ -13,6 +13,13 @@ export type QFailureKind =
   | 'unavailable'
   | 'unexpected';
 
+/** Failures worth trying again (a "Try again" button, a vote sent later): Q may well succeed next time. */
+const RETRYABLE_KINDS: ReadonlySet<QFailureKind> = new Set<QFailureKind>(['throttled', 'unavailable', 'unexpected']);
+
+export function isRetryable(kind: QFailureKind): boolean {
+  return RETRYABLE_KINDS.has(kind);
+}
+
 export class QFailure extends Error {
   constructor(
     readonly kind: QFailureKind,

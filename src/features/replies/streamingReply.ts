@@ -10,10 +10,10 @@
  */
 import type { Activity, ResourceResponse, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import { streamableMarkdown } from '../cards/streamText';
-import type { QBusinessService } from '../services/qbusinessService';
-import type { CallQ } from './askQ';
-import type { AnswerPresenter } from './presenters';
+import { streamableMarkdown } from '../../cards/streamText';
+import type { QBusinessService } from '../../qbusiness/qbusinessService';
+import type { CallQ } from '../answering/askQ';
+import type { AnswerPresenter } from './cardReply';
 
 export const INFORMATIVE_TEXT = 'Searching your company’s documents…';
 /** Teams asks for about 1.5–2 s between updates. */

@@ -7,21 +7,21 @@
  */
 import type { Activity, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import { placeCitations } from '../cards/citations';
-import { emptyAnswerCard, failureCard, noAnswerCard, questionTooLongCard } from '../cards/messageCards';
-import { fitAnswerToTeams } from '../cards/teamsLimits';
-import { USER_MESSAGE_MAX_LENGTH } from '../model/answer';
-import { isNoAnswer } from '../model/noAnswer';
-import { IdentityFailure } from '../identity/identityFailure';
-import { identityFailureCard } from '../cards/signInCards';
-import type { AskOutcome, ConversationPointer, QBusinessService, QInput } from '../services/qbusinessService';
-import type { AskingUser } from '../services/qbusinessClients';
-import { askingUser, cardMessage } from './activities';
+import { placeCitations } from '../../cards/citations';
+import { emptyAnswerCard, failureCard, noAnswerCard, questionTooLongCard } from '../../cards/messageCards';
+import { fitAnswerToTeams } from '../../cards/teamsLimits';
+import { USER_MESSAGE_MAX_LENGTH } from '../../domain/answer';
+import { isNoAnswer } from '../../domain/noAnswer';
+import { IdentityFailure } from '../../identity/identityFailure';
+import { identityFailureCard } from '../../cards/signInCards';
+import type { AskOutcome, ConversationPointer, QBusinessService, QInput } from '../../qbusiness/qbusinessService';
+import type { AskingUser } from '../../qbusiness/qbusinessClients';
+import { askingUser, cardMessage } from '../../teams/activities';
 import { askQ } from './askQ';
-import { cardReply, type AnswerPresenter } from './presenters';
-import { telemetry } from '../telemetry';
+import { cardReply, type AnswerPresenter } from '../replies/cardReply';
+import { telemetry } from '../../telemetry';
 import type { ConversationTurns } from './conversationTurns';
-import type { AnswerStore, RetryStore } from './stores';
+import type { AnswerStore, RetryStore } from '../feedback/answerStore';
 
 export interface AnswerDependencies {
   q: QBusinessService;

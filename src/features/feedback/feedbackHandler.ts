@@ -4,11 +4,11 @@
  * was recorded or that it will be sent. Only the asker may vote.
  */
 import { TurnContext } from 'botbuilder';
-import { buildAnswerCard, VERBS, type AnswerCardModel } from '../cards/answerCard';
-import type { AdaptiveCardJson } from '../cards/types';
-import { FEEDBACK_COMMENT_MAX_LENGTH, isNegativeFeedbackReason } from '../model/answer';
-import { askingUser } from './activities';
-import type { AnswerRecord, AnswerStore } from './stores';
+import { buildAnswerCard, VERBS, type AnswerCardModel } from '../../cards/answerCard';
+import type { AdaptiveCardJson } from '../../cards/types';
+import { FEEDBACK_COMMENT_MAX_LENGTH, isNegativeFeedbackReason } from '../../domain/answer';
+import { askingUser } from '../../teams/activities';
+import type { AnswerRecord, AnswerStore } from './answerStore';
 import type { Vote, Votes, VoteState } from './votes';
 
 export interface FeedbackDependencies {

@@ -6,13 +6,13 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { ConversationReference } from 'botbuilder';
-import type { AnswerCardModel } from '../cards/answerCard';
-import type { FeedbackState } from '../model/answer';
-import type { PluginActionReview } from '../model/plugin';
-import type { ConversationPointer } from '../services/qbusinessService';
-import { ExpiringRecords, REMOVE, UNCHANGED, type Clock, type Versioned } from '../state/expiringRecords';
-import type { StateStorage } from '../state/stateStorage';
-import { RETENTION_MS } from './retention';
+import type { AnswerCardModel } from '../../cards/answerCard';
+import type { FeedbackState } from '../../domain/answer';
+import type { PluginActionReview } from '../../domain/plugin';
+import type { ConversationPointer } from '../../qbusiness/qbusinessService';
+import { ExpiringRecords, REMOVE, UNCHANGED, type Clock, type Versioned } from '../../state/expiringRecords';
+import type { StateStorage } from '../../state/stateStorage';
+import { RETENTION_MS } from '../../domain/retention';
 
 
 /** A vote Q has not taken yet: sent again later without another click (src/bot/voteOutbox). */

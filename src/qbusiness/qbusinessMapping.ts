@@ -10,9 +10,9 @@ import {
   type ChatSyncCommandInput,
   type SourceAttribution as SdkSourceAttribution,
 } from '@aws-sdk/client-qbusiness';
-import type { FailedAttachment, SourceAttribution } from '../model/answer';
-import type { PluginActionReview, PluginFieldType } from '../model/plugin';
-import { isBug, QFailure, type QFailureKind } from '../model/failure';
+import type { FailedAttachment, SourceAttribution } from '../domain/answer';
+import type { PluginActionReview, PluginFieldType } from '../domain/plugin';
+import { isBug, QFailure, type QFailureKind } from '../domain/failure';
 import { IdentityFailure } from '../identity/identityFailure';
 import type { QInput } from './qbusinessService';
 

@@ -5,8 +5,8 @@
  * deletes, and forgotten when the bot is removed. Without RSC the bot simply has none.
  */
 import type { Activity } from 'botbuilder';
-import { ExpiringRecords, REMOVE, UNCHANGED } from '../state/expiringRecords';
-import type { StateStorage } from '../state/stateStorage';
+import { ExpiringRecords, REMOVE, UNCHANGED } from '../../state/expiringRecords';
+import type { StateStorage } from '../../state/stateStorage';
 
 export interface ThreadMessage {
   id: string;

@@ -4,7 +4,7 @@
  * outside them is named with the reason before anything is sent to Q.
  */
 import type { Activity } from 'botbuilder';
-import { isLoopbackHost } from './inboundActivity';
+import { isLoopbackHost } from '../../frontDoor/inboundActivity';
 
 export const MAX_FILES = 5;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;

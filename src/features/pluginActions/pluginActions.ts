@@ -6,13 +6,13 @@
  */
 import type { Activity, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import { FIELD_INPUT_PREFIX, pluginAuthCard, pluginDoneCard, pluginFormCard, pluginLabel } from '../cards/pluginCards';
-import type { AdaptiveCardJson } from '../cards/types';
-import type { PluginField } from '../model/plugin';
-import type { AskOutcome, ConversationPointer, QInput } from '../services/qbusinessService';
-import type { AskingUser } from '../services/qbusinessClients';
-import { askingUser, cardMessage } from './activities';
-import type { PluginActionStore } from './stores';
+import { FIELD_INPUT_PREFIX, pluginAuthCard, pluginDoneCard, pluginFormCard, pluginLabel } from '../../cards/pluginCards';
+import type { AdaptiveCardJson } from '../../cards/types';
+import type { PluginField } from '../../domain/plugin';
+import type { AskOutcome, ConversationPointer, QInput } from '../../qbusiness/qbusinessService';
+import type { AskingUser } from '../../qbusiness/qbusinessClients';
+import { askingUser, cardMessage } from '../../teams/activities';
+import type { PluginActionStore } from '../feedback/answerStore';
 
 export interface PluginDependencies {
   store: PluginActionStore;

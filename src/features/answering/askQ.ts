@@ -6,10 +6,10 @@
  * Returns what Q said or why it did not; presenting it is the caller's job.
  */
 import type { TurnContext } from 'botbuilder';
-import { QFailure } from '../model/failure';
-import { IdentityFailure } from '../identity/identityFailure';
-import type { AskOutcome, AskRequest, ConversationPointer, QInput } from '../services/qbusinessService';
-import type { AskingUser } from '../services/qbusinessClients';
+import { QFailure } from '../../domain/failure';
+import { IdentityFailure } from '../../identity/identityFailure';
+import type { AskOutcome, AskRequest, ConversationPointer, QInput } from '../../qbusiness/qbusinessService';
+import type { AskingUser } from '../../qbusiness/qbusinessClients';
 import type { ConversationTurns } from './conversationTurns';
 
 /** How this turn reaches Q: ChatSync for a card reply, Chat for a stream. */

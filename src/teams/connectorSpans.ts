@@ -4,7 +4,7 @@
  * proactive turns included. Only activity types and counts are recorded, never their content.
  */
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
-import { inClientSpan } from './spans';
+import { inClientSpan } from '../telemetry/spans';
 
 /** Activities the adapter handles itself instead of sending to the connector. */
 const LOCAL_ONLY = new Set(['invokeResponse', 'delay', 'trace']);

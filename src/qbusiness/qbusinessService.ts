@@ -4,8 +4,8 @@
  * module knows about the SDK.
  */
 import { ChatSyncCommand, PutFeedbackCommand, type ChatSyncCommandOutput, type QBusinessClient } from '@aws-sdk/client-qbusiness';
-import type { FailedAttachment, FeedbackState, SourceAttribution } from '../model/answer';
-import type { PluginActionExecution, PluginActionReview } from '../model/plugin';
+import type { FailedAttachment, FeedbackState, SourceAttribution } from '../domain/answer';
+import type { PluginActionExecution, PluginActionReview } from '../domain/plugin';
 import type { AskingUser, QClientProvider } from './qbusinessClients';
 import { toActionReview, toChatInput, toFailedAttachment, toQFailure, toSourceAttributions } from './qbusinessMapping';
 import { chatStream, type StreamListener } from './qbusinessStream';

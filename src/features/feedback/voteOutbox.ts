@@ -6,10 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { errorForLog } from '../errors';
-import { ExpiringRecords, REMOVE, UNCHANGED, type Clock } from '../state/expiringRecords';
-import type { StateStorage } from '../state/stateStorage';
-import { RETENTION_MS } from './retention';
+import { errorForLog } from '../../errors';
+import { ExpiringRecords, REMOVE, UNCHANGED, type Clock } from '../../state/expiringRecords';
+import type { StateStorage } from '../../state/stateStorage';
+import { RETENTION_MS } from '../../domain/retention';
 import type { Votes, VoteState } from './votes';
 
 interface OutboxShard {
