@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { ManagedIdentityCredential } from '@azure/identity';
 import type pino from 'pino';
-import { createBotApplication } from './teams/application';
+import { createBotApplication } from './app';
 import { keepCustomEntityProperties } from './teams/keepEntityProperties';
 import type { AppConfig } from './config';
 import { createLogger, type Logger } from './logger';

@@ -5,17 +5,8 @@
 import { FEEDBACK_COMMENT_MAX_LENGTH, FEEDBACK_REASONS, type FailedAttachment, type FeedbackState, type NegativeFeedbackReason, type Source } from '../domain/answer';
 import { markdownToCardElements } from './markdown';
 import { feedbackAction, submitAction } from './actions';
+import { VERBS } from './verbs';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction, type CardElement } from './types';
-
-export const VERBS = {
-  feedbackUp: 'feedback.up',
-  feedbackDown: 'feedback.down',
-  feedbackSubmitNegative: 'feedback.submitNegative',
-  feedbackCancel: 'feedback.cancel',
-  newConversation: 'conversation.new',
-  retryQuestion: 'question.retry',
-  refreshAnswer: 'answer.refresh',
-} as const;
 
 export interface AnswerCardModel {
   /** Server-side key of the stored answer; the only thing a card action carries back. */

@@ -6,7 +6,7 @@ import { USER_MESSAGE_MAX_LENGTH } from '../domain/answer';
 import type { QFailure } from '../domain/failure';
 import { submitAction } from './actions';
 import { markdownToCardElements } from './markdown';
-import { VERBS } from './answerCard';
+import { VERBS } from './verbs';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction } from './types';
 
 const HOW_TO_START = [

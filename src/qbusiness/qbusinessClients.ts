@@ -6,12 +6,8 @@
  */
 import { QBusinessClient } from '@aws-sdk/client-qbusiness';
 import { NodeHttp2Handler } from '@smithy/node-http-handler';
-
-/** The person a Q call is made for: a stable key derived from their Teams identity. */
-export interface AskingUser {
-  key: string;
-  name?: string;
-}
+import type { AskingUser } from '../domain/askingUser';
+import type { AwsCredentials, AwsCredentialsSource } from '../domain/credentials';
 
 export interface QClientProvider {
   clientFor(user: AskingUser): Promise<QBusinessClient>;
@@ -19,16 +15,6 @@ export interface QClientProvider {
   credentialsRejected(user: AskingUser): void;
   destroy(): void;
 }
-
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: Date;
-}
-
-/** The bot's own AWS credentials when not from the SDK's default chain (e.g. Azure managed identity). */
-export type AwsCredentialsSource = () => Promise<AwsCredentials>;
 
 /** One HTTP/2 handler for all clients: sessions are pooled per endpoint and streams multiplexed. */
 export function sharedHttp2Handler(): NodeHttp2Handler {
@@ -39,6 +25,7 @@ export function sharedHttp2Handler(): NodeHttp2Handler {
 export class DefaultChainClientProvider implements QClientProvider {
   private readonly client: QBusinessClient;
 
+  /** `ownCredentials`: the bot's own AWS credentials when not from the SDK's default chain (e.g. Azure managed identity). */
   constructor(region: string, ownCredentials?: AwsCredentialsSource, requestHandler: NodeHttp2Handler = sharedHttp2Handler()) {
     this.client = new QBusinessClient({ region, requestHandler, ...(ownCredentials ? { credentials: ownCredentials } : {}) });
   }

@@ -14,7 +14,7 @@ import type { FailedAttachment, SourceAttribution } from '../domain/answer';
 import type { PluginActionReview, PluginFieldType } from '../domain/plugin';
 import { isBug, QFailure, type QFailureKind } from '../domain/failure';
 import { IdentityFailure } from '../identity/identityFailure';
-import type { QInput } from './qbusinessService';
+import type { AskOutcome, AskRequest, QInput } from '../domain/qTurn';
 
 export function toChatInput(input: QInput): Partial<ChatSyncCommandInput> {
   if ('question' in input) return { userMessage: input.question, ...(input.attachments?.length ? { attachments: input.attachments } : {}) };
@@ -29,6 +29,30 @@ export function toChatInput(input: QInput): Partial<ChatSyncCommandInput> {
     };
   }
   return { authChallengeResponse: { responseMap: input.authChallengeResponse } };
+}
+
+/** What one Q turn said, from either path (ChatSync's output, or Chat's events added up). */
+export interface QSaid {
+  conversationId?: string | undefined;
+  systemMessageId?: string | undefined;
+  requestId?: string | undefined;
+  text: string;
+  sources: SourceAttribution[];
+  failedAttachments: FailedAttachment[];
+  review?: PluginActionReview;
+  authorizationUrl?: string;
+}
+
+/** The one outcome builder for both Q paths: a plugin review, a plugin sign-in, or an answer. */
+export function toAskOutcome(request: AskRequest, said: QSaid): AskOutcome {
+  const reply = {
+    conversationId: said.conversationId ?? request.conversation?.conversationId ?? '',
+    systemMessageId: said.systemMessageId ?? '',
+    ...(said.requestId ? { requestId: said.requestId } : {}),
+  };
+  if (said.review) return { ...reply, kind: 'actionReview', review: said.review };
+  if (said.authorizationUrl !== undefined) return { ...reply, kind: 'authChallenge', authorizationUrl: said.authorizationUrl };
+  return { ...reply, kind: 'answer', text: said.text, sources: said.sources, failedAttachments: said.failedAttachments };
 }
 
 export function toSourceAttributions(sources: Array<SdkSourceAttribution | null> | undefined): SourceAttribution[] {

@@ -1,49 +1,14 @@
 /**
- * Amazon Q Business, in the bot's terms: ask a question (ChatSync), record feedback (PutFeedback).
- * Maps SDK shapes to the domain model and SDK exceptions to `QFailure`, so nothing above this
- * module knows about the SDK.
+ * Amazon Q Business, in the bot's terms: one turn (ChatSync, or Chat when the caller listens to
+ * the answer as it grows) and feedback (PutFeedback). Maps SDK shapes to the domain model and SDK
+ * exceptions to `QFailure`, so nothing above this module knows about the SDK.
  */
-import { ChatSyncCommand, PutFeedbackCommand, type ChatSyncCommandOutput, type QBusinessClient } from '@aws-sdk/client-qbusiness';
-import type { FailedAttachment, FeedbackState, SourceAttribution } from '../domain/answer';
-import type { PluginActionExecution, PluginActionReview } from '../domain/plugin';
-import type { AskingUser, QClientProvider } from './qbusinessClients';
-import { toActionReview, toChatInput, toFailedAttachment, toQFailure, toSourceAttributions } from './qbusinessMapping';
-import { chatStream, type StreamListener } from './qbusinessStream';
-
-export interface ConversationPointer {
-  conversationId: string;
-  parentMessageId: string;
-}
-
-/** What the person sends Q in this turn: a question, a reviewed plugin action, or a plugin sign-in result. */
-export type QInput =
-  | { question: string; attachments?: Array<{ name: string; data: Uint8Array }> }
-  | { actionExecution: PluginActionExecution }
-  | { authChallengeResponse: Record<string, string> };
-
-export type AskRequest = QInput & {
-  user: AskingUser;
-  conversation?: ConversationPointer;
-};
-
-export interface Reply {
-  conversationId: string;
-  systemMessageId: string;
-  requestId?: string;
-}
-
-export type AskOutcome =
-  | (Reply & { kind: 'answer'; text: string; sources: SourceAttribution[]; failedAttachments: FailedAttachment[] })
-  | (Reply & { kind: 'actionReview'; review: PluginActionReview })
-  | (Reply & { kind: 'authChallenge'; authorizationUrl: string });
-
-export interface FeedbackRequest {
-  user: AskingUser;
-  conversationId: string;
-  messageId: string;
-  feedback: Exclude<FeedbackState, { vote: 'none' }>;
-  submittedAt: Date;
-}
+import { ChatSyncCommand, PutFeedbackCommand, type QBusinessClient } from '@aws-sdk/client-qbusiness';
+import type { AskingUser } from '../domain/askingUser';
+import type { AskOutcome, AskRequest, FeedbackRequest, QProgress } from '../domain/qTurn';
+import type { QClientProvider } from './qbusinessClients';
+import { toActionReview, toAskOutcome, toChatInput, toFailedAttachment, toQFailure, toSourceAttributions } from './qbusinessMapping';
+import { chatStream } from './qbusinessStream';
 
 export class QBusinessService {
   constructor(
@@ -51,49 +16,30 @@ export class QBusinessService {
     private readonly clients: QClientProvider,
   ) {}
 
-  async ask(request: AskRequest): Promise<AskOutcome> {
-    let output: ChatSyncCommandOutput;
+  /**
+   * One turn in the person's Q conversation. Without `progress`: ChatSync, the whole answer at
+   * once. With it: Chat, `progress` hearing when the request goes out and the text as it grows.
+   * Both end in the same outcome, or throw a `QFailure` / `IdentityFailure`.
+   */
+  async ask(request: AskRequest, progress?: QProgress): Promise<AskOutcome> {
+    let textShown = false;
+    const listener: QProgress | undefined = progress && {
+      started: () => progress.started(),
+      text: (soFar) => {
+        textShown = true;
+        progress.text(soFar);
+      },
+    };
     try {
-      output = await this.withCredentials(request.user, (client) =>
-        client.send(
-          new ChatSyncCommand({
-            applicationId: this.applicationId,
-            ...toChatInput(request),
-            ...(request.conversation ?? {}),
-          }),
-        ),
+      return await this.withCredentials(
+        request.user,
+        (client) => (listener ? chatStream(client, this.applicationId, request, listener) : this.chatSync(client, request)),
+        // AWS refuses credentials before it sends anything; were text already on screen, asking
+        // again would show it twice, so the person's next request gets the new credentials instead.
+        () => !textShown,
       );
     } catch (error) {
       throw toQFailure(error, Boolean(request.conversation), 'attachments' in request && Boolean(request.attachments?.length));
-    }
-    const reply: Reply = {
-      conversationId: output.conversationId ?? request.conversation?.conversationId ?? '',
-      systemMessageId: output.systemMessageId ?? '',
-      ...(output.$metadata.requestId ? { requestId: output.$metadata.requestId } : {}),
-    };
-    if (output.actionReview) return { ...reply, kind: 'actionReview', review: toActionReview(output.actionReview) };
-    if (output.authChallengeRequest) return { ...reply, kind: 'authChallenge', authorizationUrl: output.authChallengeRequest.authorizationUrl ?? '' };
-    return {
-      ...reply,
-      kind: 'answer',
-      text: output.systemMessage ?? '',
-      sources: toSourceAttributions(output.sourceAttributions),
-      failedAttachments: (output.failedAttachments ?? []).map(toFailedAttachment),
-    };
-  }
-
-  /**
-   * The same turn with Q's streaming `Chat`: `listener` hears when the request goes out and the
-   * answer text as it grows; the outcome is what `ask` would have returned.
-   */
-  async askStreaming(request: AskRequest, listener: StreamListener): Promise<AskOutcome> {
-    const client = await this.clients.clientFor(request.user);
-    try {
-      return await chatStream(client, this.applicationId, request, listener);
-    } catch (error) {
-      // Not repeated here (text may already be on screen); the person's next request gets new credentials.
-      if (credentialsRefused(error) || credentialsRefused((error as { cause?: unknown }).cause)) this.clients.credentialsRejected(request.user);
-      throw error;
     }
   }
 
@@ -122,16 +68,32 @@ export class QBusinessService {
     }
   }
 
+  private async chatSync(client: QBusinessClient, request: AskRequest): Promise<AskOutcome> {
+    const output = await client.send(new ChatSyncCommand({ applicationId: this.applicationId, ...toChatInput(request), ...(request.conversation ?? {}) }));
+    return toAskOutcome(request, {
+      conversationId: output.conversationId,
+      systemMessageId: output.systemMessageId,
+      requestId: output.$metadata.requestId,
+      text: output.systemMessage ?? '',
+      sources: toSourceAttributions(output.sourceAttributions),
+      failedAttachments: (output.failedAttachments ?? []).map(toFailedAttachment),
+      ...(output.actionReview ? { review: toActionReview(output.actionReview) } : {}),
+      ...(output.authChallengeRequest ? { authorizationUrl: output.authChallengeRequest.authorizationUrl ?? '' } : {}),
+    });
+  }
+
   /**
-   * One person's request with their credentials; if AWS refuses those (a revoked or expired STS
-   * session), once more with new ones from their session (renewed with the refresh token).
+   * The one revoked-credentials policy, for every call: if AWS refuses the person's credentials
+   * (a revoked or expired STS session), they are dropped and the call is made once more with new
+   * ones from their session (renewed with the refresh token), when `mayRepeat` allows.
    */
-  private async withCredentials<T>(user: AskingUser, call: (client: QBusinessClient) => Promise<T>): Promise<T> {
+  private async withCredentials<T>(user: AskingUser, call: (client: QBusinessClient) => Promise<T>, mayRepeat: () => boolean = () => true): Promise<T> {
     try {
       return await call(await this.clients.clientFor(user));
     } catch (error) {
       if (!credentialsRefused(error)) throw error;
       this.clients.credentialsRejected(user);
+      if (!mayRepeat()) throw error;
       return call(await this.clients.clientFor(user));
     }
   }

@@ -1,19 +1,18 @@
 /**
  * The ask step of the answer loop: one turn sent to Amazon Q Business in the person's Q
  * conversation. Waits for the person's earlier questions in this chat (./conversationTurns: on any
- * instance), calls Q (ChatSync or Chat, as the presenter chooses) from the pointer they left,
+ * instance), calls Q from the pointer they left (ChatSync, or Chat when `progress` listens),
  * starts over when Q no longer has the conversation, and leaves the new pointer for the next one.
  * Returns what Q said or why it did not; presenting it is the caller's job.
  */
-import type { TurnContext } from 'botbuilder';
+import type { AskingUser } from '../../domain/askingUser';
 import { QFailure } from '../../domain/failure';
+import type { AskOutcome, AskRequest, ConversationPointer, QAttachment, QInput, QProgress } from '../../domain/qTurn';
 import { IdentityFailure } from '../../identity/identityFailure';
-import type { AskOutcome, AskRequest, ConversationPointer, QInput } from '../../qbusiness/qbusinessService';
-import type { AskingUser } from '../../qbusiness/qbusinessClients';
+import type { QBusinessService } from '../../qbusiness/qbusinessService';
 import type { ConversationTurns } from './conversationTurns';
 
-/** How this turn reaches Q: ChatSync for a card reply, Chat for a stream. */
-export type CallQ = (request: AskRequest) => Promise<AskOutcome>;
+type CallQ = (request: AskRequest) => Promise<AskOutcome>;
 
 export interface AskTurn {
   user: AskingUser;
@@ -22,18 +21,19 @@ export interface AskTurn {
   /** Instead of a question: a reviewed plugin action or a plugin sign-in, in a given conversation. */
   input?: Exclude<QInput, { question: string }>;
   conversation?: ConversationPointer;
-  attachments?: Array<{ name: string; data: Uint8Array }>;
+  attachments?: QAttachment[];
 }
 
 export type AskResult =
   | { kind: 'answered'; outcome: AskOutcome; /** Q had lost the conversation: this answer starts a new one. */ restarted: boolean }
   | { kind: 'failed'; error: QFailure | IdentityFailure };
 
-export async function askQ(context: TurnContext, turns: ConversationTurns, turn: AskTurn, callQ: CallQ): Promise<AskResult> {
+export async function askQ(q: QBusinessService, turns: ConversationTurns, teamsConversationId: string, turn: AskTurn, progress?: QProgress): Promise<AskResult> {
   const { user } = turn;
+  const callQ: CallQ = (request) => q.ask(request, progress);
   let restarted = false;
   try {
-    const outcome = await turns.run(context.activity.conversation.id, user.key, async (pointer) => {
+    const outcome = await turns.run(teamsConversationId, user.key, async (pointer) => {
       const asked = turn.input
         ? await callQ({ user, ...turn.input, ...(turn.conversation ? { conversation: turn.conversation } : {}) })
         : await askContinuingConversation(pointer, turn, callQ, () => {

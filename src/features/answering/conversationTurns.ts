@@ -8,7 +8,7 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { ConversationPointer } from '../../qbusiness/qbusinessService';
+import type { ConversationPointer } from '../../domain/qTurn';
 import { ExpiringRecords, REMOVE, UNCHANGED, type Clock, type Versioned } from '../../state/expiringRecords';
 import type { StateStorage } from '../../state/stateStorage';
 import { RETENTION_MS } from '../../domain/retention';

@@ -3,7 +3,7 @@
  * attachments. Limits are Q's: at most 5 files, 10 MB each, and only the types Q reads; a file
  * outside them is named with the reason before anything is sent to Q.
  */
-import type { Activity } from 'botbuilder';
+import type { InboundActivity } from '../../domain/turn';
 import { isLoopbackHost } from '../../frontDoor/inboundActivity';
 
 export const MAX_FILES = 5;
@@ -35,11 +35,11 @@ export interface CollectedFiles {
   unreachable: string[];
 }
 
-export function hasFiles(activity: Partial<Activity>): boolean {
+export function hasFiles(activity: Partial<InboundActivity>): boolean {
   return (activity.attachments ?? []).some((attachment) => attachment.contentType === TEAMS_FILE || isSharedFileLink(attachment.contentType));
 }
 
-export async function collectFiles(activity: Partial<Activity>, policy: DownloadPolicy = { allowLoopback: false }): Promise<CollectedFiles> {
+export async function collectFiles(activity: Partial<InboundActivity>, policy: DownloadPolicy = { allowLoopback: false }): Promise<CollectedFiles> {
   const attachments = activity.attachments ?? [];
   const downloadable = attachments.filter((attachment) => attachment.contentType === TEAMS_FILE);
   const unreachable = attachments.filter((attachment) => isSharedFileLink(attachment.contentType)).map((attachment) => attachment.name ?? 'a file');

@@ -3,11 +3,11 @@
  * once across instances and never loses one), with the card re-rendered in place to show what
  * was recorded or that it will be sent. Only the asker may vote.
  */
-import { TurnContext } from 'botbuilder';
-import { buildAnswerCard, VERBS, type AnswerCardModel } from '../../cards/answerCard';
+import { buildAnswerCard, type AnswerCardModel } from '../../cards/answerCard';
+import { VERBS } from '../../cards/verbs';
 import type { AdaptiveCardJson } from '../../cards/types';
+import type { TeamsTurn } from '../../domain/turn';
 import { FEEDBACK_COMMENT_MAX_LENGTH, isNegativeFeedbackReason } from '../../domain/answer';
-import { askingUser } from '../../teams/activities';
 import type { AnswerRecord, AnswerStore } from './answerStore';
 import type { Vote, Votes, VoteState } from './votes';
 
@@ -15,8 +15,6 @@ export interface FeedbackDependencies {
   answers: AnswerStore;
   votes: Votes;
 }
-
-export const FEEDBACK_VERBS = [VERBS.feedbackUp, VERBS.feedbackDown, VERBS.feedbackSubmitNegative, VERBS.feedbackCancel, VERBS.refreshAnswer];
 
 export interface FeedbackActionData {
   answerKey?: unknown;
@@ -42,35 +40,35 @@ const GONE = 'This answer can no longer be rated. Ask the question again to rate
 export class FeedbackHandler {
   constructor(private readonly deps: FeedbackDependencies) {}
 
-  async handle(context: TurnContext, verb: string, data: FeedbackActionData): Promise<FeedbackOutcome> {
+  async handle(turn: TeamsTurn, verb: string, data: FeedbackActionData): Promise<FeedbackOutcome> {
     const answerKey = typeof data.answerKey === 'string' ? data.answerKey : undefined;
     if (!answerKey) return { reply: 'That card is missing its answer reference; ask the question again to rate the answer.' };
     const record = (await this.deps.answers.read(answerKey))?.value;
     if (!record) return { reply: GONE };
-    if (record.askerKey !== askingUser(context).key) {
+    if (record.askerKey !== turn.asker.key) {
       // A refresh from someone else just gets the shared view; a click gets a polite no.
       return { reply: verb === VERBS.refreshAnswer ? viewForEveryone(record) : `Only ${record.askerName ?? 'the person who asked'} can rate this answer.` };
     }
-    const reply = await this.apply(context, verb, data, answerKey, record);
+    const reply = await this.apply(turn, verb, data, answerKey, record);
     // A refresh only shows the asker their view; any other click also changes the message itself.
     if (typeof reply === 'string' || verb === VERBS.refreshAnswer) return { reply };
     return { reply, everyone: record.card.askerTeamsId ? viewForEveryone(record) : reply };
   }
 
-  private async apply(context: TurnContext, verb: string, data: FeedbackActionData, answerKey: string, record: AnswerRecord): Promise<FeedbackResult> {
+  private async apply(turn: TeamsTurn, verb: string, data: FeedbackActionData, answerKey: string, record: AnswerRecord): Promise<FeedbackResult> {
     const render = (extra: Partial<AnswerCardModel> = {}): AdaptiveCardJson => askerView(record, extra);
     switch (verb) {
       case VERBS.feedbackDown:
         return render({ view: 'reasons' });
       case VERBS.feedbackUp:
-        return this.vote(context, answerKey, { vote: 'up' });
+        return this.vote(turn, answerKey, { vote: 'up' });
       case VERBS.feedbackSubmitNegative: {
         if (!isNegativeFeedbackReason(data.reason)) return render({ view: 'reasons', feedbackProblem: 'Pick one of the reasons, then send.' });
         const comment = typeof data.comment === 'string' ? data.comment.trim() : '';
         if (comment.length > FEEDBACK_COMMENT_MAX_LENGTH) {
           return render({ view: 'reasons', feedbackProblem: `Comments can be up to ${FEEDBACK_COMMENT_MAX_LENGTH} characters; yours has ${comment.length}.` });
         }
-        return this.vote(context, answerKey, { vote: 'down', reason: data.reason, ...(comment ? { comment } : {}) });
+        return this.vote(turn, answerKey, { vote: 'down', reason: data.reason, ...(comment ? { comment } : {}) });
       }
       default:
         // Refresh and cancel: the answer as it stands.
@@ -78,9 +76,9 @@ export class FeedbackHandler {
     }
   }
 
-  private async vote(context: TurnContext, answerKey: string, vote: Vote): Promise<FeedbackResult> {
-    const activityId = context.activity.replyToId;
-    const message = activityId ? { reference: TurnContext.getConversationReference(context.activity), activityId } : undefined;
+  private async vote(turn: TeamsTurn, answerKey: string, vote: Vote): Promise<FeedbackResult> {
+    const activityId = turn.activity.replyToId;
+    const message = activityId ? { reference: turn.address(), activityId } : undefined;
     return askerViewOf(await this.deps.votes.submit(answerKey, vote, message));
   }
 }

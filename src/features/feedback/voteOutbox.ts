@@ -22,8 +22,34 @@ const SHARDS = 4;
 const BUSY_POLL_MS = 1_000;
 const IDLE_POLL_MS = 15_000;
 
+/**
+ * Where pending votes are listed, by when they are next due: written by ./votes when a vote must
+ * wait, read by the outbox. Its own object so votes and outbox need not know each other.
+ */
+export class PendingVoteList {
+  readonly shards: ExpiringRecords<OutboxShard>;
+  /** Pending votes this instance knows of: while any, the outbox looks every second. */
+  knownPending = 0;
+
+  constructor(storage: StateStorage, now: Clock) {
+    this.shards = new ExpiringRecords(storage, 'vote-outbox', RETENTION_MS.voteOutbox, now);
+  }
+
+  async schedule(answerKey: string, dueAt: number): Promise<void> {
+    this.knownPending += 1;
+    await this.shards.update(this.shardKey(answerKey), (current) => ({ due: { ...(current?.due ?? {}), [answerKey]: dueAt } }));
+  }
+
+  private shardKey(answerKey: string): string {
+    const shard = createHash('sha256').update(answerKey).digest()[0] as number;
+    return this.shards.key(String(shard % SHARDS));
+  }
+}
+
 export interface VoteOutboxDependencies {
-  storage: StateStorage;
+  list: PendingVoteList;
+  /** Sends what is due. */
+  votes: Pick<Votes, 'deliver'>;
   now: Clock;
   logger: Logger;
   /** Shows the outcome on the card, once a pending vote has landed or finally failed. */
@@ -31,20 +57,14 @@ export interface VoteOutboxDependencies {
 }
 
 export class VoteOutbox {
-  private readonly shards: ExpiringRecords<OutboxShard>;
-  private votes?: Votes;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
-  private knownPending = 0;
   private lastFullPoll = 0;
 
-  constructor(private readonly deps: VoteOutboxDependencies) {
-    this.shards = new ExpiringRecords(deps.storage, 'vote-outbox', RETENTION_MS.voteOutbox, deps.now);
-  }
+  constructor(private readonly deps: VoteOutboxDependencies) {}
 
-  /** Starts polling; `votes` sends what is due. */
-  start(votes: Votes): void {
-    this.votes = votes;
+  /** Starts polling. */
+  start(): void {
     this.timer = setInterval(() => {
       this.running ??= this.poll().finally(() => (this.running = undefined));
     }, BUSY_POLL_MS);
@@ -56,20 +76,16 @@ export class VoteOutbox {
     await this.running;
   }
 
-  async schedule(answerKey: string, dueAt: number): Promise<void> {
-    this.knownPending += 1;
-    await this.shards.update(this.shardKey(answerKey), (current) => ({ due: { ...(current?.due ?? {}), [answerKey]: dueAt } }));
-  }
-
   /** One pass: every due vote in every shard gets one attempt. */
   async poll(): Promise<void> {
+    const { list } = this.deps;
     const now = this.deps.now().getTime();
-    if (this.knownPending === 0 && now - this.lastFullPoll < IDLE_POLL_MS) return;
+    if (list.knownPending === 0 && now - this.lastFullPoll < IDLE_POLL_MS) return;
     this.lastFullPoll = now;
     let pending = 0;
     for (let shard = 0; shard < SHARDS; shard += 1) {
-      const key = this.shards.key(String(shard));
-      const due = (await this.shards.get(key).catch(() => undefined))?.due ?? {};
+      const key = list.shards.key(String(shard));
+      const due = (await list.shards.get(key).catch(() => undefined))?.due ?? {};
       for (const [answerKey, dueAt] of Object.entries(due)) {
         if (dueAt > now) {
           pending += 1;
@@ -80,12 +96,12 @@ export class VoteOutbox {
         else await this.unlist(key, answerKey, dueAt);
       }
     }
-    this.knownPending = pending;
+    list.knownPending = pending;
   }
 
   private async attempt(answerKey: string): Promise<'pending' | 'done'> {
     try {
-      const result = await (this.votes as Votes).deliver(answerKey);
+      const result = await this.deps.votes.deliver(answerKey);
       if (result === 'notDue' || result.state === 'pending') return 'pending';
       if (result.state !== 'gone') await this.deps.onSettled(answerKey, result);
       return 'done';
@@ -96,16 +112,11 @@ export class VoteOutbox {
   }
 
   private async unlist(shardKey: string, answerKey: string, dueAt: number): Promise<void> {
-    await this.shards.update(shardKey, (current) => {
+    await this.deps.list.shards.update(shardKey, (current) => {
       // Rescheduled meanwhile (a new failure): keep the newer entry.
       if (!current || current.due[answerKey] !== dueAt) return UNCHANGED;
       const { [answerKey]: _done, ...rest } = current.due;
       return Object.keys(rest).length > 0 ? { due: rest } : REMOVE;
     });
-  }
-
-  private shardKey(answerKey: string): string {
-    const shard = createHash('sha256').update(answerKey).digest()[0] as number;
-    return this.shards.key(String(shard % SHARDS));
   }
 }

@@ -8,12 +8,10 @@
  * 429 or any other refused update stops the updates but still sends the final message; nothing
  * ever rejects unobserved, and the stream is always closed.
  */
-import type { Activity, ResourceResponse, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { streamableMarkdown } from '../../cards/streamText';
-import type { QBusinessService } from '../../qbusiness/qbusinessService';
-import type { CallQ } from '../answering/askQ';
-import type { AnswerPresenter } from './cardReply';
+import type { OutgoingActivity, TeamsTurn } from '../../domain/turn';
+import type { AnswerPresenter } from './presenter';
 
 export const INFORMATIVE_TEXT = 'Searching your company’s documents…';
 /** Teams asks for about 1.5–2 s between updates. */
@@ -32,17 +30,17 @@ type StreamType = 'informative' | 'streaming' | 'final';
  * Streamed replies where Teams allows them: message turns in 1:1 chats, one stream per chat at a
  * time (a second question while one streams gets a card reply). Elsewhere: undefined (card reply).
  */
-export function streamingPresenters(q: QBusinessService, logger: Logger): (context: TurnContext) => AnswerPresenter | undefined {
+export function streamingPresenters(logger: Logger): (turn: TeamsTurn) => AnswerPresenter | undefined {
   const streaming = new Set<string>();
-  return (context) => {
-    const { activity } = context;
+  return (turn) => {
+    const { activity } = turn;
     const chat = activity.conversation.id;
     if (activity.type !== 'message' || activity.conversation.conversationType !== 'personal' || streaming.has(chat)) return undefined;
     // The chat counts as streaming from the informative update on: a turn that never reaches Q
     // (sign-in first) leaves it free for the answer given after sign-in.
     const claim = (): boolean => !streaming.has(chat) && Boolean(streaming.add(chat));
     let claimed = false;
-    return new StreamingReply(context, q, logger.child({ activityId: activity.id }), {
+    return new StreamingReply(turn, logger.child({ activityId: activity.id }), {
       claim: () => (claimed = claim()),
       release: () => {
         if (claimed) streaming.delete(chat);
@@ -74,23 +72,20 @@ export class StreamingReply implements AnswerPresenter {
   private lastUpdateAt = 0;
   private timer?: NodeJS.Timeout;
 
+  readonly streams = true;
+
   constructor(
-    private readonly context: TurnContext,
-    private readonly q: QBusinessService,
+    private readonly turn: TeamsTurn,
     private readonly log: Logger,
     private readonly slot: StreamSlot,
   ) {}
-
-  asking<T>(ask: (callQ: CallQ) => Promise<T>): Promise<T> {
-    return ask((request) => this.q.askStreaming(request, { started: () => this.start(), text: (soFar) => this.grow(soFar) }));
-  }
 
   shownText(): string | undefined {
     const text = streamableMarkdown(this.received);
     return text || undefined;
   }
 
-  async reply(activity: Partial<Activity>): Promise<void> {
+  async final(activity: OutgoingActivity): Promise<void> {
     this.updatesOff = true;
     this.cancelTimer();
     // One at a time: the final message waits for the update in flight, then for Teams' spacing.
@@ -102,12 +97,12 @@ export class StreamingReply implements AnswerPresenter {
     this.ended = true;
     if (!this.streamId || Date.now() - this.startedAt > STREAM_LIFETIME_MS) {
       // The stream never started (or Teams gave it no id), or Teams is about to end it: an ordinary reply.
-      await this.context.sendActivity(activity);
+      await this.turn.send(activity);
       return;
     }
     await delay(this.lastUpdateAt + UPDATE_SPACING_MS - Date.now());
     try {
-      await this.context.sendActivity(this.withStreamInfo(activity, 'final'));
+      await this.turn.send(this.withStreamInfo(activity, 'final'));
       this.log.info({ event: 'stream', outcome: 'final', updates: this.sequence, streamedCharacters: this.shown.length }, 'stream ended');
     } catch (error) {
       // Teams keeps what it showed; sending the card again outside the stream would duplicate it.
@@ -119,11 +114,12 @@ export class StreamingReply implements AnswerPresenter {
     this.updatesOff = true;
     this.cancelTimer();
     await this.inFlight;
-    if (this.started && !this.stopped && !this.ended) await this.reply({ type: 'message', text: this.shownText() ?? CLOSED_WITHOUT_ANSWER });
+    if (this.started && !this.stopped && !this.ended) await this.final({ type: 'message', text: this.shownText() ?? CLOSED_WITHOUT_ANSWER });
     this.slot.release();
   }
 
-  private start(): void {
+  /** Q is being asked (credentials were ready: no sign-in first). */
+  informative(): void {
     // Called again when Q had lost the conversation and the question is asked anew.
     if (this.started) return;
     this.started = true;
@@ -136,7 +132,7 @@ export class StreamingReply implements AnswerPresenter {
     this.update('informative', INFORMATIVE_TEXT);
   }
 
-  private grow(soFar: string): void {
+  text(soFar: string): void {
     this.received = soFar;
     this.schedule();
   }
@@ -164,10 +160,10 @@ export class StreamingReply implements AnswerPresenter {
     this.sending = true;
     this.sequence += 1;
     const activity = this.withStreamInfo({ type: 'typing', text }, type, this.sequence);
-    this.inFlight = this.context
-      .sendActivity(activity)
-      .then((response: ResourceResponse | undefined) => {
-        this.streamId ??= response?.id;
+    this.inFlight = this.turn
+      .send(activity)
+      .then((id: string | undefined) => {
+        this.streamId ??= id;
         if (!this.streamId) this.updatesOff = true;
         if (type === 'streaming') this.shown = text;
       })
@@ -187,7 +183,7 @@ export class StreamingReply implements AnswerPresenter {
     this.log.warn({ event: 'stream', outcome: status === 403 ? 'stopped' : status === 429 ? 'throttled' : 'updateRefused', status, code, sequence: this.sequence }, 'Teams refused a stream update');
   }
 
-  private withStreamInfo(activity: Partial<Activity>, streamType: StreamType, streamSequence?: number): Partial<Activity> {
+  private withStreamInfo(activity: OutgoingActivity, streamType: StreamType, streamSequence?: number): OutgoingActivity {
     const info = { streamType, ...(streamSequence ? { streamSequence } : {}), ...(this.streamId ? { streamId: this.streamId } : {}) };
     return {
       ...activity,

@@ -4,27 +4,31 @@
  * repeats every few seconds because Teams hides it after a while. Per turn, unlike the Teams AI
  * library's app-wide timer, so concurrent users each see their own indicator.
  */
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { TeamsTurn } from '../../domain/turn';
 
 const FIRST_AFTER_MS = 300;
 const REPEAT_MS = 3000;
 
-export async function whileTyping<T>(context: TurnContext, work: () => Promise<T>): Promise<T> {
+export interface TypingIndicator {
+  /** Stops it; resolves once no indicator is in flight, so none arrives after the answer. */
+  stop(): Promise<void>;
+}
+
+export function startTyping(turn: TeamsTurn): TypingIndicator {
   let lastSend: Promise<unknown> = Promise.resolve();
   let repeat: NodeJS.Timeout | undefined;
   const send = (): void => {
-    lastSend = context.sendActivity({ type: ActivityTypes.Typing }).catch(() => undefined);
+    lastSend = turn.send({ type: 'typing' }).catch(() => undefined);
   };
   const first = setTimeout(() => {
     send();
     repeat = setInterval(send, REPEAT_MS);
   }, FIRST_AFTER_MS);
-  try {
-    return await work();
-  } finally {
-    clearTimeout(first);
-    clearInterval(repeat);
-    // A typing activity still in flight must not arrive after the answer.
-    await lastSend;
-  }
+  return {
+    stop: async () => {
+      clearTimeout(first);
+      clearInterval(repeat);
+      await lastSend;
+    },
+  };
 }

@@ -4,7 +4,7 @@
  * no tenant-wide Graph permission is needed. Bounded per thread, expiring, updated on edits and
  * deletes, and forgotten when the bot is removed. Without RSC the bot simply has none.
  */
-import type { Activity } from 'botbuilder';
+import type { InboundActivity } from '../../domain/turn';
 import { ExpiringRecords, REMOVE, UNCHANGED } from '../../state/expiringRecords';
 import type { StateStorage } from '../../state/stateStorage';
 
@@ -38,7 +38,7 @@ export class ThreadContextStore {
     this.indexes = new ExpiringRecords(storage, 'thread-index', retentionMs, now);
   }
 
-  async record(activity: Partial<Activity>): Promise<void> {
+  async record(activity: Partial<InboundActivity>): Promise<void> {
     const text = plainText(activity.text ?? '');
     const threadId = activity.conversation?.id;
     if (!threadId || !activity.id || !text) return;
@@ -49,21 +49,21 @@ export class ThreadContextStore {
     await this.index(scopeOf(activity), threadId);
   }
 
-  async edit(activity: Partial<Activity>): Promise<void> {
+  async edit(activity: Partial<InboundActivity>): Promise<void> {
     const threadId = activity.conversation?.id;
     if (!threadId || !activity.id) return;
     const text = plainText(activity.text ?? '').slice(0, MAX_MESSAGE_CHARS);
     await this.change(threadId, (messages) => messages.map((message) => (message.id === activity.id ? { ...message, text } : message)));
   }
 
-  async remove(activity: Partial<Activity>): Promise<void> {
+  async remove(activity: Partial<InboundActivity>): Promise<void> {
     const threadId = activity.conversation?.id;
     if (!threadId || !activity.id) return;
     await this.change(threadId, (messages) => messages.filter((message) => message.id !== activity.id));
   }
 
   /** Forget every thread of the team or chat an activity belongs to (the bot was removed from it). */
-  async forgetScope(activity: Partial<Activity>): Promise<void> {
+  async forgetScope(activity: Partial<InboundActivity>): Promise<void> {
     const indexKey = this.indexes.key(scopeOf(activity));
     const index = await this.indexes.get(indexKey);
     await this.threads.storage.delete([...(index?.threads ?? []).map((threadId) => this.threads.key(threadId)), indexKey]);
@@ -118,7 +118,7 @@ export function withThreadContext(question: string, messages: ThreadMessage[]): 
   return `${question}\n\n---\nFor context, recent messages in this conversation (oldest first):\n${lines.join('\n')}\n---`;
 }
 
-export function isBotMentioned(activity: Partial<Activity>): boolean {
+export function isBotMentioned(activity: Partial<InboundActivity>): boolean {
   return (activity.entities ?? []).some((entity) => entity.type === 'mention' && (entity as { mentioned?: { id?: string } }).mentioned?.id === activity.recipient?.id);
 }
 
@@ -131,7 +131,7 @@ function plainText(text: string): string {
 }
 
 /** A team (all its channels' threads) or a group chat: what the bot is installed in. */
-function scopeOf(activity: Partial<Activity>): string {
+function scopeOf(activity: Partial<InboundActivity>): string {
   const teamId = (activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
   return teamId ?? (activity.conversation?.id ?? '').split(';')[0] ?? '';
 }
