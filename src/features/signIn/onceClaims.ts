@@ -1,12 +1,12 @@
+/**
+ * Work that must happen once across all instances (a token exchange Teams delivered to several):
+ * the first to create the claim does it. Claims are hashed, so no token or id is stored.
+ */
 import { createHash } from 'node:crypto';
 import { RETENTION_MS } from '../../domain/retention';
 import { ExpiringRecords, type Clock } from '../../state/expiringRecords';
 import type { StateStorage } from '../../state/stateStorage';
 
-/**
- * Work that must happen once across all instances (a token exchange Teams delivered to several):
- * the first to create the claim does it. Claims are hashed, so no token or id is stored.
- */
 export class OnceClaims {
   private readonly records: ExpiringRecords<{ at: number }>;
 
