@@ -140,7 +140,7 @@ describe('infra/tokenStoreKey.bicep key script (against a fake az)', () => {
   const run = (rotate: boolean): string =>
     execFileSync('bash', ['--noprofile', '--norc', '-c', script], {
       encoding: 'utf8',
-      env: { HOME: folder, PATH: `${join(folder, 'bin')}:${process.env.PATH ?? ''}`, VAULT: 'qkvtest', KEY_SECRET: 'token-store-key', PREVIOUS_SECRET: 'token-store-previous-keys', ROTATE: rotate ? 'True' : 'False', FAKE_VAULT: join(folder, 'vault') },
+      env: { HOME: folder, PATH: `${join(folder, 'bin')}:${process.env.PATH ?? ''}`, VAULT: 'qkvtest', KEY_SECRET: 'token-store-key', PREVIOUS_SECRET: 'token-store-previous-keys', ROTATE: rotate ? 'True' : 'False', ROLES_BY_ADMIN: 'False', FAKE_VAULT: join(folder, 'vault') },
     });
 
   beforeEach(() => {
