@@ -67,6 +67,11 @@ export async function findInstance(ctx: SetupContext, qIdentityCenterApplication
   const wanted = qIdentityCenterApplicationArn ? instanceArnOfApplication(qIdentityCenterApplicationArn) : undefined;
   const where = `in ${ctx.settings.idcRegion}${ctx.settings.idcProfile ? ` with the profile ${ctx.settings.idcProfile}` : ''}`;
   let instanceArn: string | undefined;
+  if (active.length === 0) {
+    throw new SetupError(
+      `IAM Identity Center has no instance ${where}${wanted ? ` (the Amazon Q Business application uses ${wanted})` : ''}: enable it there, or if it is enabled in another Region set AWS_IDC_REGION to that Region (and use a profile of its management or delegated administrator account in AWS_PROFILE_IDENTITY_CENTER).`,
+    );
+  }
   if (wanted) {
     instanceArn = active.find((candidate) => candidate.InstanceArn === wanted)?.InstanceArn;
     if (!instanceArn) {
@@ -76,13 +81,9 @@ export async function findInstance(ctx: SetupContext, qIdentityCenterApplication
     }
   } else if (active.length === 1) {
     instanceArn = active[0]?.InstanceArn;
-  } else if (active.length > 1) {
-    throw new SetupError(`The Amazon Q Business application names no Identity Center application, and ${active.length} Identity Center instances are active ${where}: cannot tell which one it uses.`);
   }
   if (!instanceArn) {
-    throw new SetupError(
-      `IAM Identity Center has no instance ${where}: enable it there, or if it is enabled in another Region set AWS_IDC_REGION to that Region (and use a profile of its management or delegated administrator account in AWS_PROFILE_IDENTITY_CENTER).`,
-    );
+    throw new SetupError(`The Amazon Q Business application names no Identity Center application, and ${active.length} Identity Center instances are active ${where}: cannot tell which one it uses.`);
   }
   ctx.log(`IAM Identity Center instance: ${instanceArn} (${ctx.settings.idcRegion})`);
   return instanceArn;
