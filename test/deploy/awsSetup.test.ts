@@ -429,7 +429,7 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
   });
 
   const failures: Array<[string, () => void, string[], RegExp]> = [
-    ['no Identity Center instance', () => sso.on(ssoSdk.ListInstancesCommand).resolves({ Instances: [] }), [], /IAM Identity Center has no instance in us-east-1: enable it there, or .* set AWS_IDC_REGION/],
+    ['no Identity Center instance', () => sso.on(ssoSdk.ListInstancesCommand).resolves({ Instances: [] }), [], /IAM Identity Center has no instance in us-east-1 \(the Amazon Q Business application uses arn:aws:sso:::instance\/ssoins-1234567890abcdef\): enable it there, or .* set AWS_IDC_REGION/],
     ['the Q application is not found', () => q.on(qSdk.GetApplicationCommand).rejects(Object.assign(new Error('Application not found'), { name: 'ResourceNotFoundException' })), [], /Amazon Q Business application a1b2.* was not found in us-east-1 \(account 444455556666\)/],
     ['a missing IAM permission', () => iam.on(iamSdk.CreateRoleCommand).rejects(Object.assign(new Error('not authorized to perform: iam:CreateRole'), { name: 'AccessDenied' })), [], /Missing permission to create the IAM role AmazonQBusinessTeamsBot-dev: not authorized to perform: iam:CreateRole/],
     ['expired credentials', () => sts.on(stsSdk.GetCallerIdentityCommand).rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' })), [], /No valid AWS credentials to identify the Q Business account/],
