@@ -33,13 +33,13 @@ export async function runWebIdentitySelfTest(identity: AzureWebIdentity, logger:
   const claims = claimsOf(token);
   try {
     const { assumedRoleArn } = await identity.assumeRole(token);
-    logger.info({ event: 'awsWebIdentitySelfTest', ok: true, roleArn, assumedRoleArn, token: claims }, 'AWS identity self-test passed: AssumeRoleWithWebIdentity accepted the managed identity token');
+    logger.info({ event: 'awsWebIdentitySelfTest', ok: true, roleArn, assumedRoleArn, webIdentityClaims: claims }, 'AWS identity self-test passed: AssumeRoleWithWebIdentity accepted the managed identity token');
     return { ok: true, roleArn, claims, ...(assumedRoleArn ? { assumedRoleArn } : {}) };
   } catch (error) {
     const awsErrorCode = (error as { name?: string }).name ?? 'Error';
     const message = `AWS refused AssumeRoleWithWebIdentity into ${roleArn}: ${awsErrorCode}: ${(error as Error).message}`;
     logger.error(
-      { event: 'awsWebIdentitySelfTest', ok: false, stage: 'assumeRoleWithWebIdentity', roleArn, awsErrorCode, token: claims },
+      { event: 'awsWebIdentitySelfTest', ok: false, stage: 'assumeRoleWithWebIdentity', roleArn, awsErrorCode, webIdentityClaims: claims },
       `AWS identity self-test failed: ${message}. Compare the token's iss/aud/azp/sub with the IAM OIDC provider (URL, client ids) and the role's trust (README, Before you provision).`,
     );
     return { ok: false, roleArn, stage: 'assumeRoleWithWebIdentity', claims, awsErrorCode, message };
