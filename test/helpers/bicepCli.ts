@@ -31,7 +31,7 @@ export function bicepCli(): BicepCli {
 }
 
 function locate(): BicepCli {
-  const candidates = [process.env.BICEP_CLI, onPath('bicep')].filter((path): path is string => Boolean(path));
+  const candidates = [process.env.BICEP_CLI, cachedFetch(), onPath('bicep')].filter((path): path is string => Boolean(path));
   if (candidates.length === 0) {
     if (!onPath('dotnet')) return { missing: 'no Bicep CLI: neither BICEP_CLI, `bicep` on PATH, nor the .NET SDK to fetch Azure.Bicep.CommandLine.linux-x64 from NuGet (scripts/fetch-bicep.sh)' };
     const fetched = spawnSync('bash', [FETCH], { encoding: 'utf8' });
@@ -45,8 +45,6 @@ function locate(): BicepCli {
 }
 
 function onPath(command: string): string | undefined {
-  const fromFetch = command === 'bicep' ? cachedFetch() : undefined;
-  if (fromFetch) return fromFetch;
   const which = spawnSync('bash', ['-c', `command -v ${command}`], { encoding: 'utf8' });
   return which.status === 0 ? which.stdout.trim() : undefined;
 }
@@ -55,7 +53,7 @@ function onPath(command: string): string | undefined {
 function cachedFetch(): string | undefined {
   const folder = join(ROOT, '.tools/bicep/packages/azure.bicep.commandline.linux-x64');
   if (!existsSync(folder)) return undefined;
-  const versions = spawnSync('ls', [folder], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).sort();
+  const versions = readdirSync(folder).sort();
   const newest = versions.at(-1);
   const path = newest ? join(folder, newest, 'tools/bicep') : undefined;
   return path && existsSync(path) ? path : undefined;
