@@ -301,6 +301,17 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     assert.ok(policyAfter(output, 'trust policy'));
   });
 
+  it('--dry-run before the first provision shows the provider and trust with placeholders for what provision writes', async () => {
+    world({}, BOT_ROLE);
+    const result = await run(['--target', 'azure', '--dry-run'], { BOT_ID: '', BOT_TENANT_ID: '', BOT_MANAGED_IDENTITY_PRINCIPAL_ID: '' });
+    assert.equal(result.code, 0, result.output.join('\n'));
+    const text = result.output.join('\n');
+    assert.match(text, /would create the IAM OIDC identity provider https:\/\/login\.microsoftonline\.com\/<BOT_TENANT_ID>\/v2\.0/);
+    assert.match(text, /client ids: <BOT_ID>, fb60f99c-7a34-4190-8149-302f77469936/);
+    const trust = policyAfter(result.output, 'trust policy') as { Statement: Array<{ Condition: unknown }> };
+    assert.deepEqual(trust.Statement[0]?.Condition, { StringEquals: { 'login.microsoftonline.com/<BOT_TENANT_ID>/v2.0:sub': '<BOT_MANAGED_IDENTITY_PRINCIPAL_ID>' } });
+  });
+
   it('reads every page of the Identity Center lists: what sits on page two is found, not created again', async () => {
     world({ roles: true, issuer: true, application: true, grants: true, oidc: true }, BOT_ROLE);
     const paged = <T>(command: new (input: never) => unknown, key: string, first: T[], second: T[]): void => {

@@ -1,6 +1,7 @@
 /**
- * The Bicep templates, checked structurally (no Bicep compiler or Azure is reachable here; the
- * README says what this leaves unverified): a Linux plan on Node 22 that runs node directly, the
+ * The Bicep templates' source, checked structurally on any machine (bicep.test.ts compiles and
+ * lints them with Microsoft's Bicep CLI and checks the ARM JSON; the README says what only Azure
+ * can verify): a Linux plan on Node 22 that runs node directly, the
  * readiness health check, names within Azure's limits, merged app settings, the token-store key in
  * Key Vault (generated, kept and rotated by its provisioning script, run here against a fake `az`),
  * monitoring and the alert rules, and modules wired with the parameters they declare.
