@@ -76,12 +76,6 @@ export async function handleSts(exchange: Exchange, context: StsContext): Promis
 </AssumeRoleResponse>`;
     exchange.respond(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml);
   } catch (error) {
-    respondError(exchange, error, requestId);
-  }
-}
-
-function respondError(exchange: Exchange, error: unknown, requestId: string): void {
-  {
     const failure = error instanceof StsError ? error : new StsError('InternalFailure', (error as Error).message, 500);
     const xml = `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${failure.code}</Code><Message>${escapeXml(failure.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
     exchange.respond(failure.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml);
