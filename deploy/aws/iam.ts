@@ -119,12 +119,27 @@ export async function ensureOidcProvider(ctx: SetupContext): Promise<string> {
   return created?.OpenIDConnectProviderArn ?? '(new OIDC provider)';
 }
 
-async function findOidcProvider(ctx: SetupContext): Promise<string | undefined> {
-  const url = managedIdentityIssuer(ctx.settings.botTenantId);
+async function findOidcProvider(ctx: SetupContext, url = managedIdentityIssuer(ctx.settings.botTenantId)): Promise<string | undefined> {
   const { OpenIDConnectProviderList = [] } = await ctx.read('list IAM OIDC providers (iam:ListOpenIDConnectProviders)', () =>
     ctx.clients.iam.send(new ListOpenIDConnectProvidersCommand({})),
   );
   return OpenIDConnectProviderList.map((provider) => provider.Arn).find((arn): arn is string => Boolean(arn?.endsWith(`:oidc-provider/${url}`)));
+}
+
+/**
+ * Earlier versions of this setup created a provider for the v1 issuer (`sts.windows.net/<tenant>/`,
+ * client id api://AzureADTokenExchange), which managed identity tokens never match.
+ */
+function legacyIssuers(ctx: SetupContext): string[] {
+  return [...new Set([ctx.settings.tenantId, ctx.settings.botTenantId].filter(Boolean))].map((tenant) => `sts.windows.net/${tenant}/`);
+}
+
+/** Names a provider of an earlier version that is still there: unused now; --delete removes it. */
+export async function reportLegacyOidcProviders(ctx: SetupContext): Promise<void> {
+  for (const url of legacyIssuers(ctx)) {
+    const arn = await findOidcProvider(ctx, url);
+    if (arn) ctx.log(`the IAM OIDC provider ${arn} (from an earlier version of this setup) is no longer used by the bot role; --delete removes it, or delete it in IAM once no other environment uses it`);
+  }
 }
 
 /**
@@ -164,8 +179,13 @@ export async function deleteRole(ctx: SetupContext, name: string, policyName: st
 }
 
 export async function deleteOidcProvider(ctx: SetupContext): Promise<void> {
-  const arn = await findOidcProvider(ctx);
-  if (!arn) return;
+  for (const url of [managedIdentityIssuer(ctx.settings.botTenantId), ...legacyIssuers(ctx)]) {
+    const arn = await findOidcProvider(ctx, url);
+    if (arn) await deleteManagedOidcProvider(ctx, arn);
+  }
+}
+
+async function deleteManagedOidcProvider(ctx: SetupContext, arn: string): Promise<void> {
   const provider = await ctx.read('read the IAM OIDC provider', () => ctx.clients.iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })));
   if (!provider.Tags?.some((tag) => tag.Key === MANAGED_TAG.Key && tag.Value === MANAGED_TAG.Value)) {
     ctx.log(`keeping the IAM OIDC provider ${arn}: it was not created by this setup`);

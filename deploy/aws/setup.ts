@@ -14,7 +14,7 @@ import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SetupContext, type SetupClients } from './context';
 import { announce, readEnvFile, updateEnvFile } from './envFile';
-import { botPermissions, botRoleName, botTrustPolicy, deleteOidcProvider, deleteRole, ensureOidcProvider, ensureRole, principalArnOf, qUserPermissions, qUserRoleName, qUserTrustPolicy, roleArn } from './iam';
+import { botPermissions, botRoleName, botTrustPolicy, deleteOidcProvider, deleteRole, ensureOidcProvider, ensureRole, principalArnOf, reportLegacyOidcProviders, qUserPermissions, qUserRoleName, qUserTrustPolicy, roleArn } from './iam';
 import { deleteIdentityCenterResources, ensureApplication, ensureTrustedTokenIssuer, findInstance } from './identityCenter';
 import { LOCAL_AAD_CLIENT_ID, LOCAL_APPLICATION_ID, LOCAL_IDC_APPLICATION_ARN, LOCAL_Q_USER_ROLE_ARN, LOCAL_SAMPLE_PERSON, LOCAL_SERVICES_URL, LOCAL_TENANT_ID } from './localServices';
 import { describePlan } from './plan';
@@ -122,6 +122,7 @@ async function setUpAws(settings: SetupSettings, io: SetupIo): Promise<Record<st
   const azureOutputs: Record<string, string> = {};
   if (settings.target === 'azure') {
     const providerArn = await ensureOidcProvider(ctx);
+    await reportLegacyOidcProviders(ctx);
     await ensureRole(
       ctx,
       botRoleName(settings.environment),

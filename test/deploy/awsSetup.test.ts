@@ -407,6 +407,19 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     assert.deepEqual(inputsOf(iam, iamSdk.AddClientIDToOpenIDConnectProviderCommand).map((input) => input.ClientID), [MI_CLIENT]);
   });
 
+  it('names the v1 provider an earlier version created (unused now), and --delete removes it with the current one', async () => {
+    world({ roles: true, issuer: true, application: true, grants: true, oidc: true }, BOT_ROLE);
+    const legacy = `arn:aws:iam::${ACCOUNT}:oidc-provider/sts.windows.net/${TENANT}/`;
+    iam.on(iamSdk.ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: [{ Arn: legacy }, { Arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${MI_ISSUER}` }] });
+    const result = await run(['--target', 'azure']);
+    assert.equal(result.code, 0, result.output.join('\n'));
+    assert.deepEqual(writes(), [], 'left in place by a normal run');
+    assert.ok(result.output.some((line) => line.startsWith(`the IAM OIDC provider ${legacy} (from an earlier version of this setup) is no longer used`)), result.output.join('\n'));
+    const removed = await run(['--target', 'azure', '--delete']);
+    assert.equal(removed.code, 0, removed.output.join('\n'));
+    assert.deepEqual(inputsOf(iam, iamSdk.DeleteOpenIDConnectProviderCommand).map((input) => input.OpenIDConnectProviderArn), [`arn:aws:iam::${ACCOUNT}:oidc-provider/${MI_ISSUER}`, legacy]);
+  });
+
   it('for local F5 with AWS, trusts the developer’s own principal (an assumed role stands for its role)', async () => {
     const principal = `arn:aws:iam::${ACCOUNT}:role/Admin`;
     world({}, principal);
