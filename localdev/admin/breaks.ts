@@ -67,7 +67,7 @@ export const BREAKS: Record<string, (data: AdminData) => void> = {
   },
   'bot-multi-tenant': (data) => void (first(data.bots, 'bot').properties.msaAppType = 'MultiTenant'),
   'bot-endpoint': (data) => void (first(data.bots, 'bot').properties.endpoint = 'https://qbot-old.azurewebsites.net/api/messages'),
-  'self-test': (data) => void (data.botSelfTest = 'AccessDenied: Incorrect token audience (aud fb60f99c-7a34-4190-8149-302f77469936)'),
+  'self-test': (data) => void (data.botSelfTest = 'AssumeRoleWithWebIdentity refused: InvalidIdentityToken (see the awsWebIdentitySelfTest log line)'),
   'user-no-mail': (data) => void (person(data, 'grace@example.com').mail = null),
   'user-email-case': (data) => {
     const user = data.users.find((candidate) => candidate.emails.includes('grace@example.com'));

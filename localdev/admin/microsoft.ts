@@ -18,7 +18,7 @@ export function handleMicrosoft(exchange: Exchange, data: AdminData): boolean {
   const path = exchange.url.pathname;
   if (path === `${BOT_PREFIX}/readyz` && exchange.method === 'GET') {
     const ok = data.botSelfTest === 'ok';
-    json(exchange, ok ? 200 : 503, { ready: ok, checks: { config: 'ok', awsWebIdentitySelfTest: data.botSelfTest } });
+    json(exchange, ok ? 200 : 503, { ready: ok, checks: { config: 'ok', awsWebIdentity: data.botSelfTest } });
     return true;
   }
   const graph = path.startsWith(`${GRAPH_PREFIX}/`);

@@ -72,5 +72,7 @@ async function checkSelfTest(ctx: DoctorContext): Promise<CheckLine[]> {
   if (!entry) return [skipped(...SELF_TEST, 'this bot build reports no start-up self-test on /readyz')];
   const [name, result] = entry;
   if (result === 'ok') return [ok(...SELF_TEST, `${name}: ok (the managed identity got AWS credentials)`)];
+  // Just after a start the self-test may still be running: not a verdict yet.
+  if (/not started|pending/i.test(result)) return [skipped(...SELF_TEST, `${name}: ${oneLine(result)}; run the doctor again in a minute`)];
   return [failed(...SELF_TEST, `${name}: ${oneLine(result)}`, 'fix the IAM OIDC provider and bot role trust lines above, then restart the web app (az webapp restart) so the self-test runs again.')];
 }
