@@ -87,11 +87,15 @@ type Step = 'sign-in' | 'answer' | 'vote' | 'duplicate vote';
 /** One person's session; `observe` is told when each step ends (the counting pass waits for storage to go quiet there). */
 async function person(stand: Stand, bots: RunningBot[], user: TeamsUser, offset: number, latencies: { answer: number[]; vote: number[] }, observe: (step: Step, index: number, instances: number[]) => Promise<void> = async () => undefined): Promise<void> {
   const conversation = personalConversationId(user);
-  let turn = offset;
+  // The load balancer's choice, as App Service makes it without affinity: any instance, each time
+  // (seeded, so every run and both code versions see the same sequence).
+  let seed = offset * 7919 + 17;
   let used: number[] = [];
   const nextBot = (): RunningBot => {
-    used.push((turn % bots.length) + 1);
-    return bots[turn++ % bots.length] as RunningBot;
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    const index = Math.floor((seed / 2147483648) * bots.length);
+    used.push(index + 1);
+    return bots[index] as RunningBot;
   };
   const step = async (name: Step, index: number): Promise<void> => {
     await observe(name, index, used);
@@ -111,7 +115,7 @@ async function person(stand: Stand, bots: RunningBot[], user: TeamsUser, offset:
     const vote = execute(stand.serviceUrl, user, answer.returnedId, 'feedback.up', { answerKey: answerKeyOf(answer) });
     const voted = performance.now();
     if (index % 3 === 2) {
-      // Delivered twice, to both instances at once (a channel retry racing the first delivery).
+      // Delivered twice at once (a channel retry racing the first delivery), wherever each lands.
       await Promise.all([post(nextBot(), vote), post(nextBot(), vote)]);
       latencies.vote.push(performance.now() - voted);
       await step('duplicate vote', index);

@@ -2,7 +2,8 @@
  * `StateStorage` on Azure Blob Storage through `@azure/storage-blob` alone: one JSON blob per key,
  * named as botbuilder-azure-blobs named them (see blobNames.ts), eTags as `If-Match`, and
  * `If-None-Match: *` to create. Works against Azure with the managed identity, and against Azurite
- * (Microsoft's emulator) with a connection string.
+ * (Microsoft's emulator) with a connection string. The client's pipeline is trimmed to what these
+ * calls need (see `BlobStoreOptions`).
  */
 import type { TokenCredential } from '@azure/identity';
 import { ContainerClient, RestError, type StoragePipelineOptions } from '@azure/storage-blob';
@@ -13,15 +14,36 @@ export type BlobTarget = { connectionString: string; container: string } | { con
 
 type Conditions = { ifMatch?: string; ifNoneMatch?: string };
 
+export interface BlobStoreOptions {
+  /**
+   * Keep the SDK's own tracing and logging policies (on when the bot's telemetry is on). Off, they
+   * only cost CPU on every request: storage calls get their spans from src/telemetry/storage.ts.
+   */
+  sdkTelemetry?: boolean;
+}
+
+/**
+ * Every caller either retries on a lost race itself or answers a person who is waiting, so failed
+ * requests are retried briefly (the SDK default waits up to two minutes) and a hung request is cut
+ * off instead of holding a turn. Conflicts (409, 412) are never retried by the SDK.
+ */
+const RETRY: StoragePipelineOptions['retryOptions'] = { maxTries: 3, retryDelayInMs: 100, maxRetryDelayInMs: 1_000, tryTimeoutInMs: 10_000 };
+/** Policies that do nothing for these requests in Node (no proxy, redirects, forms or browser) or only log and trace. */
+const IDLE_POLICIES = ['proxyPolicy', 'redirectPolicy', 'formDataPolicy', 'multipartPolicy', 'storageBrowserPolicy'];
+const TELEMETRY_POLICIES = ['tracingPolicy', 'logPolicy'];
+
 export class BlobStateStorage implements StateStorage {
   private readonly container: ContainerClient;
   private ready?: Promise<unknown>;
 
-  constructor(target: BlobTarget, pipeline: StoragePipelineOptions = {}) {
+  constructor(target: BlobTarget, options: BlobStoreOptions = {}) {
+    // The SDK's HTTP client already keeps connections alive (one shared keep-alive agent).
+    const pipeline: StoragePipelineOptions = { retryOptions: RETRY };
     this.container =
       'connectionString' in target
         ? new ContainerClient(target.connectionString, target.container, pipeline)
         : new ContainerClient(target.containerUrl, target.credential, pipeline);
+    trimPipeline(this.container, options.sdkTelemetry ? IDLE_POLICIES : [...IDLE_POLICIES, ...TELEMETRY_POLICIES]);
   }
 
   async read(keys: string[]): Promise<StoredItems> {
@@ -119,6 +141,17 @@ export class BlobStateStorage implements StateStorage {
     });
     return this.ready;
   }
+}
+
+/**
+ * The SDK offers no option to leave policies out, but its client pipeline (core-rest-pipeline's,
+ * reached through the client's context) removes them by name. Should that shape ever change, the
+ * client keeps its full pipeline and works as before.
+ */
+function trimPipeline(client: ContainerClient, names: string[]): void {
+  const pipeline = (client as unknown as { storageClientContext?: { pipeline?: { removePolicy?(options: { name: string }): unknown } } }).storageClientContext?.pipeline;
+  if (typeof pipeline?.removePolicy !== 'function') return;
+  for (const name of names) pipeline.removePolicy({ name });
 }
 
 function hasStatus(error: unknown, status: number): boolean {
