@@ -9,16 +9,30 @@ import type { AddressInfo } from 'node:net';
 
 export const KINDS = ['read', 'write', 'conditionalWrite', 'delete', 'conditionalDelete', 'list', 'container', 'other'] as const;
 export type Kind = (typeof KINDS)[number];
-export type Counts = Record<Kind, number> & { total: number; lostRaces: number; notFound: number };
+type Tallies = Record<Kind, number> & { total: number; lostRaces: number; notFound: number };
+/** Also by record kind: the second part of the state key (`qteams/<kind>/…`), e.g. answer, conversation, identity. */
+export type Counts = Tallies & { records: Record<string, number> };
 
 export function noCounts(): Counts {
-  return { read: 0, write: 0, conditionalWrite: 0, delete: 0, conditionalDelete: 0, list: 0, container: 0, other: 0, total: 0, lostRaces: 0, notFound: 0 };
+  return { read: 0, write: 0, conditionalWrite: 0, delete: 0, conditionalDelete: 0, list: 0, container: 0, other: 0, total: 0, lostRaces: 0, notFound: 0, records: {} };
 }
 
 export function difference(after: Counts, before: Counts): Counts {
   const result = noCounts();
-  for (const key of Object.keys(result) as Array<keyof Counts>) result[key] = after[key] - before[key];
+  for (const key of [...KINDS, 'total', 'lostRaces', 'notFound'] as const) result[key] = after[key] - before[key];
+  for (const [record, count] of Object.entries(after.records)) {
+    const delta = count - (before.records[record] ?? 0);
+    if (delta) result.records[record] = delta;
+  }
   return result;
+}
+
+/** The record kind a request addresses: blob names are the URI-encoded state key, URL-encoded once more on the wire. */
+export function recordOf(url: string): string {
+  const blob = new URL(url, 'http://relay').pathname.split('/')[3];
+  if (!blob) return '(container)';
+  const key = decodeURIComponent(decodeURIComponent(blob));
+  return key.split('/')[1] ?? key;
 }
 
 export function kindOf(method: string, url: string, headers: http.IncomingHttpHeaders): Kind {
@@ -57,6 +71,8 @@ export async function startBlobTraffic(targetPort: number): Promise<BlobTraffic>
     const tally = url.includes('vote-outbox') ? outbox : counts;
     tally[kind] += 1;
     tally.total += 1;
+    const record = recordOf(url);
+    tally.records[record] = (tally.records[record] ?? 0) + 1;
     inFlight += 1;
     lastArrival = Date.now();
     const done = (): void => {
@@ -84,8 +100,8 @@ export async function startBlobTraffic(targetPort: number): Promise<BlobTraffic>
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return {
     port: (server.address() as AddressInfo).port,
-    counts: () => ({ ...counts }),
-    outbox: () => ({ ...outbox }),
+    counts: () => ({ ...counts, records: { ...counts.records } }),
+    outbox: () => ({ ...outbox, records: { ...outbox.records } }),
     connections: () => connections,
     settled: async (quietMs = 150) => {
       while (inFlight > 0 || Date.now() - lastArrival < quietMs) await new Promise((resolve) => setTimeout(resolve, 25));
