@@ -26,6 +26,8 @@ const PEOPLE = Number(process.argv[2] ?? 60);
 const QUESTIONS_EACH = Number(process.argv[3] ?? 6);
 const Q_MS = 300;
 const QUESTIONS = ['How do I reset my VPN token?', 'What are the hotel limits in Europe?', 'How do I report phishing?', 'How many days of annual leave do I get?', 'How do I set up a new laptop?'];
+/** Node flags for the measured bots that NODE_OPTIONS refuses (e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"). */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const GOALS = { opsPerWarmAnswer: 3, opsPerVote: 3, cpuRatio: 1.5, answersPerSecond: 40, p95OverQ: 500 };
 
 /** Follows the fake connector's traffic per conversation: resolves a waiter with the first matching message. */
@@ -70,10 +72,11 @@ interface Stand {
 }
 
 async function startBots(stand: Stand, count: number, storeEnv: Record<string, string>): Promise<RunningBot[]> {
-  const env = { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', ...botEnv(stand.q, { LOG_LEVEL: 'warn', ...storeEnv }) };
+  // BENCH_NODE_OPTIONS passes Node flags to the measured bots (e.g. --cpu-prof), as in answer.bench.
+  const env = { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}), ...botEnv(stand.q, { LOG_LEVEL: 'warn', ...storeEnv }) };
   return Promise.all(
     Array.from({ length: count }, (_, index) =>
-      launch(`instance ${index + 1}`, (port) => spawn(process.execPath, [resolve(__dirname, '../src/index.js')], { env: { ...env, PORT: String(port) }, stdio: 'ignore' })),
+      launch(`instance ${index + 1}`, (port) => spawn(process.execPath, [...NODE_ARGS, resolve(__dirname, '../src/index.js')], { env: { ...env, PORT: String(port) }, stdio: 'ignore' })),
     ),
   );
 }
