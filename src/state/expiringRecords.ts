@@ -91,10 +91,6 @@ export class ExpiringRecords<T extends object> {
     return { value: remembered.value, eTag: remembered.eTag };
   }
 
-  /** The remembered version, else the stored one (one read). */
-  async latest(key: string): Promise<Versioned<T> | undefined> {
-    return this.recall(key) ?? (await this.read(key));
-  }
 
   async get(key: string): Promise<T | undefined> {
     return (await this.read(key))?.value;
