@@ -71,18 +71,26 @@ interface Stand {
   conversations: Conversations;
 }
 
+/** What a failed run must still stop: the bots and Azurite are child processes. */
+const running = { bots: new Set<RunningBot>(), azurite: undefined as Azurite | undefined };
+
 async function startBots(stand: Stand, count: number, storeEnv: Record<string, string>): Promise<RunningBot[]> {
-  // BENCH_NODE_OPTIONS passes Node flags to the measured bots (e.g. --cpu-prof), as in answer.bench.
+  // BENCH_NODE_OPTIONS passes NODE_OPTIONS to the measured bots, as in answer.bench.
   const env = { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}), ...botEnv(stand.q, { LOG_LEVEL: 'warn', ...storeEnv }) };
-  return Promise.all(
+  const bots = await Promise.all(
     Array.from({ length: count }, (_, index) =>
       launch(`instance ${index + 1}`, (port) => spawn(process.execPath, [...NODE_ARGS, resolve(__dirname, '../src/index.js')], { env: { ...env, PORT: String(port) }, stdio: 'ignore' })),
     ),
   );
+  bots.forEach((bot) => running.bots.add(bot));
+  return bots;
 }
 
 function stopBots(bots: RunningBot[]): void {
-  for (const bot of bots) bot.child.kill('SIGTERM');
+  for (const bot of bots) {
+    bot.child.kill('SIGTERM');
+    running.bots.delete(bot);
+  }
 }
 
 type Step = 'sign-in' | 'answer' | 'vote' | 'duplicate vote';
@@ -236,6 +244,7 @@ const withoutRenewal = (counts: Counts): number => counts.total - (counts.record
 async function main(): Promise<void> {
   const q = await startLocalServices({ documentsFolder: DOCUMENTS, pacing: { firstTokenMs: Q_MS, tokensPerSecond: 0 } });
   const azurite = await startAzurite();
+  running.azurite = azurite;
   const connector = new FakeConnector();
   const serviceUrl = await connector.start();
   const stand: Stand = { q, connector, serviceUrl, conversations: new Conversations(connector) };
@@ -289,7 +298,9 @@ async function main(): Promise<void> {
   if (!(perWarmAnswer <= GOALS.opsPerWarmAnswer && perVote <= GOALS.opsPerVote)) process.exitCode = 1;
 }
 
-void main().catch((error: unknown) => {
+void main().catch(async (error: unknown) => {
   console.error(error);
+  stopBots([...running.bots]);
+  await running.azurite?.stop();
   process.exit(1);
 });
