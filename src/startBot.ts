@@ -144,9 +144,12 @@ function createStorage(config: AppConfig): StateStorage {
     case 'memory':
       return new MemoryStateStorage();
     case 'blobConnectionString':
-      return new BlobStateStorage({ connectionString: state.connectionString, container: state.container });
+      return new BlobStateStorage({ connectionString: state.connectionString, container: state.container }, { sdkTelemetry: Boolean(config.telemetry) });
     case 'blobManagedIdentity':
       // The deployment's own blob container, reached with the bot's managed identity.
-      return new BlobStateStorage({ containerUrl: state.containerUrl, credential: new ManagedIdentityCredential({ clientId: state.managedIdentityClientId }) });
+      return new BlobStateStorage(
+        { containerUrl: state.containerUrl, credential: new ManagedIdentityCredential({ clientId: state.managedIdentityClientId }) },
+        { sdkTelemetry: Boolean(config.telemetry) },
+      );
   }
 }

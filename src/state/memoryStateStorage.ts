@@ -3,8 +3,7 @@
  * suite): items are kept as JSON so callers never share objects, every write gets a new eTag, and
  * expired records are swept on a timer instead of waiting to be read again.
  */
-import type { StoreItems } from 'botbuilder';
-import { eTagConflict, expiresAtOf, type StateStorage } from './stateStorage';
+import { eTagConflict, expiresAtOf, wantedETag, withoutETag, type StateStorage, type StoredItems } from './stateStorage';
 
 interface Entry {
   json: string;
@@ -33,8 +32,8 @@ export class MemoryStateStorage implements StateStorage {
     }
   }
 
-  async read(keys: string[]): Promise<StoreItems> {
-    const items: StoreItems = {};
+  async read(keys: string[]): Promise<StoredItems> {
+    const items: StoredItems = {};
     for (const key of keys) {
       const entry = this.entries.get(key);
       if (entry) items[key] = { ...JSON.parse(entry.json), eTag: entry.eTag };
@@ -42,13 +41,13 @@ export class MemoryStateStorage implements StateStorage {
     return items;
   }
 
-  async write(changes: StoreItems): Promise<void> {
+  async write(changes: StoredItems): Promise<void> {
     // All or nothing: every condition is checked before anything is written.
     for (const [key, change] of Object.entries(changes)) {
-      const wanted = (change as { eTag?: unknown }).eTag;
-      if (typeof wanted === 'string' && wanted !== '*' && wanted !== '' && this.entries.get(key)?.eTag !== wanted) throw eTagConflict(key);
+      const wanted = wantedETag(change);
+      if (wanted !== undefined && this.entries.get(key)?.eTag !== wanted) throw eTagConflict(key);
     }
-    for (const [key, change] of Object.entries(changes)) this.put(key, change as object);
+    for (const [key, change] of Object.entries(changes)) this.put(key, change);
   }
 
   async delete(keys: string[]): Promise<void> {
@@ -94,7 +93,7 @@ export class MemoryStateStorage implements StateStorage {
   }
 
   private put(key: string, item: object): string {
-    const { eTag: _ignored, ...value } = item as { eTag?: unknown };
+    const value = withoutETag(item);
     this.version += 1;
     const eTag = `"m${this.version}"`;
     const expiresAt = expiresAtOf(value);

@@ -1,13 +1,27 @@
 /**
- * The storage contract every piece of shared state is written through: botbuilder's `Storage`
- * (read / write / delete, eTags passed through to `ifMatch`) plus the conditional operations it
- * lacks and that every claim across instances needs: create-if-absent, replace-if-unchanged
- * (returning the new eTag, so a caller can keep working without another read) and
- * delete-if-unchanged.
+ * The storage contract every piece of shared state is written through, ours rather than an SDK's:
+ * read / write / delete by key (an item's `eTag` on write means "only while it is still this
+ * version", `"*"` or none means unconditionally — the semantics Bot Framework stores used, so
+ * existing records and callers carry over) plus the conditional operations every claim across
+ * instances needs: create-if-absent, replace-if-unchanged (returning the new eTag, so a caller can
+ * keep working without another read) and delete-if-unchanged.
  */
-import type { Storage, StoreItem } from 'botbuilder';
 
-export interface StateStorage extends Storage {
+/** One stored record: its own fields, and on read the version (`eTag`) it was read at. */
+export interface StoredItem {
+  eTag?: string;
+  [field: string]: unknown;
+}
+
+export type StoredItems = Record<string, StoredItem>;
+
+export interface StateStorage {
+  /** The items found under `keys` (absent keys are left out), each with its eTag. */
+  read(keys: string[]): Promise<StoredItems>;
+  /** Writes every item; one whose `eTag` no longer matches fails with an eTag conflict. */
+  write(changes: StoredItems): Promise<void>;
+  /** Deletes unconditionally; missing keys are not an error. */
+  delete(keys: string[]): Promise<void>;
   /** Writes `item` only where nothing is stored under `key`; its new eTag, or undefined when something was. */
   create(key: string, item: object): Promise<string | undefined>;
   /** Replaces the item only while it still has `eTag`; its new eTag, or undefined when it changed or is gone. */
@@ -18,18 +32,36 @@ export interface StateStorage extends Storage {
   close(): Promise<void>;
 }
 
-/** What `read` returns for one key. */
-export type StoredItem = StoreItem & { eTag: string };
+/** A write lost to a newer version: `kind` for callers, and the message Bot Framework stores used. */
+export class ETagConflictError extends Error {
+  readonly kind = 'eTagConflict';
+  constructor(readonly key: string) {
+    super(`Storage: error writing "${key}" due to eTag conflict.`);
+    this.name = 'ETagConflictError';
+  }
+}
 
-/** botbuilder's own stores (MemoryStorage, BlobsStorage) report a lost race with this message. */
 const ETAG_CONFLICT = /eTag conflict/i;
 
 export function eTagConflict(key: string): Error {
-  return new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+  return new ETagConflictError(key);
 }
 
+/** True for our conflict and for one reported by a Bot Framework store (same message). */
 export function isETagConflict(error: unknown): boolean {
-  return error instanceof Error && ETAG_CONFLICT.test(error.message);
+  return error instanceof ETagConflictError || (error instanceof Error && ETAG_CONFLICT.test(error.message));
+}
+
+/** The `If-Match` a write asks for: none for a missing, empty or "*" eTag (unconditional). */
+export function wantedETag(item: StoredItem): string | undefined {
+  const eTag = item.eTag;
+  return typeof eTag === 'string' && eTag !== '' && eTag !== '*' ? eTag : undefined;
+}
+
+/** The item without its eTag: what is stored. */
+export function withoutETag(item: object): object {
+  const { eTag: _version, ...value } = item as { eTag?: unknown };
+  return value;
 }
 
 /**

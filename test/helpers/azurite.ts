@@ -17,6 +17,8 @@ const AZURITE_BLOB = resolve(__dirname, '../../../node_modules/azurite/dist/src/
 export interface Azurite {
   connectionString: string;
   port: number;
+  /** The emulator's process id (the bench reads its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startAzurite(): Promise<Azurite> {
   return {
     connectionString: azuriteConnectionString(port),
     port,
+    pid: child.pid as number,
     stop: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

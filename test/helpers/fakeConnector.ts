@@ -45,6 +45,8 @@ export class FakeConnector {
   refuseStream?: { status: 403 | 429; afterUpdates: number; refuseFinal?: boolean };
   private server?: http.Server;
   private waiters: Array<() => void> = [];
+  /** Called with each recorded activity (the bench follows many conversations at once). */
+  private readonly listeners: Array<(activity: SentActivity) => void> = [];
   private counter = 0;
 
   async start(): Promise<string> {
@@ -98,6 +100,8 @@ export class FakeConnector {
           ...(refusal ? { refusedWith: refusal.status } : {}),
           at: Date.now(),
         });
+        const recorded = this.sent[this.sent.length - 1] as SentActivity;
+        this.listeners.forEach((listener) => listener(recorded));
         if (refusal) {
           res.writeHead(refusal.status, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: { code: refusal.code, message: refusal.message } }));
@@ -147,6 +151,10 @@ export class FakeConnector {
       const info = streamInfoOf(activity.body);
       return info ? [{ ...activity, info }] : [];
     });
+  }
+
+  onSent(listener: (activity: SentActivity) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Messages (not typing) the bot posted to a conversation, in order. */

@@ -130,7 +130,7 @@ describe('telemetry (OpenTelemetry → Application Insights and OTLP)', function
     assert.equal(chatSync.tags['ai.operation.parentId'], request.data.baseData.id, 'a direct child of the request');
 
     const names = children.map((child) => child.data.baseData.name);
-    for (const expected of ['storage.read', 'storage.write', 'connector.send']) assert.ok(names.includes(expected), `${expected} among ${names.join(', ')}`);
+    for (const expected of ['storage.read', 'storage.create', 'connector.send']) assert.ok(names.includes(expected), `${expected} among ${names.join(', ')}`);
     const read = children.find((child) => child.data.baseData.name === 'storage.read');
     assert.ok(Number(read?.data.baseData.properties['qteams.storage.keys']) >= 1, 'key counts, not keys');
     const send = children.find((child) => child.data.baseData.properties?.['qteams.activity.types'] === 'message');

@@ -13,11 +13,7 @@ const REPO = join(__dirname, '..', '..', '..');
 export const SRC_RULES: LayoutRules = {
   sdkLayers: ['teams', 'frontDoor'],
   sdkPackages: ['botbuilder', 'botframework-*', '@microsoft/teams-ai'],
-  sdkExceptions: {
-    // Named exception, to be deleted by the storage change (issue 14): the state layer still
-    // extends botbuilder's Storage and writes through botbuilder-azure-blobs.
-    state: 'StateStorage extends botbuilder Storage; BlobStateStorage uses botbuilder-azure-blobs',
-  },
+  sdkExceptions: {},
   forbiddenOutside: ['localdev', 'test'],
 };
 
@@ -69,7 +65,7 @@ describe('layout dependency rules', () => {
       assert.deepEqual(checkLayout(root, SRC_RULES).map((v) => v.detail), ['features/a → features/b']);
     });
 
-    it('finds the Teams SDKs imported outside the Teams layer, and allows the named exception', () => {
+    it('finds the Teams SDKs imported outside the Teams layer, the state layer included', () => {
       write('features/a.ts', "import type { TurnContext } from 'botbuilder';\n");
       write('cards/b.ts', "import * as m from 'botframework-connector/lib/x';\n");
       write('domain/c.ts', "export { Application } from '@microsoft/teams-ai';\n");
@@ -80,6 +76,7 @@ describe('layout dependency rules', () => {
         'cards/b.ts imports botframework-connector/lib/x',
         'domain/c.ts imports @microsoft/teams-ai',
         'features/a.ts imports botbuilder',
+        'state/d.ts imports botbuilder',
       ]);
     });
 

@@ -29,8 +29,8 @@ describe('token-store key ring', () => {
     const storage = new MemoryStateStorage({ sweepIntervalMs: 0 });
     await new RefreshTokenStore(storage, new TokenKeyRing(newKey, [oldKey])).save('ada', 'refresh-ada');
     const record = (await storage.read([RECORD]))[RECORD];
-    assert.equal(record.v, 2);
-    assert.equal(record.kid, tokenKeyId(newKey));
+    assert.equal(record?.v, 2);
+    assert.equal(record?.kid, tokenKeyId(newKey));
     assert.notEqual(tokenKeyId(newKey), tokenKeyId(oldKey));
     assert.doesNotMatch(JSON.stringify(record), /refresh-ada/);
   });
@@ -41,7 +41,7 @@ describe('token-store key ring', () => {
     const rotated = new RefreshTokenStore(storage, new TokenKeyRing(newKey, [oldKey]));
     assert.equal((await rotated.read('ada'))?.token, 'refresh-ada');
     await rotated.save('ada', 'refresh-ada-2');
-    assert.equal((await storage.read([RECORD]))[RECORD].kid, tokenKeyId(newKey));
+    assert.equal((await storage.read([RECORD]))[RECORD]?.kid, tokenKeyId(newKey));
     assert.equal((await new RefreshTokenStore(storage, newKey).read('ada'))?.token, 'refresh-ada-2', 'the old key is no longer needed for it');
   });
 

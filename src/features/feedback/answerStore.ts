@@ -36,10 +36,12 @@ export interface AnswerRecord {
 
 /** Answers that can still be rated, by the key their card carries. */
 export class AnswerStore {
+  /** Votes mostly come within minutes, often to the instance that answered: it votes without a read. */
+  private static readonly REMEMBERED = 1_000;
   private readonly records: ExpiringRecords<AnswerRecord>;
 
   constructor(storage: StateStorage, now: Clock) {
-    this.records = new ExpiringRecords(storage, 'answer', RETENTION_MS.answer, now);
+    this.records = new ExpiringRecords(storage, 'answer', RETENTION_MS.answer, now, { remember: AnswerStore.REMEMBERED });
   }
 
   newKey(): string {
@@ -50,9 +52,14 @@ export class AnswerStore {
     return this.records.read(this.records.key(answerKey));
   }
 
-  /** A new answer: its key is new and random, so nobody else writes it yet. */
+  /** The version this instance last read or wrote: possibly stale, so only a base for a conditional write. */
+  recall(answerKey: string): Versioned<AnswerRecord> | undefined {
+    return this.records.recall(this.records.key(answerKey));
+  }
+
+  /** A new answer: its key is new and random, so nobody else writes it yet (one create; its version is remembered). */
   async save(answerKey: string, record: AnswerRecord): Promise<void> {
-    await this.records.put(this.records.key(answerKey), record);
+    await this.records.add(this.records.key(answerKey), record);
   }
 
   /** Writes the record only if nobody changed it since it was read; the new eTag, or undefined. */

@@ -9,7 +9,7 @@ import type { AdaptiveCardJson } from '../../cards/types';
 import type { TeamsTurn } from '../../domain/turn';
 import { FEEDBACK_COMMENT_MAX_LENGTH, isNegativeFeedbackReason } from '../../domain/answer';
 import type { AnswerRecord, AnswerStore } from './answerStore';
-import type { Vote, Votes, VoteState } from './votes';
+import type { KnownAnswer, Vote, Votes, VoteState } from './votes';
 
 export interface FeedbackDependencies {
   answers: AnswerStore;
@@ -35,6 +35,9 @@ export interface FeedbackOutcome {
   everyone?: AdaptiveCardJson;
 }
 
+/** The verbs that record a vote (the others only show the card). */
+const VOTE_VERBS = new Set<string>([VERBS.feedbackUp, VERBS.feedbackSubmitNegative]);
+
 const GONE = 'This answer can no longer be rated. Ask the question again to rate a new answer.';
 
 export class FeedbackHandler {
@@ -43,32 +46,37 @@ export class FeedbackHandler {
   async handle(turn: TeamsTurn, verb: string, data: FeedbackActionData): Promise<FeedbackOutcome> {
     const answerKey = typeof data.answerKey === 'string' ? data.answerKey : undefined;
     if (!answerKey) return { reply: 'That card is missing its answer reference; ask the question again to rate the answer.' };
-    const record = (await this.deps.answers.read(answerKey))?.value;
-    if (!record) return { reply: GONE };
+    // A vote ends in a conditional write, so it may start from the version this instance remembers;
+    // everything else shows the record, so it reads the stored one.
+    const remembered = VOTE_VERBS.has(verb) ? this.deps.answers.recall(answerKey) : undefined;
+    const current = remembered ?? (await this.deps.answers.read(answerKey));
+    if (!current) return { reply: GONE };
+    const record = current.value;
     if (record.askerKey !== turn.asker.key) {
       // A refresh from someone else just gets the shared view; a click gets a polite no.
       return { reply: verb === VERBS.refreshAnswer ? viewForEveryone(record) : `Only ${record.askerName ?? 'the person who asked'} can rate this answer.` };
     }
-    const reply = await this.apply(turn, verb, data, answerKey, record);
+    const reply = await this.apply(turn, verb, data, answerKey, { current, fresh: !remembered });
     // A refresh only shows the asker their view; any other click also changes the message itself.
     if (typeof reply === 'string' || verb === VERBS.refreshAnswer) return { reply };
     return { reply, everyone: record.card.askerTeamsId ? viewForEveryone(record) : reply };
   }
 
-  private async apply(turn: TeamsTurn, verb: string, data: FeedbackActionData, answerKey: string, record: AnswerRecord): Promise<FeedbackResult> {
+  private async apply(turn: TeamsTurn, verb: string, data: FeedbackActionData, answerKey: string, known: KnownAnswer): Promise<FeedbackResult> {
+    const record = known.current.value;
     const render = (extra: Partial<AnswerCardModel> = {}): AdaptiveCardJson => askerView(record, extra);
     switch (verb) {
       case VERBS.feedbackDown:
         return render({ view: 'reasons' });
       case VERBS.feedbackUp:
-        return this.vote(turn, answerKey, { vote: 'up' });
+        return this.vote(turn, answerKey, { vote: 'up' }, known);
       case VERBS.feedbackSubmitNegative: {
         if (!isNegativeFeedbackReason(data.reason)) return render({ view: 'reasons', feedbackProblem: 'Pick one of the reasons, then send.' });
         const comment = typeof data.comment === 'string' ? data.comment.trim() : '';
         if (comment.length > FEEDBACK_COMMENT_MAX_LENGTH) {
           return render({ view: 'reasons', feedbackProblem: `Comments can be up to ${FEEDBACK_COMMENT_MAX_LENGTH} characters; yours has ${comment.length}.` });
         }
-        return this.vote(turn, answerKey, { vote: 'down', reason: data.reason, ...(comment ? { comment } : {}) });
+        return this.vote(turn, answerKey, { vote: 'down', reason: data.reason, ...(comment ? { comment } : {}) }, known);
       }
       default:
         // Refresh and cancel: the answer as it stands.
@@ -76,10 +84,10 @@ export class FeedbackHandler {
     }
   }
 
-  private async vote(turn: TeamsTurn, answerKey: string, vote: Vote): Promise<FeedbackResult> {
+  private async vote(turn: TeamsTurn, answerKey: string, vote: Vote, known: KnownAnswer): Promise<FeedbackResult> {
     const activityId = turn.activity.replyToId;
     const message = activityId ? { reference: turn.address(), activityId } : undefined;
-    return askerViewOf(await this.deps.votes.submit(answerKey, vote, message));
+    return askerViewOf(await this.deps.votes.submit(answerKey, vote, message, known));
   }
 }
 

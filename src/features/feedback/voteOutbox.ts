@@ -18,7 +18,7 @@ interface OutboxShard {
 }
 
 const SHARDS = 4;
-/** While this instance knows of pending votes it looks every second; otherwise now and then. */
+/** While this instance knows of pending votes it looks every second; otherwise at one shard now and then. */
 const BUSY_POLL_MS = 1_000;
 const IDLE_POLL_MS = 15_000;
 
@@ -59,7 +59,10 @@ export interface VoteOutboxDependencies {
 export class VoteOutbox {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
-  private lastFullPoll = 0;
+  private lastIdlePoll = 0;
+  private nextIdleShard = 0;
+  /** The first pass after starting reads every shard. */
+  private polledAll = false;
 
   constructor(private readonly deps: VoteOutboxDependencies) {}
 
@@ -76,14 +79,25 @@ export class VoteOutbox {
     await this.running;
   }
 
-  /** One pass: every due vote in every shard gets one attempt. */
+  /**
+   * One pass: every due vote gets one attempt. While this instance knows of pending votes it reads
+   * every shard each second, and so it does once after starting (a restart finds what it left);
+   * otherwise one shard per idle interval, in turn: votes an instance that went away had scheduled
+   * are found within four intervals.
+   */
   async poll(): Promise<void> {
     const { list } = this.deps;
     const now = this.deps.now().getTime();
-    if (list.knownPending === 0 && now - this.lastFullPoll < IDLE_POLL_MS) return;
-    this.lastFullPoll = now;
+    const busy = list.knownPending > 0 || !this.polledAll;
+    if (!busy && now - this.lastIdlePoll < IDLE_POLL_MS) return;
+    const shards = busy ? Array.from({ length: SHARDS }, (_, shard) => shard) : [this.nextIdleShard];
+    if (busy) this.polledAll = true;
+    else {
+      this.lastIdlePoll = now;
+      this.nextIdleShard = (this.nextIdleShard + 1) % SHARDS;
+    }
     let pending = 0;
-    for (let shard = 0; shard < SHARDS; shard += 1) {
+    for (const shard of shards) {
       const key = list.shards.key(String(shard));
       const due = (await list.shards.get(key).catch(() => undefined))?.due ?? {};
       for (const [answerKey, dueAt] of Object.entries(due)) {
@@ -96,7 +110,8 @@ export class VoteOutbox {
         else await this.unlist(key, answerKey, dueAt);
       }
     }
-    list.knownPending = pending;
+    // An idle look at one shard says nothing about the others (this instance knows of none).
+    if (busy || pending > 0) list.knownPending = pending;
   }
 
   private async attempt(answerKey: string): Promise<'pending' | 'done'> {

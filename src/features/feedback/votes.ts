@@ -11,8 +11,11 @@ import { isRetryable, QFailure } from '../../domain/failure';
 import { IdentityFailure } from '../../identity/identityFailure';
 import type { QBusinessService } from '../../qbusiness/qbusinessService';
 import { telemetry } from '../../telemetry';
-import { ConcurrencyError, UNCHANGED } from '../../state/expiringRecords';
+import { ConcurrencyError, UNCHANGED, type Versioned } from '../../state/expiringRecords';
 import type { AnswerRecord, AnswerStore, PendingVote } from './answerStore';
+
+/** The answer record as a click's handler has it, and whether it was just read (not remembered). */
+export type KnownAnswer = { current: Versioned<AnswerRecord>; fresh: boolean };
 
 export type Vote = Exclude<FeedbackState, { vote: 'none' }>;
 
@@ -38,31 +41,46 @@ export const VOTE_RETRY_DELAYS_MS = [2_000, 10_000, 30_000, 120_000, 300_000, 60
 const SENDING_MS = 60_000;
 /** How long a duplicate click waits for the instance sending the same vote. */
 const DUPLICATE_WAIT_MS = 5_000;
+/** It looks again after 100 ms, then less and less often: each look is a read. */
+const DUPLICATE_POLL_MS = { first: 100, max: 1_000 };
 /** Rereads allowed when other clicks on the same answer keep winning the write (or waits for a duplicate). */
 const MAX_CLAIM_ATTEMPTS = 80;
 
 export class Votes {
   constructor(private readonly deps: VoteDependencies) {}
 
-  /** A click: record the vote as pending (once, across instances), then try to send it now. */
-  async submit(answerKey: string, vote: Vote, message?: PendingVote['message']): Promise<VoteState> {
+  /**
+   * A click: record the vote as pending (once, across instances), then try to send it now.
+   * `known` is the record as the caller has it (remembered or just read), so no second read is
+   * needed; a remembered one only ever leads to a conditional write, never to leaving things as they are.
+   */
+  async submit(answerKey: string, vote: Vote, message?: PendingVote['message'], known?: KnownAnswer): Promise<VoteState> {
     const waitUntil = this.deps.now().getTime() + DUPLICATE_WAIT_MS;
+    let given = known;
+    let wait = DUPLICATE_POLL_MS.first;
     for (let attempt = 0; ; attempt += 1) {
       if (attempt >= MAX_CLAIM_ATTEMPTS) throw new ConcurrencyError(answerKey, MAX_CLAIM_ATTEMPTS);
-      const current = await this.deps.answers.read(answerKey);
+      const current = given?.current ?? (await this.deps.answers.read(answerKey));
+      const fresh = given?.fresh ?? true;
+      given = undefined;
       if (!current) return { state: 'gone' };
       const { value: record } = current;
       const now = this.deps.now().getTime();
       const pending = record.pendingVote;
       if (pending && sameVote(pending.feedback, vote)) {
+        if (!fresh) continue;
         // The same click, delivered twice (or to two instances): let the first one finish.
         if ((pending.sendingUntil ?? 0) > now && now < waitUntil) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          wait = Math.min(wait * 2, DUPLICATE_POLL_MS.max);
           continue;
         }
         return { state: 'pending', record };
       }
-      if (!pending && sameVote(record.card.feedback, vote)) return { state: 'recorded', record };
+      if (!pending && sameVote(record.card.feedback, vote)) {
+        if (!fresh) continue;
+        return { state: 'recorded', record };
+      }
       const claimed: AnswerRecord = {
         ...record,
         pendingVote: { feedback: vote, submittedAt: now, attempts: 0, nextAttemptAt: now, sendingUntil: now + SENDING_MS, ...(message ? { message } : {}) },
