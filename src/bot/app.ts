@@ -16,6 +16,8 @@ import type { EntraTokenValidator } from '../identity/entraToken';
 import type { LocalDevTokens } from '../identity/localDevTokens';
 import type { UserSessions } from '../identity/userSessions';
 import type { QBusinessService } from '../services/qbusinessService';
+import { answeringPorts } from '../features/messageExtension/answeringPorts';
+import { MessageExtension, type ExtensionUser } from '../features/messageExtension/messageExtension';
 import { askingUser, cardMessage } from './activities';
 import { answerQuestion, type AnswerDependencies } from './answerQuestion';
 import { askerViewOf, FEEDBACK_VERBS, FeedbackHandler, viewForEveryone, type FeedbackActionData } from './feedback';
@@ -167,6 +169,37 @@ export function createBotApplication(options: BotOptions): BotApplication {
     app.adaptiveCards.actionSubmit<{ pendingKey?: unknown }>(DIRECT_SIGN_IN_VERB, (context, _state, data) => flow.onDirectSignIn(context, data.pendingKey));
   }
 
+  // Message extension (search command "Ask Q", action "Ask Q about this message").
+  const extension = new MessageExtension(
+    answeringPorts({
+      q: options.q,
+      answers,
+      log: (event) => logger.info({ feature: 'messageExtension', ...event }, 'message extension'),
+      ...(options.identity
+        ? {
+            identity: {
+              sessions: options.identity.sessions,
+              validator: options.identity.validator,
+              claims: new OnceClaims(storage, now),
+              ...(options.identity.sso.botEndpoint ? { signInUrl: `${options.identity.sso.botEndpoint}/auth-start.html` } : {}),
+              ...(options.identity.devTokens ? { devTokens: options.identity.devTokens } : {}),
+              ...(options.identity.sso.devLocalSignInUser ? { devLocalSignInUser: options.identity.sso.devLocalSignInUser } : {}),
+            },
+          }
+        : {}),
+    }),
+  );
+  const extensionInvokes: Array<[string, (value: unknown, user: ExtensionUser) => Promise<{ status: number; body?: unknown }>]> = [
+    ['composeExtension/query', (value, user) => extension.onQuery(value, user)],
+    ['composeExtension/fetchTask', (value, user) => extension.onFetchTask(value, user)],
+    ['composeExtension/submitAction', (value, user) => extension.onSubmitAction(value, user)],
+  ];
+  for (const [name, handle] of extensionInvokes) {
+    app.addRoute(invokeSelector(name), async (context) => {
+      await context.sendActivity({ type: 'invokeResponse', value: await handle(context.activity.value, extensionUserOf(context)) });
+    }, true);
+  }
+
   // Action.Submit buttons arrive as message activities carrying `value.verb`.
   app.adaptiveCards.actionSubmit(VERBS.newConversation, startNewConversation);
   app.adaptiveCards.actionSubmit<{ retryKey?: unknown }>(VERBS.retryQuestion, async (context, _state, data) => {
@@ -185,7 +218,7 @@ export function createBotApplication(options: BotOptions): BotApplication {
   // 👍/👎: Action.Execute updates the card in place; the Action.Submit fallback edits the message.
   app.adaptiveCards.actionExecute<FeedbackActionData>(FEEDBACK_VERBS, async (context, _state, data) => {
     const { reply: result, everyone } = await feedback.handle(context, context.activity.value?.action?.verb ?? '', data);
-    if (everyone) await replaceCardMessage(context, everyone);
+    if (everyone) await replaceCardMessage(context, everyone, logger);
     // Answered here, not by the library: for cards with `refresh` it would replace the message for
     // everyone with the clicker's view.
     await context.sendActivity({
@@ -203,7 +236,7 @@ export function createBotApplication(options: BotOptions): BotApplication {
   app.adaptiveCards.actionSubmit<FeedbackActionData & { verb?: string }>(FEEDBACK_VERBS, async (context, _state, data) => {
     const { reply, everyone } = await feedback.handle(context, data.verb ?? '', data);
     if (typeof reply === 'string') await context.sendActivity(reply);
-    if (everyone) await replaceCardMessage(context, everyone);
+    if (everyone) await replaceCardMessage(context, everyone, logger);
   });
 
   app.activity(ActivityTypes.Message, async (context) => {
@@ -259,7 +292,25 @@ function commandSelector(commands: string[]) {
 }
 
 /** Keeps the vote visible on every device and after reload: the stored message itself changes. */
-async function replaceCardMessage(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
+async function replaceCardMessage(context: TurnContext, card: AdaptiveCardJson, logger: Logger): Promise<void> {
   if (!context.activity.replyToId) return;
-  await context.updateActivity({ ...cardMessage(card, { aiGenerated: true }), id: context.activity.replyToId });
+  try {
+    await context.updateActivity({ ...cardMessage(card, { aiGenerated: true }), id: context.activity.replyToId });
+  } catch (error) {
+    // A card a person inserted from the message extension is their own message, which the bot
+    // may not edit; the clicker still gets their view from the invoke response.
+    logger.warn({ activityId: context.activity.id, event: 'cardUpdate', outcome: 'refused', error: errorForLog(error) }, 'the rated card could not be updated for everyone');
+  }
+}
+
+function extensionUserOf(context: TurnContext): ExtensionUser {
+  const { from, conversation, channelData } = context.activity;
+  const tenantId = conversation?.tenantId ?? (channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  return {
+    key: from.aadObjectId ?? from.id,
+    teamsId: from.id,
+    ...(from.name ? { name: from.name } : {}),
+    ...(from.aadObjectId ? { aadObjectId: from.aadObjectId } : {}),
+    ...(tenantId ? { tenantId } : {}),
+  };
 }

@@ -91,18 +91,22 @@ export function emptyQuestionItem(): ResultItem {
 }
 
 export function questionTooLongItem(characters: number): ResultItem {
-  const text = `Questions can be up to ${MAX_QUESTION_CHARACTERS.toLocaleString('en-US')} characters; this one has ${characters.toLocaleString('en-US')}. Shorten it.`;
-  return { card: noteCard('That question is too long', text), preview: { title: 'That question is too long', text } };
+  return noticeItem('That question is too long', `Questions can be up to ${MAX_QUESTION_CHARACTERS.toLocaleString('en-US')} characters; this one has ${characters.toLocaleString('en-US')}. Shorten it.`);
 }
 
 export function unknownCommandItem(): ResultItem {
-  const text = 'This version of the app doesn’t know that command. Update the app in Teams, or use “Ask Q”.';
-  return { card: noteCard('Unknown command', text), preview: { title: 'Unknown command', text } };
+  return noticeItem('Unknown command', 'This version of the app doesn’t know that command. Update the app in Teams, or use “Ask Q”.');
 }
 
-/** Sign-in or Q failed: the caller's own card for the failure, with a one-line preview. */
-export function problemItem(card: AdaptiveCardJson, title: string, text: string): ResultItem {
-  return { card, preview: { title, text } };
+/** A titled note as both the card and its preview. */
+export function noticeItem(title: string, text: string): ResultItem {
+  return { card: noteCard(title, text), preview: { title, text } };
+}
+
+/** Sign-in or Q failed: the caller's own card for the failure, previewed by its first two lines. */
+export function problemItem(card: AdaptiveCardJson): ResultItem {
+  const lines = card.body.filter((element) => element.type === 'TextBlock' && typeof element.text === 'string').map((element) => (element.text as string).replace(/\*\*/g, ''));
+  return { card, preview: { title: lines[0] ?? 'Amazon Q Business', text: lines[1] ?? '' } };
 }
 
 export interface QuestionDialogModel {
