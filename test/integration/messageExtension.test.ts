@@ -56,7 +56,7 @@ describe('message extension: Ask Q from the compose box and a message’s menu',
     assert.match(textOfCard(card), /Answer for \*\*Ada Lovelace\*\*/);
     assert.match(textOfCard(card), /\*\*Sources\*\*/);
     assert.deepEqual(card.refresh.userIds, [ADA.id], 'the asker gets the rating view');
-    assert.equal(card.actions, undefined, 'everyone else: no controls');
+    assert.deepEqual(card.actions.map((action: Body) => action.verb), ['answer.refresh'], 'everyone: no vote controls, only the manual refresh for clients that don’t refresh');
     assert.equal(item.preview.content.title, QUESTION);
     assert.ok(item.preview.content.text.length > 20);
     assert.equal(stack.connector.sent.length, 0, 'nothing posted into the chat: the person inserts the card');

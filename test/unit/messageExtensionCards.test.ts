@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { checkQuestion, endsAsQuestion, normaliseQuestion, textOfMessage } from '../../src/features/messageExtension/questionText';
-import { DIALOG_FIELDS, keepTypingItem, questionDialog, resultList, silentAuthResponse, signInResponse, workingItem } from '../../src/features/messageExtension/responses';
+import { DIALOG_FIELDS, keepTypingItem, markdownPreview, questionDialog, resultList, silentAuthResponse, signInResponse, workingItem } from '../../src/features/messageExtension/responses';
 import { libraryErrors, schemaErrors } from '../helpers/cardValidation';
 
 describe('message extension questions and responses', () => {
@@ -77,6 +77,11 @@ describe('message extension questions and responses', () => {
     const cardText = JSON.stringify(body.composeExtension.attachments[0].content);
     assert.ok(cardText.includes('\\\\[click\\\\](javascript:alert(1)) \\\\<b\\\\>now\\\\</b\\\\>'), cardText);
     assert.ok(!cardText.includes('\u202e'));
+  });
+
+  it('an answer preview is its first words as plain text: no markdown syntax, no citation markers', () => {
+    assert.equal(markdownPreview('### Daily allowances\n\n- **Meals**: 60 EUR [1]\n- See [the policy](https://intranet.example/policy) `now`', 200), 'Daily allowances Meals: 60 EUR See the policy now');
+    assert.equal(markdownPreview('x'.repeat(300), 200).length, 200);
   });
 
   it('sign-in responses: silentAuth for search, auth (the sign-in pop-up) for actions, both opening the bot’s sign-in page', () => {

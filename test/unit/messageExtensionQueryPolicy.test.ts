@@ -1,6 +1,6 @@
 /**
  * The search command's query policy on a fake clock: keystrokes never reach Q one by one, a pause
- * or a final `?` completes a question, one Q request per person, answers cached per person and
+ * or a final `?` completes a question, one Q request per person (newer questions wait their turn), answers cached per person and
  * question, and a slow Q gives "working" within the budget and the answer from the cache next.
  */
 import assert from 'node:assert/strict';
@@ -73,6 +73,18 @@ describe('message extension query policy (fake clock)', () => {
     assert.deepEqual(settled[19], { kind: 'answered', answer: { text: `answer to ${question}` }, fromCache: false });
   });
 
+  it('a query held in its pause is released as superseded the moment a newer one arrives (clients cap open requests)', async () => {
+    const q = new ControlledQ();
+    const policy = new QueryPolicy<Answer>({ ...options, clock });
+    let first: QueryOutcome<Answer> | undefined;
+    void policy.handle('ada', 'How do', q.ask('How do')).then((outcome) => (first = outcome));
+    await timers.tickAsync(100);
+    assert.equal(first, undefined);
+    void policy.handle('ada', 'How do I', q.ask('How do I'));
+    await timers.tickAsync(0);
+    assert.deepEqual(first, { kind: 'superseded' }, 'without waiting for the rest of its pause');
+  });
+
   it('without a final ?, the question goes to Q once the person has paused; not before', async () => {
     const q = new ControlledQ();
     const policy = new QueryPolicy<Answer>({ ...options, clock });
@@ -139,18 +151,68 @@ describe('message extension query policy (fake clock)', () => {
     assert.deepEqual(settled, { kind: 'working' });
   });
 
-  it('a repeat of the question in flight waits for the same Q call; a different question meanwhile is told Q is busy', async () => {
+  it('a repeat of the question in flight waits for the same Q call', async () => {
     const q = new ControlledQ();
     const policy = new QueryPolicy<Answer>({ ...options, clock });
     const first = policy.handle('ada', 'Where is the VPN guide?', q.ask('Where is the VPN guide?'));
     await timers.tickAsync(100);
     const repeat = policy.handle('ada', 'where is the vpn guide?', q.ask('repeat'));
-    const other = policy.handle('ada', 'Who runs payroll?', q.ask('Who runs payroll?'));
-    assert.deepEqual(await other, { kind: 'busy' });
+    await timers.tickAsync(100);
     q.answerAll();
     assert.deepEqual((await first).kind, 'answered');
     assert.deepEqual(await repeat, { kind: 'answered', answer: { text: 'answer to Where is the VPN guide?' }, fromCache: false });
     assert.deepEqual(q.asked, ['Where is the VPN guide?']);
+  });
+
+  it('a newer question waits for the one in flight (one Q call at a time), then is asked and answered within its budget', async () => {
+    const q = new ControlledQ();
+    const policy = new QueryPolicy<Answer>({ ...options, clock });
+    const first = policy.handle('ada', 'Where is the VPN guide?', q.ask('Where is the VPN guide?'));
+    await timers.tickAsync(100);
+    const other = policy.handle('ada', 'Who runs payroll?', q.ask('Who runs payroll?'));
+    await timers.tickAsync(1000);
+    assert.deepEqual(q.asked, ['Where is the VPN guide?'], 'not while the first is with Q');
+    q.answerAll();
+    await timers.tickAsync(0);
+    assert.deepEqual(q.asked, ['Where is the VPN guide?', 'Who runs payroll?']);
+    q.answerAll();
+    assert.equal((await first).kind, 'answered');
+    assert.deepEqual(await other, { kind: 'answered', answer: { text: 'answer to Who runs payroll?' }, fromCache: false });
+  });
+
+  it('a waiting question whose budget runs out says "working", is still asked when its turn comes, and is answered from the cache next', async () => {
+    const q = new ControlledQ();
+    const policy = new QueryPolicy<Answer>({ ...options, clock });
+    void policy.handle('ada', 'vpn', q.ask('vpn')).catch(() => undefined);
+    await timers.tickAsync(1000);
+    assert.deepEqual(q.asked, ['vpn'], 'a pause made the prefix a question');
+    const full = policy.handle('ada', 'vpn guide for linux?', q.ask('vpn guide for linux?'));
+    await timers.tickAsync(4000);
+    assert.deepEqual(await full, { kind: 'working' });
+    q.answerAll();
+    await timers.tickAsync(0);
+    assert.deepEqual(q.asked, ['vpn', 'vpn guide for linux?']);
+    q.answerAll();
+    await timers.tickAsync(0);
+    const next = await policy.handle('ada', 'vpn guide for linux? ', q.ask('again'));
+    assert.deepEqual(next, { kind: 'answered', answer: { text: 'answer to vpn guide for linux?' }, fromCache: true });
+  });
+
+  it('of several questions waiting, only the newest is asked', async () => {
+    const q = new ControlledQ();
+    const policy = new QueryPolicy<Answer>({ ...options, clock });
+    void policy.handle('ada', 'first?', q.ask('first?'));
+    await timers.tickAsync(10);
+    const second = policy.handle('ada', 'second?', q.ask('second?'));
+    await timers.tickAsync(10);
+    const third = policy.handle('ada', 'third?', q.ask('third?'));
+    await timers.tickAsync(10);
+    q.answerAll();
+    await timers.tickAsync(0);
+    q.answerAll();
+    assert.deepEqual(await second, { kind: 'superseded' });
+    assert.equal((await third).kind, 'answered');
+    assert.deepEqual(q.asked, ['first?', 'third?']);
   });
 
   it('two people at once each get their own Q call', async () => {

@@ -10,7 +10,7 @@ import { placeCitations } from '../../cards/citations';
 import { failureCard, noAnswerCard } from '../../cards/messageCards';
 import { identityFailureCard } from '../../cards/signInCards';
 import { fitAnswerToTeams, utf16Bytes } from '../../cards/teamsLimits';
-import type { AnswerCardModel } from '../../cards/answerCard';
+import { VERBS, type AnswerCardModel } from '../../cards/answerCard';
 import { IdentityFailure } from '../../identity/identityFailure';
 import type { EntraTokenValidator, ValidatedToken } from '../../identity/entraToken';
 import type { LocalDevTokens } from '../../identity/localDevTokens';
@@ -21,7 +21,7 @@ import type { QBusinessService } from '../../services/qbusinessService';
 import type { AnswerStore, OnceClaims } from '../../bot/stores';
 import { RESULT_CARD_BUDGET_UTF16_BYTES } from './commands';
 import type { AskedAnswer, ExtensionIdentity, ExtensionUser, MessageExtensionPorts, SessionState } from './messageExtension';
-import { noticeItem, previewLine, problemItem } from './responses';
+import { markdownPreview, noticeItem, problemItem } from './responses';
 
 export interface AnsweringDependencies {
   q: QBusinessService;
@@ -85,7 +85,7 @@ async function askAsPerson(deps: AnsweringDependencies, user: ExtensionUser, que
       askerTeamsId: user.teamsId,
       viewer: 'others',
     },
-    RESULT_CARD_BUDGET_UTF16_BYTES,
+    RESULT_CARD_BUDGET_UTF16_BYTES - RATE_BUTTON_RESERVE_UTF16_BYTES,
   );
   const { view: _view, viewer: _viewer, ...storedCard } = model;
   await deps.answers.save(answerKey, {
@@ -95,7 +95,18 @@ async function askAsPerson(deps: AnsweringDependencies, user: ExtensionUser, que
     systemMessageId: outcome.systemMessageId,
     card: storedCard,
   });
-  return { kind: 'answer', item: { card, preview: { title: question, text: previewLine(cited.markdown, 200) } } };
+  return { kind: 'answer', item: { card: withRateButton(card, answerKey), preview: { title: question, text: markdownPreview(cited.markdown, 200) } } };
+}
+
+const RATE_BUTTON_RESERVE_UTF16_BYTES = 1024;
+
+/**
+ * Teams shows the asker their rating view by itself (the card's `refresh`); clients that don't
+ * refresh cards (the Agents Playground, older clients) get it from this button instead. For anyone
+ * else the same action returns the card unchanged.
+ */
+function withRateButton(card: AdaptiveCardJson, answerKey: string): AdaptiveCardJson {
+  return { ...card, actions: [...(card.actions ?? []), { type: 'Action.Execute', title: 'Rate this answer', verb: VERBS.refreshAnswer, data: { answerKey } }] };
 }
 
 /**

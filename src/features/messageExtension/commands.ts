@@ -23,7 +23,7 @@ export const RESULT_CARD_BUDGET_UTF16_BYTES = 28 * 1024;
 export const DEFAULT_QUERY_BUDGET_MS = 4000;
 
 /** A person typing sends a query per keystroke; a pause this long means they have stopped. */
-export const DEFAULT_TYPING_PAUSE_MS = 800;
+export const DEFAULT_TYPING_PAUSE_MS = 1000;
 
 /** How long an answer stays ready for the same person asking the same question again. */
 export const DEFAULT_ANSWER_CACHE_MS = 5 * 60 * 1000;

@@ -15,7 +15,6 @@ import { MESSAGE_EXTENSION_COMMANDS } from './commands';
 import { checkQuestion, textOfMessage, type MessagePayloadLike } from './questionText';
 import { QueryPolicy, type QueryOutcome, type QueryPolicyOptions } from './queryPolicy';
 import {
-  busyItem,
   dialogMessage,
   DIALOG_FIELDS,
   emptyQuestionItem,
@@ -145,7 +144,7 @@ export class MessageExtension {
     // Submitted from a dialog: the question is complete as it stands, whatever its last character.
     const outcome = await this.policy.handle(user.key, `${checked.text.replace(/[?？]\s*$/u, '')}?`, () => this.ask(user, checked.text));
     this.ports.log({ invoke: 'submitAction', outcome: outcomeName(outcome) });
-    if (outcome.kind === 'working' || outcome.kind === 'busy') {
+    if (outcome.kind !== 'answered') {
       return again('Amazon Q Business is still working on this. Select Ask Q again in a moment to insert the answer.');
     }
     return this.render(outcome, checked.text, 'action');
@@ -210,8 +209,6 @@ export class MessageExtension {
     switch (outcome.kind) {
       case 'superseded':
         return ok(resultList([keepTypingItem()]));
-      case 'busy':
-        return ok(resultList([busyItem()]));
       case 'working':
         return ok(resultList([workingItem(question)]));
       case 'answered': {

@@ -3,8 +3,8 @@
  * each reply, so this policy, per person:
  *  - answers only a complete question: one ending in `?`, or one with no newer query from that
  *    person within a short pause (older queries are superseded and never reach Q);
- *  - keeps one Q request in flight (a repeat of that question waits for it; another question is
- *    told the first is still being answered);
+ *  - keeps one Q request in flight (a repeat of that question waits for it; a newer question
+ *    waits its turn and is asked as soon as the earlier one is done, if it is still the newest);
  *  - caches answers by (person, normalised question) for a few minutes;
  *  - replies "still working" when Q takes longer than the budget, and lets the answer land in the
  *    cache so the next query for the same question gets it at once.
@@ -47,14 +47,20 @@ export type QueryOutcome<A> =
   | { kind: 'answered'; answer: A; fromCache: boolean }
   /** Q is still answering; the answer will be in the cache for the next query. */
   | { kind: 'working' }
-  /** The person typed on: a newer query of theirs arrived during the pause. */
-  | { kind: 'superseded' }
-  /** Another question of this person is still with Q. */
-  | { kind: 'busy' };
+  /** The person typed on: a newer query of theirs arrived meanwhile. */
+  | { kind: 'superseded' };
 
 interface InFlight<A> {
   key: string;
   settled: Promise<A>;
+  /** Resolves once the answer is cached and the flight is gone (whatever Q did). */
+  done: Promise<void>;
+}
+
+interface Waiting<A> {
+  key: string;
+  number: number;
+  ask: () => Promise<A>;
 }
 
 export class QueryPolicy<A extends object> {
@@ -66,6 +72,10 @@ export class QueryPolicy<A extends object> {
   /** The newest query's number per person: a query that is no longer the newest is superseded. */
   private readonly newest: LRUCache<string, number>;
   private readonly inFlight = new Map<string, InFlight<A>>();
+  /** Per person, the newest complete question waiting for the flight ahead of it. */
+  private readonly waiting = new Map<string, Waiting<A>>();
+  /** Per person, how to release the queries held in a pause or waiting their turn. */
+  private readonly wakers = new Map<string, Set<() => void>>();
   private sequence = 0;
 
   constructor(options: QueryPolicyOptions<A> = {}) {
@@ -87,21 +97,30 @@ export class QueryPolicy<A extends object> {
     const arrivedAt = this.clock.now();
     const number = ++this.sequence;
     this.newest.set(person, number);
+    // Older queries of this person still held (pause, waiting their turn) are answered now:
+    // clients cap open requests, and a held stale query would delay the newer ones.
+    this.wakeHeld(person);
     const key = cacheKey(person, normaliseQuestion(question));
 
     const early = this.fromCacheOrFlight(person, key, arrivedAt);
     if (early) return early;
 
     if (!endsAsQuestion(question)) {
-      await this.wait(this.typingPauseMs);
+      await this.held(person, (wake) => this.withinMs(wake, this.typingPauseMs));
       if (this.newest.get(person) !== number) return { kind: 'superseded' };
       const afterPause = this.fromCacheOrFlight(person, key, arrivedAt);
       if (afterPause) return afterPause;
     }
-    if (this.inFlight.has(person)) return { kind: 'busy' };
+    const ahead = this.inFlight.get(person);
+    if (!ahead) return this.awaitWithin(this.start(person, key, ask), arrivedAt);
 
-    const flight = this.start(person, key, ask);
-    return this.awaitWithin(flight, arrivedAt);
+    // One Q request per person: wait for the one ahead; when it is done, the newest waiting
+    // question is started (see start), even if this query's budget has run out by then.
+    this.waiting.set(person, { key, number, ask });
+    await this.held(person, (wake) => this.within(Promise.race([ahead.done, wake]), arrivedAt));
+    const mine = this.fromCacheOrFlight(person, key, arrivedAt);
+    if (mine) return mine;
+    return this.newest.get(person) === number ? { kind: 'working' } : { kind: 'superseded' };
   }
 
   /** How many answers are cached now (for tests and telemetry). */
@@ -120,42 +139,79 @@ export class QueryPolicy<A extends object> {
 
   private start(person: string, key: string, ask: () => Promise<A>): InFlight<A> {
     const settled = Promise.resolve().then(ask);
-    const flight: InFlight<A> = { key, settled };
+    const done = settled
+      .then(
+        (answer) => {
+          if (this.isCacheable(answer)) this.answers.set(key, answer);
+        },
+        () => undefined, // the query waiting on it reports the failure; nothing is cached
+      )
+      .then(() => {
+        if (this.inFlight.get(person) === flight) this.inFlight.delete(person);
+        this.startWaiting(person);
+      });
+    const flight: InFlight<A> = { key, settled, done };
     this.inFlight.set(person, flight);
-    settled.then(
-      (answer) => {
-        if (this.isCacheable(answer)) this.answers.set(key, answer);
-      },
-      () => undefined, // the query waiting on it reports the failure; nothing is cached
-    ).finally(() => {
-      if (this.inFlight.get(person) === flight) this.inFlight.delete(person);
-    });
     return flight;
+  }
+
+  /** The person's newest waiting question, if still the newest and not answered meanwhile. */
+  private startWaiting(person: string): void {
+    const next = this.waiting.get(person);
+    this.waiting.delete(person);
+    if (!next || this.inFlight.has(person) || this.newest.get(person) !== next.number || this.answers.has(next.key)) return;
+    this.start(person, next.key, next.ask);
   }
 
   /** The answer if Q gives it within what is left of this query's budget; otherwise "working". */
   private async awaitWithin(flight: InFlight<A>, arrivedAt: number): Promise<QueryOutcome<A>> {
-    const left = this.budgetMs - (this.clock.now() - arrivedAt);
-    if (left <= 0) return { kind: 'working' };
+    const answer = await this.within(flight.settled, arrivedAt);
+    return answer === TIME_UP ? { kind: 'working' } : { kind: 'answered', answer, fromCache: false };
+  }
+
+  /** `promise`'s value, or TIME_UP once this query's budget (from its arrival) is spent. */
+  private within<T>(promise: Promise<T>, arrivedAt: number): Promise<T | typeof TIME_UP> {
+    return this.withinMs(promise, this.budgetMs - (this.clock.now() - arrivedAt));
+  }
+
+  /** `promise`'s value, or TIME_UP after `left` ms. */
+  private async withinMs<T>(promise: Promise<T>, left: number): Promise<T | typeof TIME_UP> {
+    if (left <= 0) return TIME_UP;
     let handle: unknown;
-    const timeUp = new Promise<'timeUp'>((resolve) => {
-      handle = this.clock.setTimeout(() => resolve('timeUp'), left);
+    const timeUp = new Promise<typeof TIME_UP>((resolve) => {
+      handle = this.clock.setTimeout(() => resolve(TIME_UP), left);
     });
     try {
-      const first = await Promise.race([flight.settled, timeUp]);
-      if (first === 'timeUp') return { kind: 'working' };
-      return { kind: 'answered', answer: first, fromCache: false };
+      return await Promise.race([promise, timeUp]);
     } finally {
       this.clock.clearTimeout(handle);
     }
   }
 
-  private wait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.clock.setTimeout(resolve, ms);
-    });
+  /** Runs `hold` with a promise that resolves when a newer query of this person arrives. */
+  private async held<T>(person: string, hold: (wake: Promise<void>) => Promise<T>): Promise<T> {
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    const wakers = this.wakers.get(person) ?? new Set<() => void>();
+    wakers.add(wake);
+    this.wakers.set(person, wakers);
+    try {
+      return await hold(woken);
+    } finally {
+      wakers.delete(wake);
+      if (wakers.size === 0 && this.wakers.get(person) === wakers) this.wakers.delete(person);
+    }
+  }
+
+  private wakeHeld(person: string): void {
+    const wakers = this.wakers.get(person);
+    if (!wakers) return;
+    this.wakers.delete(person);
+    for (const wake of wakers) wake();
   }
 }
+
+const TIME_UP = Symbol('timeUp');
 
 /** The person's id and the question, unambiguous whatever either contains. */
 function cacheKey(person: string, normalisedQuestion: string): string {

@@ -75,14 +75,6 @@ export function keepTypingItem(): ResultItem {
   };
 }
 
-/** This person's previous question is still with Q: one question at a time. */
-export function busyItem(): ResultItem {
-  return {
-    card: noteCard('One question at a time', 'Amazon Q Business is still answering your previous question. Ask this one again in a moment.'),
-    preview: { title: '⏳ Still answering your previous question', text: 'One question at a time: ask this one again in a moment.' },
-  };
-}
-
 export function emptyQuestionItem(): ResultItem {
   return {
     card: noteCard('Ask Amazon Q Business', 'Type a question about your company’s documents, for example: How do I request time off?'),
@@ -153,6 +145,16 @@ export function dialogMessage(text: string): Record<string, unknown> {
 
 function noteCard(title: string, text: string): AdaptiveCardJson {
   return adaptiveCard([textBlock(`**${title}**`), textBlock(text, { isSubtle: true })]);
+}
+
+/** An answer's first words for a preview: markdown syntax dropped, link texts kept, citation markers gone. */
+export function markdownPreview(markdown: string, maxCharacters: number): string {
+  const plainText = markdown
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[\d+\]/g, '')
+    .replace(/^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)/gm, '')
+    .replace(/[*_`~|]+/g, '');
+  return previewLine(plainText, maxCharacters);
 }
 
 /**
