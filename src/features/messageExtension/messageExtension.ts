@@ -11,7 +11,7 @@
  * knows only Teams' message extension protocol.
  */
 import type { AdaptiveCardJson } from '../../cards/types';
-import { MESSAGE_EXTENSION_COMMANDS } from './commands';
+import { MAX_QUESTION_CHARACTERS, MESSAGE_EXTENSION_COMMANDS } from './commands';
 import { checkQuestion, textOfMessage, type MessagePayloadLike } from './questionText';
 import { QueryPolicy, type QueryOutcome, type QueryPolicyOptions } from './queryPolicy';
 import {
@@ -137,7 +137,7 @@ export class MessageExtension {
     const again = (problem: string): InvokeReply => ok(questionDialog({ question: raw ?? '', notIncluded, problem }));
     const checked = checkQuestion(raw);
     if (checked.kind === 'emptyQuestion') return again('Type a question to ask.');
-    if (checked.kind === 'questionTooLong') return again(`Questions can be up to 7,000 characters; this one has ${checked.characters.toLocaleString('en-US')}. Shorten it.`);
+    if (checked.kind === 'questionTooLong') return again(`Questions can be up to ${MAX_QUESTION_CHARACTERS.toLocaleString('en-US')} characters; this one has ${checked.characters.toLocaleString('en-US')}. Shorten it.`);
 
     const signIn = await this.ensureSession(user, tokenOf(action), 'action');
     if (signIn) return signIn;
