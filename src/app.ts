@@ -15,6 +15,9 @@ import { ConversationTurns } from './features/answering/conversationTurns';
 import { RetryStore } from './features/answering/retryStore';
 import { registerAnswering } from './features/answering/routes';
 import { registerCommands } from './features/commands/routes';
+import { answeringPorts } from './features/messageExtension/answeringPorts';
+import { MessageExtension } from './features/messageExtension/messageExtension';
+import { registerMessageExtension } from './features/messageExtension/routes';
 import { AnswerStore } from './features/feedback/answerStore';
 import { createFeedback, registerFeedback } from './features/feedback/routes';
 import { PluginActions, PluginPrompts } from './features/pluginActions/pluginActions';
@@ -90,6 +93,26 @@ export function createBotApplication(options: BotOptions): BotApplication {
   const plugins = new PluginActions({ store: pluginStore, logger, continueWith: (turn, input, conversation) => ask(turn, '', { input, conversation }) });
   const feedback = createFeedback({ storage, answers, q, proactive, logger, now });
   const threads = new ThreadContextStore(storage, (options.threadContextDays ?? 7) * 24 * 60 * 60 * 1000, now);
+  const identity = options.identity;
+  const extension = new MessageExtension(
+    answeringPorts({
+      q,
+      answers,
+      log: (event) => logger.info({ feature: 'messageExtension', ...event }, 'message extension'),
+      ...(identity
+        ? {
+            identity: {
+              sessions: identity.sessions,
+              validator: identity.validator,
+              claims: new OnceClaims(storage, now),
+              ...(identity.sso.botEndpoint ? { signInUrl: `${identity.sso.botEndpoint}/auth-start.html` } : {}),
+              ...(identity.devTokens ? { devTokens: identity.devTokens } : {}),
+              ...(identity.sso.devLocalSignInUser ? { devLocalSignInUser: identity.sso.devLocalSignInUser } : {}),
+            },
+          }
+        : {}),
+    }),
+  );
 
   // Routes are tried in this order: thread context first (it decides what is answered at all),
   // the answer loop's catch-all message route last.
@@ -97,7 +120,8 @@ export function createBotApplication(options: BotOptions): BotApplication {
   registerCommands(routes, turns);
   registerSignIn(routes, signIn);
   registerPluginActions(routes, plugins);
-  registerFeedback(routes, feedback.handler);
+  registerFeedback(routes, feedback.handler, logger);
+  registerMessageExtension(routes, extension);
   registerAnswering(routes, { ask, retries, threads, allowLoopbackFileHosts: Boolean(options.allowLoopbackFileHosts) });
 
   feedback.outbox.start();

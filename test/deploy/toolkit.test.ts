@@ -112,9 +112,32 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
     const [bot] = manifest.bots;
     assert.deepEqual(bot.scopes, ['personal', 'team', 'groupChat']);
     assert.equal(bot.supportsFiles, true);
-    assert.deepEqual(bot.commandLists[0].commands.map((command: { title: string }) => command.title), ['help', '/new', '/signout']);
+    const commands = bot.commandLists[0].commands.map((command: { title: string }) => command.title);
+    assert.deepEqual(commands.slice(0, 3), ['help', '/new', '/signout']);
+    assert.equal(commands.length, 6, 'three prompt starters beside the three commands');
+    for (const starter of commands.slice(3)) assert.match(starter, /^[^/].*\?$/, 'a prompt starter is a question a person could type');
     assert.deepEqual(manifest.webApplicationInfo, { id: SAMPLE.AAD_APP_CLIENT_ID, resource: `api://botid-${SAMPLE.BOT_ID}` });
     assert.deepEqual(manifest.validDomains, [SAMPLE.BOT_DOMAIN]);
+  });
+
+  it('the message extension: an "Ask Q" search command and an "Ask Q about this message" action, on this bot, with the ids the bot handles', async () => {
+    const { AppManifestUtils } = await import('@microsoft/app-manifest');
+    const { MESSAGE_EXTENSION_COMMANDS } = await import('../../src/features/messageExtension/commands');
+    const manifest = JSON.parse(fill(readFileSync(join(ROOT, 'appPackage/manifest.json'), 'utf8'), SAMPLE));
+    assert.deepEqual(await AppManifestUtils.validateAgainstSchema(manifest), []);
+    const [extension] = manifest.composeExtensions;
+    assert.equal(extension.botId, SAMPLE.BOT_ID);
+    const [search, action] = extension.commands;
+    assert.deepEqual(
+      { id: search.id, type: search.type, context: search.context, parameter: search.parameters.map((p: { name: string }) => p.name) },
+      { id: MESSAGE_EXTENSION_COMMANDS.search, type: 'query', context: ['compose', 'commandBox'], parameter: [MESSAGE_EXTENSION_COMMANDS.searchParameter] },
+    );
+    assert.deepEqual(
+      { id: action.id, type: action.type, context: action.context, fetchTask: action.fetchTask },
+      { id: MESSAGE_EXTENSION_COMMANDS.aboutMessage, type: 'action', context: ['message'], fetchTask: true },
+    );
+    // What Microsoft 365 Copilot reads when it calls the search command as a plugin.
+    assert.ok(search.semanticDescription.length > 100 && search.parameters[0].semanticDescription.length > 50);
   });
 
   it('asks only for resource-specific consent to read messages, never a tenant-wide Graph application permission', () => {

@@ -135,3 +135,22 @@ export function messageDeleted(serviceUrl: string, user: TeamsUser, id: string, 
 export function botRemoved(serviceUrl: string, user: TeamsUser, conversationId: string): Record<string, unknown> {
   return { ...envelope(serviceUrl, user, conversationId, 'channel'), type: 'conversationUpdate', membersRemoved: [{ id: BOT.id }] };
 }
+
+/**
+ * A message extension invoke (`composeExtension/query`, `fetchTask`, `submitAction`) as Teams sends
+ * it from a chat's compose box or a message's … menu; the bot need not be installed in that chat.
+ */
+export function composeExtension(serviceUrl: string, user: TeamsUser, name: string, value: unknown, conversationId = GROUP_CHAT): Record<string, unknown> {
+  return { ...envelope(serviceUrl, user, conversationId, 'groupChat'), type: 'invoke', name, value };
+}
+
+/** The search command's query as typed so far, with the SSO token of a silentAuth round if given. */
+export function searchQuery(serviceUrl: string, user: TeamsUser, text: string, options: { token?: string; state?: string; commandId?: string } = {}): Record<string, unknown> {
+  return composeExtension(serviceUrl, user, 'composeExtension/query', {
+    commandId: options.commandId ?? 'askQ',
+    parameters: [{ name: 'question', value: text }],
+    queryOptions: { skip: 0, count: 25 },
+    ...(options.token ? { authentication: { token: options.token } } : {}),
+    ...(options.state ? { state: options.state } : {}),
+  });
+}

@@ -10,6 +10,7 @@ import type { ProactiveTurns, TeamsTurn } from '../../domain/turn';
 import type { Clock } from '../../state/expiringRecords';
 import type { StateStorage } from '../../state/stateStorage';
 import type { Logger } from 'pino';
+import { errorForLog } from '../../errors';
 import type { QBusinessService } from '../../qbusiness/qbusinessService';
 import type { FeatureRoutes } from '../routes';
 import type { AnswerStore } from './answerStore';
@@ -56,11 +57,11 @@ export function createFeedback(deps: FeedbackDependencies): Feedback {
   return { handler: new FeedbackHandler({ answers, votes }), outbox };
 }
 
-export function registerFeedback(routes: FeatureRoutes, feedback: FeedbackHandler): void {
+export function registerFeedback(routes: FeatureRoutes, feedback: FeedbackHandler, logger: Logger): void {
   routes.cardExecute<FeedbackActionData>(FEEDBACK_VERBS, async (turn, data) => {
     const verb = (turn.activity.value as { action?: { verb?: string } } | undefined)?.action?.verb ?? '';
     const { reply: result, everyone } = await feedback.handle(turn, verb, data);
-    if (everyone) await replaceCardMessage(turn, everyone);
+    if (everyone) await replaceCardMessage(turn, everyone, logger);
     // Answered here, not by the library: for cards with `refresh` it would replace the message for
     // everyone with the clicker's view.
     await turn.send({
@@ -78,12 +79,18 @@ export function registerFeedback(routes: FeatureRoutes, feedback: FeedbackHandle
   routes.cardSubmit<FeedbackActionData & { verb?: string }>(FEEDBACK_VERBS, async (turn, data) => {
     const { reply, everyone } = await feedback.handle(turn, data.verb ?? '', data);
     if (typeof reply === 'string') await turn.send(reply);
-    if (everyone) await replaceCardMessage(turn, everyone);
+    if (everyone) await replaceCardMessage(turn, everyone, logger);
   });
 }
 
 /** Keeps the vote visible on every device and after reload: the stored message itself changes. */
-async function replaceCardMessage(turn: TeamsTurn, card: AdaptiveCardJson): Promise<void> {
+async function replaceCardMessage(turn: TeamsTurn, card: AdaptiveCardJson, logger: Logger): Promise<void> {
   if (!turn.activity.replyToId) return;
-  await turn.update({ ...cardMessage(card, { aiGenerated: true }), id: turn.activity.replyToId });
+  try {
+    await turn.update({ ...cardMessage(card, { aiGenerated: true }), id: turn.activity.replyToId });
+  } catch (error) {
+    // A card a person inserted from the message extension is their own message, which the bot
+    // may not edit; the clicker still gets their view from the invoke response.
+    logger.warn({ activityId: turn.activity.id, event: 'cardUpdate', outcome: 'refused', error: errorForLog(error) }, 'the rated card could not be updated for everyone');
+  }
 }
