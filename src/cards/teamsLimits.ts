@@ -3,7 +3,7 @@
  * 40 KB counted as UTF-16 (413 MessageSizeTooBig), so the card gets that budget minus room
  * for the envelope botbuilder adds (ids, conversation, service URL, entities).
  */
-import type { Source } from '../model/answer';
+import type { Source } from '../domain/answer';
 import { buildAnswerCard, type AnswerCardModel } from './answerCard';
 import type { AdaptiveCardJson } from './types';
 

@@ -47,6 +47,9 @@ describe('a serviceUrl that refuses connections', () => {
       assert.equal(connections, 0, 'no later send of the turn connected to the serviceUrl again');
       assert.equal(stack.q.state.calls.filter((call) => call.operation === 'Chat').length, 1, 'the question itself was still asked once');
       assert.equal((await fetch(`${stack.bot.url}/healthz`)).status, 200);
+      const ended = await nextLog(stack.bot.logs, /serviceUrl refused the connection, nothing could be sent/, logsBefore);
+      assert.match(ended, /"level":40/, 'a warning: the caller\'s serviceUrl, not a bug of the bot');
+      assert.doesNotMatch(stack.bot.logs.slice(logsBefore).join('\n'), /"level":50|"stack"/, 'no error line and no stack');
     } finally {
       listener.close();
     }
