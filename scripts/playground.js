@@ -70,7 +70,8 @@ function readable(line) {
   try {
     const entry = JSON.parse(line);
     const label = (LEVELS[entry.level] ?? 'log').padEnd(5);
-    const detail = [entry.kind, entry.err?.message ?? entry.error].filter(Boolean).join(', ');
+    const error = entry.error ?? entry.err;
+    const detail = [entry.kind, error && `${error.name ?? 'Error'}: ${error.message ?? ''}`].filter(Boolean).join(', ');
     return `${label} ${entry.msg ?? ''}${detail ? ` (${detail})` : ''}`;
   } catch {
     return line;

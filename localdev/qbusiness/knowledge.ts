@@ -137,16 +137,18 @@ export class Knowledge {
    */
   answer(question: string, earlierQuestions: readonly string[] = []): ComposedAnswer {
     const sections = this.relevantSections(question);
+    const wholeSections = () => compose(sections.map((section) => ({ section, text: section.body, heading: true })), this.documents);
     const topic = this.topicOf(earlierQuestions);
+    // No topic yet, or a new one (a covered question that is not about what was just answered).
     const isNew = sections.length > 0 && !topic.sections.has(sections[0]?.id ?? '');
-    if (topic.sections.size === 0 || isNew) return compose(sections.map((section) => ({ section, text: section.body, heading: true })), this.documents);
+    if (topic.sections.size === 0 || isNew) return wholeSections();
 
     const topicDocuments = new Set([...topic.sections].map((id) => this.sections.get(id)?.documentId));
     // What the follow-up adds to the topic ("how long … valid") is what it asks.
     const asked = termsOf(question);
     const added = asked.filter((term) => !topic.terms.has(term));
     // The same question again gets the same answer.
-    if (added.length === 0 && sections.length > 0) return compose(sections.map((section) => ({ section, text: section.body, heading: true })), this.documents);
+    if (added.length === 0 && sections.length > 0) return wholeSections();
     const hits = this.passageIndex
       .search(added.join(' '), { fuzzy: false, prefix: (term) => term.length >= 5, filter: (hit) => topicDocuments.has(this.passages.get(String(hit.id))?.documentId) })
       .filter((hit) => hit.score >= MIN_PASSAGE_SCORE);
