@@ -42,6 +42,13 @@ describe('playground sign-in (DEV_LOCAL_SIGN_IN) for known and unknown people', 
     assert.equal(stack.q.state.calls.filter((call) => call.operation === 'ChatSync').length, 1, 'only Ada reached Q');
   });
 
+  it('gives a hand-made activity without an Entra object id a sign-in card, not "something went wrong"', async () => {
+    const nobody = { id: '29:no-object-id', name: 'No Object Id', aadObjectId: undefined } as unknown as TeamsUser;
+    const texts = await ask(nobody, 'How do I reset my VPN token?');
+    assert.match(texts, /Sign-in didn’t work/);
+    assert.doesNotMatch(texts, /something went wrong/i);
+  });
+
   it('gives Linus Pauling (in Entra, deliberately not in Identity Center) the same card', async () => {
     assert.match(await ask(LINUS, 'How do I reset my VPN token?'), /isn’t set up for Amazon Q Business/);
   });
