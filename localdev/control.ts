@@ -64,7 +64,7 @@ export async function handleControl(exchange: Exchange, context: ControlContext)
       try {
         return json(exchange, 200, { token: await context.entra.mint(body() as unknown as MintOptions) });
       } catch (error) {
-        return json(exchange, 404, { message: (error as Error).message });
+        return json(exchange, 400, { message: (error as Error).message });
       }
     case 'POST /_local/reset':
       state.reset();

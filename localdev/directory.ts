@@ -25,7 +25,8 @@ export interface DirectoryUser {
   idcUserId?: string;
 }
 
-const NAMED: DirectoryUser[] = [
+/** The sample people (the playground's users); Linus Pauling is deliberately not in Identity Center. */
+export const SAMPLE_PEOPLE: readonly DirectoryUser[] = [
   { aadObjectId: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', name: 'Ada Lovelace', email: 'ada@example.com', idcUserId: '94682498-0001-7061-0000-00000000ada0' },
   { aadObjectId: '8b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e', name: 'Grace Hopper', email: 'grace@example.com', idcUserId: '94682498-0001-7061-0000-0000000006ace' },
   { aadObjectId: '9c3d4e5f-6a7b-4c8d-8e9f-1a2b3c4d5e6f', name: 'Alan Turing', email: 'alan@example.com', idcUserId: '94682498-0001-7061-0000-0000000a1a40' },
@@ -46,7 +47,7 @@ const LOAD_USERS: DirectoryUser[] = Array.from({ length: 80 }, (_, index) => {
   };
 });
 
-export const DIRECTORY: readonly DirectoryUser[] = [...NAMED, ...LOAD_USERS];
+export const DIRECTORY: readonly DirectoryUser[] = [...SAMPLE_PEOPLE, ...LOAD_USERS];
 
 export function userByObjectId(aadObjectId: string): DirectoryUser | undefined {
   return DIRECTORY.find((user) => user.aadObjectId === aadObjectId);

@@ -12,7 +12,9 @@
  * With --durable the bot keeps its state in Azurite (Microsoft's Azure Storage emulator, from
  * node_modules) under .playground-state/, as it does in Azure Blob Storage in production: type
  * `r` and Enter to restart the bot and see the conversation, and the votes on old cards, carry on.
- * Ctrl+C stops everything. Plain Node on purpose: it must run before `npm ci` has.
+ * Ctrl+C, or SIGINT/SIGTERM to the npm process (as an IDE or a process manager sends it), stops
+ * everything. The bot's JSON log lines are shown as short readable lines (--raw-logs: as they are).
+ * Plain Node on purpose: it must run before `npm ci` has.
  */
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -27,6 +29,8 @@ const { values: options } = parseArgs({
     'q-port': { type: 'string', default: '8088' },
     'playground-port': { type: 'string', default: '56150' },
     'skip-install': { type: 'boolean', default: false },
+    'skip-build': { type: 'boolean', default: false },
+    'raw-logs': { type: 'boolean', default: false },
     durable: { type: 'boolean', default: false },
     'azurite-port': { type: 'string', default: '10000' },
   },
@@ -58,12 +62,28 @@ function dependenciesMissing() {
   return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
 }
 
+const LEVELS = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+/** A JSON log line as `level: message (kind, error)`; anything else as it is. */
+function readable(line) {
+  if (options['raw-logs'] || !line.startsWith('{')) return line;
+  try {
+    const entry = JSON.parse(line);
+    const label = (LEVELS[entry.level] ?? 'log').padEnd(5);
+    const error = entry.error ?? entry.err;
+    const detail = [entry.kind, error && `${error.name ?? 'Error'}: ${error.message ?? ''}`].filter(Boolean).join(', ');
+    return `${label} ${entry.msg ?? ''}${detail ? ` (${detail})` : ''}`;
+  } catch {
+    return line;
+  }
+}
+
 let restarting = false;
 function start(name, command, args, env) {
   const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream, out) =>
     stream.on('data', (chunk) => {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) out.write(`[${name}] ${line}\n`);
+      for (const line of chunk.toString().split('\n')) if (line.trim()) out.write(`[${name}] ${readable(line)}\n`);
     });
   prefix(child.stdout, process.stdout);
   prefix(child.stderr, process.stderr);
@@ -91,20 +111,38 @@ async function waitFor(name, url) {
 }
 
 let stopping = false;
+/** SIGTERM to every server, then exit once they are gone (SIGKILL to any still there after 10 s). */
 function stop(code) {
+  if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 300);
+  const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+  const gone = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
+  for (const child of running) child.kill('SIGTERM');
+  const deadline = setTimeout(() => {
+    for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }, 10_000);
+  Promise.all(gone).then(() => {
+    clearTimeout(deadline);
+    console.log('✔ Stopped the local services, the bot and the playground.');
+    process.exit(code);
+  });
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
+process.on('SIGHUP', () => stop(0));
+// npm passes SIGINT/SIGTERM on to the shell that runs this script, and Debian's shell (dash) dies
+// without passing them on: this process is then orphaned (its parent changes). Stop with it.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stop(0);
+}, 250).unref();
 
 async function main() {
   if (!options['skip-install'] && dependenciesMissing()) {
     // botbuilder's install runs npx; without "yes" it waits for a prompt nobody answers.
     run('Installing dependencies (npm ci)', npm, ['ci'], { npm_config_yes: 'true' });
   }
-  run('Building (tsc)', npm, ['run', 'build', '--silent']);
+  if (!options['skip-build']) run('Building (tsc)', npm, ['run', 'build', '--silent']);
 
   const qUrl = `http://127.0.0.1:${options['q-port']}`;
   const botUrl = `http://127.0.0.1:${options['bot-port']}`;
@@ -167,10 +205,34 @@ async function main() {
    Open  http://localhost:${options['playground-port']}  and ask: How do I reset my VPN token?
    Bot:                 ${botUrl}/api/messages
    Local AWS services:  ${qUrl}  (recorded feedback: ${qUrl}/_local/feedback)
-   You are Ada Lovelace (.m365agentsplayground.yml), signed in through the local issuer.${options.durable ? `
+${peopleNote()}${options.durable ? `
    State:               Azurite (127.0.0.1:${options['azurite-port']}, folder .playground-state/). Type r + Enter to restart the bot.` : ''}
+   The bot's two warnings above are expected here: the playground sends unauthenticated traffic
+   (no BOT_ID) and has no Teams SSO (DEV_LOCAL_SIGN_IN signs its people in through the local issuer).
    Press Ctrl+C to stop.
 `);
+}
+
+/**
+ * Who the playground can sign in: the sample people of localdev/directory.ts. The playground's
+ * configuration names who you are; anyone else (a user added there) gets the card a person
+ * missing from IAM Identity Center gets.
+ */
+function peopleNote() {
+  const { SAMPLE_PEOPLE } = require(join(root, 'lib/localdev/directory.js'));
+  const config = require('yaml').parse(require('node:fs').readFileSync(join(root, '.m365agentsplayground.yml'), 'utf8'));
+  const configured = [config.currentUser, ...(config.users ?? [])].filter(Boolean);
+  const known = (person) => SAMPLE_PEOPLE.find((sample) => sample.aadObjectId === person.aadObjectId);
+  const you = config.currentUser ?? {};
+  const inIdc = SAMPLE_PEOPLE.filter((person) => person.idcUserId).map((person) => person.name);
+  const entraOnly = SAMPLE_PEOPLE.filter((person) => !person.idcUserId).map((person) => person.name);
+  const strangers = configured.filter((person) => !known(person)).map((person) => person.name ?? person.id);
+  return [
+    `   You are ${you.name} (.m365agentsplayground.yml), signed in through the local issuer.`,
+    `   Sample people: ${inIdc.join(', ')} (in the local IAM Identity Center);`,
+    `   ${entraOnly.join(', ')} is in Entra only and gets the "account isn't set up" card, as does anyone else.`,
+    ...(strangers.length ? [`   Not sample people (they get that card too): ${strangers.join(', ')}.`] : []),
+  ].join('\n');
 }
 
 const STATE_FOLDER = join(root, '.playground-state');

@@ -1,5 +1,7 @@
 /** `npm start`: configuration from the environment, then the bot. */
 import './compileCache';
+// Before anything else loads: dependencies warn as they load (see nodeWarnings.ts).
+import './nodeWarnings';
 import { ConfigError, loadConfig } from './config';
 import { installProcessGuards } from './processGuards';
 import { startBot } from './startBot';

@@ -7,6 +7,7 @@
 import { format } from 'node:util';
 import type { Logger } from 'pino';
 import { errorForLog } from './errors';
+import { writeNodeWarningsWith } from './nodeWarnings';
 
 export function installProcessGuards(logger: Logger): void {
   process.on('uncaughtException', (error) => {
@@ -15,8 +16,8 @@ export function installProcessGuards(logger: Logger): void {
   process.on('unhandledRejection', (reason) => {
     logger.error({ event: 'unhandledRejection', error: errorForLog(reason, { stack: true }) }, 'unhandled promise rejection (the bot keeps running)');
   });
-  process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
+  // Held since start-up by ./nodeWarnings (index.ts loads it before any dependency).
+  writeNodeWarningsWith((warning) => {
     logger.warn({ event: 'nodeWarning', error: errorForLog(warning) }, 'Node.js warning');
   });
   // Libraries (botbuilder among them) print diagnostics, some with keys or stacks: debug level only.

@@ -78,7 +78,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       ...(sso.devLocalSignIn ? { devTokens: new LocalDevTokens(sso.authorityHost) } : {}),
     };
     if (sso.devLocalSignIn) logger.warn('DEV_LOCAL_SIGN_IN is on: people are signed in through the local development issuer (local services only).');
-    if (!sso.botEndpoint) logger.warn('BOT_ENDPOINT is not set: Teams cannot offer the fallback sign-in button when silent SSO fails.');
+    // Local sign-in never shows a sign-in button, so the fallback's missing URL matters only without it.
+    if (!sso.botEndpoint && !sso.devLocalSignIn) logger.warn('BOT_ENDPOINT is not set: Teams cannot offer the fallback sign-in button when silent SSO fails.');
   } else {
     clients = new DefaultChainClientProvider(config.qbusiness.region, ownAwsCredentials);
   }

@@ -12,6 +12,7 @@ import type { LocalClock } from './state';
 
 /** Microsoft Teams' desktop/web client id: the `azp` of Teams SSO tokens. */
 const TEAMS_CLIENT_ID = '1fec8e78-bce4-4aaf-ab1b-5451cc387264';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface MintOptions {
   aadObjectId: string;
@@ -65,9 +66,15 @@ export class LocalEntraIssuer {
     return true;
   }
 
+  /**
+   * Entra issues tokens to every member of its tenant, whether or not Identity Center knows them:
+   * someone outside the sample directory (a person added to the playground's configuration, a
+   * hand-made activity) gets a token without an `email` claim (no mail attribute known), which
+   * Identity Center then refuses, as it refuses a real person it has no user for.
+   */
   async mint(options: MintOptions): Promise<string> {
-    const user = userByObjectId(options.aadObjectId);
-    if (!user) throw new Error(`No user ${options.aadObjectId} in the local directory`);
+    if (!GUID.test(options.aadObjectId ?? '')) throw new Error(`"${String(options.aadObjectId)}" is not an Entra object id`);
+    const user = userByObjectId(options.aadObjectId) ?? { aadObjectId: options.aadObjectId.toLowerCase(), name: 'Person outside the sample directory' };
     const tenantId = options.tenantId ?? LOCAL_TENANT_ID;
     const now = Math.floor(this.clock.now().getTime() / 1000);
     const expiresAt = now + (options.expiresInSeconds ?? 3600);
@@ -75,8 +82,7 @@ export class LocalEntraIssuer {
       tid: tenantId,
       oid: user.aadObjectId,
       name: user.name,
-      preferred_username: user.email,
-      email: user.email,
+      ...('email' in user ? { preferred_username: user.email, email: user.email } : {}),
       scp: options.scope ?? 'access_as_user',
       azp: TEAMS_CLIENT_ID,
       ver: '2.0',

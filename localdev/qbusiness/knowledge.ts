@@ -21,6 +21,13 @@ interface Section {
   body: string;
 }
 
+interface Passage {
+  id: string;
+  sectionId: string;
+  documentId: string;
+  text: string;
+}
+
 export interface Segment {
   beginOffset: number;
   endOffset: number;
@@ -51,6 +58,15 @@ const RELATIVE_SCORE_CUTOFF = 0.45;
 // Below this MiniSearch score a hit is a stray fuzzy match ("cup" in a world cup question), not
 // an answer: on the sample documents real questions score 8 and more, unrelated ones under 2.
 const MIN_RELEVANCE_SCORE = 4;
+// A follow-up's answer is one or two passages (the sample documents' passages score 2–10 for
+// the words they contain; a single stray prefix match scores under 1).
+const MAX_PASSAGES = 2;
+const MIN_PASSAGE_SCORE = 1;
+const processTerm = (term: string): string | null => {
+  const lower = term.toLowerCase();
+  // One letter ("s" of "what's") would prefix-match half the documents.
+  return lower.length < 2 || STOP_WORDS.has(lower) ? null : lower;
+};
 
 export class Knowledge {
   private readonly documents = new Map<string, KnowledgeDocument>();
@@ -59,11 +75,17 @@ export class Knowledge {
     fields: ['heading', 'body', 'title'],
     storeFields: [],
     extractField: (section, field) => (field === 'title' ? this.documents.get(section.documentId)?.title ?? '' : String(section[field as keyof Section])),
-    processTerm: (term) => {
-      const lower = term.toLowerCase();
-      return STOP_WORDS.has(lower) ? null : lower;
-    },
+    processTerm,
     searchOptions: { boost: { heading: 2, title: 2 }, prefix: true, fuzzy: 0.2, combineWith: 'OR' },
+  });
+  private readonly passages = new Map<string, Passage>();
+  // A passage is found by its own words and its section's heading ("If you clicked a link").
+  private readonly passageIndex = new MiniSearch<Passage>({
+    fields: ['text', 'heading'],
+    storeFields: [],
+    extractField: (passage, field) => (field === 'heading' ? this.sections.get(passage.sectionId)?.heading ?? '' : String(passage[field as keyof Passage])),
+    processTerm,
+    searchOptions: { combineWith: 'OR' },
   });
 
   static fromFolder(folder: string): Knowledge {
@@ -97,41 +119,124 @@ export class Knowledge {
       };
       this.sections.set(section.id, section);
       this.index.add(section);
+      passagesOf(section.body).forEach((text, number) => {
+        const passage: Passage = { id: `${section.id}.${number}`, sectionId: section.id, documentId, text };
+        this.passages.set(passage.id, passage);
+        this.passageIndex.add(passage);
+      });
     });
   }
 
   /**
-   * Best sections for the question; `context` (an earlier question) helps short follow-ups. With
-   * nothing relevant, Q's no-answer message and no sources, as Q does in retrieval mode.
+   * Best sections for the question, as Q answers a question on its own. In a conversation
+   * (`earlierQuestions`, newest first) a follow-up answers the follow-up: when the question finds
+   * nothing new on its own ("how long is it valid?", or what the last answer already said), the
+   * passages that best match the new question, looked up only in the documents of the topic being
+   * discussed. The earlier question disambiguates; it never supplies an answer the new question
+   * does not ask for, so an unrelated question mid-conversation gets the no-answer message.
    */
-  answer(question: string, context?: string): ComposedAnswer {
-    const relevant = (query: string) => this.index.search(query).filter((hit) => hit.score >= MIN_RELEVANCE_SCORE);
-    let hits = relevant(question);
-    if (hits.length === 0 && context) hits = relevant(`${context} ${question}`);
+  answer(question: string, earlierQuestions: readonly string[] = []): ComposedAnswer {
+    const sections = this.relevantSections(question);
+    const wholeSections = () => compose(sections.map((section) => ({ section, text: section.body, heading: true })), this.documents);
+    const topic = this.topicOf(earlierQuestions);
+    // No topic yet, or a new one (a covered question that is not about what was just answered).
+    const isNew = sections.length > 0 && !topic.sections.has(sections[0]?.id ?? '');
+    if (topic.sections.size === 0 || isNew) return wholeSections();
+
+    const topicDocuments = new Set([...topic.sections].map((id) => this.sections.get(id)?.documentId));
+    // What the follow-up adds to the topic ("how long … valid") is what it asks.
+    const asked = termsOf(question);
+    const added = asked.filter((term) => !topic.terms.has(term));
+    // The same question again gets the same answer.
+    if (added.length === 0 && sections.length > 0) return wholeSections();
+    const hits = this.passageIndex
+      .search(added.join(' '), { fuzzy: false, prefix: (term) => term.length >= 5, filter: (hit) => topicDocuments.has(this.passages.get(String(hit.id))?.documentId) })
+      .filter((hit) => hit.score >= MIN_PASSAGE_SCORE);
     const best = hits[0]?.score ?? 0;
     const chosen = hits
       .filter((hit) => hit.score >= best * RELATIVE_SCORE_CUTOFF)
+      .slice(0, MAX_PASSAGES)
+      .map((hit) => this.passages.get(String(hit.id)) as Passage);
+    return compose(
+      chosen.map((passage) => ({ section: this.sections.get(passage.sectionId) as Section, text: passage.text, heading: false })),
+      this.documents,
+    );
+  }
+
+  private relevantSections(question: string): Section[] {
+    const hits = this.index.search(question).filter((hit) => hit.score >= MIN_RELEVANCE_SCORE);
+    const best = hits[0]?.score ?? 0;
+    return hits
+      .filter((hit) => hit.score >= best * RELATIVE_SCORE_CUTOFF)
       .slice(0, MAX_SECTIONS)
       .map((hit) => this.sections.get(String(hit.id)) as Section);
-    if (chosen.length === 0) return { text: NO_ANSWER_TEXT, attributions: [] };
-
-    let text = '';
-    const byDocument = new Map<string, Attribution>();
-    for (const section of chosen) {
-      const document = this.documents.get(section.documentId) as KnowledgeDocument;
-      text += `### ${section.heading}\n\n`;
-      const beginOffset = text.length;
-      text += section.body;
-      const endOffset = text.length;
-      text += '\n\n';
-      const attribution =
-        byDocument.get(document.documentId) ??
-        ({ document, citationNumber: byDocument.size + 1, snippet: excerpt(section.body), segments: [] } satisfies Attribution);
-      attribution.segments.push({ beginOffset, endOffset, snippetExcerpt: { text: excerpt(section.body) } });
-      byDocument.set(document.documentId, attribution);
-    }
-    return { text: text.trimEnd(), attributions: [...byDocument.values()] };
   }
+
+  /** What the conversation is about: the sections found by the newest earlier question that found any, and its words. */
+  private topicOf(earlierQuestions: readonly string[]): { sections: Set<string>; terms: Set<string> } {
+    for (const earlier of earlierQuestions) {
+      const sections = this.relevantSections(earlier);
+      if (sections.length > 0) return { sections: new Set(sections.map((section) => section.id)), terms: new Set(termsOf(earlier)) };
+    }
+    return { sections: new Set(), terms: new Set() };
+  }
+}
+
+const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+
+function termsOf(text: string): string[] {
+  return tokenize(text).flatMap((token) => {
+    const term = token ? processTerm(token) : null;
+    return term ? [term] : [];
+  });
+}
+
+/** Extractive answer text with `textMessageSegments` pointing at exactly what was taken from each document. */
+function compose(parts: { section: Section; text: string; heading: boolean }[], documents: Map<string, KnowledgeDocument>): ComposedAnswer {
+  if (parts.length === 0) return { text: NO_ANSWER_TEXT, attributions: [] };
+  let text = '';
+  const byDocument = new Map<string, Attribution>();
+  for (const part of parts) {
+    const document = documents.get(part.section.documentId) as KnowledgeDocument;
+    if (part.heading) text += `### ${part.section.heading}\n\n`;
+    const beginOffset = text.length;
+    text += part.text;
+    const endOffset = text.length;
+    text += '\n\n';
+    const attribution =
+      byDocument.get(document.documentId) ??
+      ({ document, citationNumber: byDocument.size + 1, snippet: excerpt(part.text), segments: [] } satisfies Attribution);
+    attribution.segments.push({ beginOffset, endOffset, snippetExcerpt: { text: excerpt(part.text) } });
+    byDocument.set(document.documentId, attribution);
+  }
+  return { text: text.trimEnd(), attributions: [...byDocument.values()] };
+}
+
+/**
+ * A section's passages: its paragraphs, lists and code blocks. A paragraph that introduces what
+ * follows (ends with a colon) stays with it, and a fenced code block is never split.
+ */
+function passagesOf(body: string): string[] {
+  const blocks: string[] = [];
+  let current: string[] = [];
+  let inFence = false;
+  for (const line of body.split('\n')) {
+    if (/^\s*```/.test(line)) inFence = !inFence;
+    if (!inFence && line.trim() === '') {
+      if (current.length) blocks.push(current.join('\n'));
+      current = [];
+    } else {
+      current.push(line);
+    }
+  }
+  if (current.length) blocks.push(current.join('\n'));
+  const passages: string[] = [];
+  for (const block of blocks) {
+    const previous = passages[passages.length - 1];
+    if (previous !== undefined && previous.trimEnd().endsWith(':')) passages[passages.length - 1] = `${previous}\n\n${block}`;
+    else passages.push(block);
+  }
+  return passages;
 }
 
 function excerpt(body: string): string {

@@ -184,7 +184,7 @@ export function chatSync(context: Pick<RouteContext, 'knowledge' | 'state' | 'ap
     conversation = { conversationId: randomUUID(), applicationId: context.applicationId, principal, title: userMessage.slice(0, 60), startTime: now, messages: [] };
     context.state.conversations.set(conversation.conversationId, conversation);
   }
-  const previousQuestion = [...conversation.messages].reverse().find((message) => message.type === 'USER' && message.body)?.body;
+  const earlierQuestions = [...conversation.messages].reverse().flatMap((message) => (message.type === 'USER' && message.body ? [message.body] : []));
   const userMessageId = randomUUID();
   conversation.messages.push({ messageId: userMessageId, type: 'USER', body: userMessage, time: now });
 
@@ -217,7 +217,7 @@ export function chatSync(context: Pick<RouteContext, 'knowledge' | 'state' | 'ap
     return reply('', { pluginTurn: 'authChallenge', authChallengeRequest: { authorizationUrl: 'https://auth.example.com/oauth/authorize?client_id=local-jira&response_type=code' } });
   }
   const fromFiles = conversation.files?.length && (/\b(file|attach|document|summar)/i.test(userMessage) || Array.isArray(body.attachments)) ? answerFromFiles(conversation.files) : undefined;
-  const answer = fault?.response === 'emptyAnswer' ? { text: '', attributions: [] } : fromFiles ?? context.knowledge.answer(userMessage, previousQuestion);
+  const answer = fault?.response === 'emptyAnswer' ? { text: '', attributions: [] } : fromFiles ?? context.knowledge.answer(userMessage, earlierQuestions);
   return reply(answer.text, {
     sourceAttributions: answer.attributions.map((attribution) => ({
       title: attribution.document.title,

@@ -100,28 +100,69 @@ function msalCredentials(appId: string, password: string, loginUrl: string): Ser
 
 /** The pipeline of the HTTP client inside botbuilder's ConnectorClient (@azure/core-rest-pipeline). */
 interface ConnectorPipeline {
-  addPolicy(policy: { name: string; sendRequest(request: { timeout: number; abortSignal?: AbortSignal }, next: (request: unknown) => Promise<unknown>): Promise<unknown> }): void;
+  addPolicy(
+    policy: { name: string; sendRequest(request: { timeout: number; abortSignal?: AbortSignal }, next: (request: unknown) => Promise<unknown>): Promise<unknown> },
+    options?: { afterPhase?: 'Retry' },
+  ): void;
+}
+
+/**
+ * A connector call not attempted, or not retried, because the turn's serviceUrl refused a
+ * connection: nothing listens there, and waiting out retries would only hold the request.
+ */
+export class ServiceUrlRefused extends Error {
+  readonly kind = 'serviceUrlRefused';
+  // Not one of the system error codes the client's retry policy retries.
+  readonly code = 'SERVICE_URL_REFUSED';
+  constructor(cause: unknown) {
+    super('The serviceUrl refused the connection; later connector calls of this turn are not attempted.', { cause });
+    this.name = 'ServiceUrlRefused';
+  }
+}
+
+function refusedConnection(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 'ECONNREFUSED';
 }
 
 /**
  * Connector calls give up promptly on a dead or silent serviceUrl instead of holding the turn:
- * a timeout per attempt and one for the call with the client's retries. (botbuilder replaces any
- * request policies passed in its options, so the policy goes on each client it creates.)
+ * a timeout per attempt and one for the call with the client's retries. A refused connection is
+ * not retried, and, since botbuilder creates one client per turn, every later call of that turn
+ * (typing, the card, the error message) fails at once instead of waiting again. (botbuilder
+ * replaces any request policies passed in its options, so the policies go on each client it creates.)
  */
 function boundedConnectors(factory: ConnectorFactory): ConnectorFactory {
   return {
     create: async (serviceUrl, audience) => {
       const client = await factory.create(serviceUrl, audience);
       const pipeline = (client as unknown as { client?: { pipeline?: ConnectorPipeline } }).client?.pipeline;
+      let refused: ServiceUrlRefused | undefined;
       pipeline?.addPolicy({
         name: 'connectorTimeouts',
         sendRequest: (request, next) => {
+          if (refused) return Promise.reject(refused);
           request.timeout = CONNECTOR_ATTEMPT_TIMEOUT_MS;
           const total = AbortSignal.timeout(CONNECTOR_CALL_TIMEOUT_MS);
           request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal, total]) : total;
           return next(request);
         },
       });
+      // Inside the retry loop: sees each attempt, and stops the retries after a refusal.
+      pipeline?.addPolicy(
+        {
+          name: 'serviceUrlRefused',
+          sendRequest: async (request, next) => {
+            try {
+              return await next(request);
+            } catch (error) {
+              if (!refusedConnection(error)) throw error;
+              refused = new ServiceUrlRefused(error);
+              throw refused;
+            }
+          },
+        },
+        { afterPhase: 'Retry' },
+      );
       return client;
     },
   };

@@ -3,6 +3,8 @@
  * local Entra-like issuer for the token Teams would have handed it. The config module refuses
  * this mode unless the issuer and every AWS endpoint are on loopback.
  */
+import { IdentityFailure } from './identityFailure';
+
 export class LocalDevTokens {
   constructor(private readonly authorityHost: string) {}
 
@@ -12,7 +14,8 @@ export class LocalDevTokens {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ aadObjectId }),
     });
-    if (!response.ok) throw new Error(`the local issuer has no user ${aadObjectId} (${response.status})`);
+    // The local issuer refuses only what Entra would have no person for (no object id).
+    if (!response.ok) throw new IdentityFailure('tokenRejected', `the local issuer gave no token for "${aadObjectId.slice(0, 64)}" (${response.status})`);
     return ((await response.json()) as { token: string }).token;
   }
 }

@@ -38,9 +38,12 @@ export function createTeamsApplication(options: TeamsApplicationOptions): TeamsA
   });
 
   app.error(async (context, error) => {
-    options.logger.error({ activityId: context.activity.id, error: errorForLog(error, { stack: true }) }, 'turn failed');
-    // When the connector itself failed (dead or slow serviceUrl), an apology would only fail again.
-    const connectorFailed = error.name === 'RestError' || error.name === 'AbortError';
+    // A serviceUrl that refuses connections (src/frontDoor/botFramework.ts): the caller's problem, not a bug.
+    const refused = (error as { kind?: unknown }).kind === 'serviceUrlRefused';
+    if (refused) options.logger.warn({ activityId: context.activity.id, error: errorForLog(error) }, 'turn ended: its serviceUrl refused the connection, nothing could be sent');
+    else options.logger.error({ activityId: context.activity.id, error: errorForLog(error, { stack: true }) }, 'turn failed');
+    // When the connector itself failed (dead, refusing or slow serviceUrl), an apology would only fail again.
+    const connectorFailed = refused || error.name === 'RestError' || error.name === 'AbortError';
     if (context.activity.type === ActivityTypes.Message && !connectorFailed) {
       await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
     }

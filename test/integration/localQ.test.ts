@@ -41,6 +41,45 @@ describe('local Q Business service (official API model, through the AWS SDK)', (
     assert.ok((covered.sourceAttributions ?? []).length > 0, 'a covered question still gets sources');
   });
 
+  // Issue 19, items 1 and 2: the playground must behave as the README says Q does mid-conversation.
+  describe('follow-ups in a conversation', () => {
+    const followUp = (previous: { conversationId?: string; systemMessageId?: string }, userMessage: string) =>
+      chat(userMessage, { conversationId: previous.conversationId, parentMessageId: previous.systemMessageId });
+
+    it('answers an unrelated question mid-conversation with the no-answer message, not the previous topic', async () => {
+      const first = await chat('How do I reset my VPN token?');
+      const second = await followUp(first, 'How do I reset it from the command line?');
+      assert.match(second.systemMessage ?? '', /corp-cli vpn token reset/);
+      const offTopic = await followUp(second, 'Who won the 1998 football world cup?');
+      assert.equal(offTopic.systemMessage, "Sorry, I couldn't find enough information to answer.");
+      assert.deepEqual(offTopic.sourceAttributions, []);
+      const newTopic = await followUp(offTopic, 'How many days of annual leave do I get?');
+      assert.match(newTopic.systemMessage ?? '', /25 days of paid annual leave/, 'a new covered topic mid-conversation is answered');
+      assert.equal(newTopic.sourceAttributions?.[0]?.documentId, 'pto-policy');
+    });
+
+    it('answers what a follow-up asks (the passage matching it), not the previous answer again', async () => {
+      const first = await chat('How do I reset my VPN token?');
+      assert.match(first.systemMessage ?? '', /Open the self-service portal/);
+      const validity = await followUp(first, 'How long is the token valid?');
+      assert.match(validity.systemMessage ?? '', /valid for 24 hours/);
+      assert.doesNotMatch(validity.systemMessage ?? '', /self-service portal at|Security devices|corp-cli/, 'the reset steps are not repeated');
+      const [source] = validity.sourceAttributions ?? [];
+      assert.equal(source?.documentId, 'vpn-token-reset');
+      const [segment] = source?.textMessageSegments ?? [];
+      assert.equal((validity.systemMessage ?? '').slice(segment?.beginOffset, segment?.endOffset), validity.systemMessage, 'the segment covers exactly the passage');
+    });
+
+    it('uses the earlier question only to pick between passages ("how long is it valid?" after guest Wi-Fi vs VPN)', async () => {
+      const wifi = await chat('How do visitors get guest Wi-Fi?');
+      assert.match((await followUp(wifi, 'How long is it valid?')).systemMessage ?? '', /valid for 12 hours/);
+      const vpn = await chat('How do I reset my VPN token?');
+      const answer = await followUp(vpn, 'How long is it valid?');
+      assert.match(answer.systemMessage ?? '', /valid for 24 hours/);
+      assert.doesNotMatch(answer.systemMessage ?? '', /12 hours/);
+    });
+  });
+
   it('leaves systemMessage out of plugin turns and gives plugins a model-valid id', async () => {
     const output = await chat('Please create a ticket for my broken monitor');
     assert.equal('systemMessage' in output, false);

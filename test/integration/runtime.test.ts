@@ -63,4 +63,38 @@ describe('runtime contract (npm start)', () => {
       await exited;
     }
   });
+
+  // Issue 19, item 5: Node's start-up warnings (a dependency's DEP0111 as it loads, the AWS SDK's
+  // Node-version notice on Node 20) used to print as plain text before the logger existed.
+  it('with Node warnings on, writes them as JSON lines like everything else: no plain-text line at all', async () => {
+    const bot = await startBotProcess({ ...Q, NODE_NO_WARNINGS: '' });
+    try {
+      await until(() => bot.logs.some((line) => line.includes('DEP0111')));
+      await bot.stop();
+      for (const line of bot.logs) assert.doesNotThrow(() => JSON.parse(line), `not a JSON line: ${line}`);
+      const warnings = bot.logs.map((line) => JSON.parse(line)).filter((entry) => entry.event === 'nodeWarning');
+      assert.ok(warnings.some((entry) => entry.level === 40 && entry.error?.code === 'DEP0111'), JSON.stringify(warnings));
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('with NODE_NO_WARNINGS=1, as the operator asked, writes no Node warning at all', async () => {
+    const bot = await startBotProcess({ ...Q });
+    try {
+      await fetch(`${bot.url}/healthz`);
+    } finally {
+      await bot.stop();
+    }
+    assert.ok(bot.logs.some((line) => line.includes('"stopped"')), 'ran to the end');
+    assert.equal(bot.logs.filter((line) => line.includes('nodeWarning') || line.includes('DEP0111')).length, 0);
+  });
 });
+
+async function until(probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}

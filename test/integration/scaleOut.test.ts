@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { actionsOf, cardOf, cardTexts, idcUserIdOf } from '../helpers/stack';
 import { startScaledStack, type ScaledStack } from '../helpers/scaledStack';
 import { execute, message, personalConversationId, submit, teamsUser, tokenExchange, type TeamsUser } from '../helpers/teamsActivities';
@@ -103,6 +104,45 @@ describe('scaled out: two instances on one Azurite container', function () {
     const vote = await stack.post(1, execute(stack.serviceUrl, grace, answer.messageId, 'feedback.up', { answerKey: answer.answerKey }));
     assert.match(cardTexts(vote.body.value).join(' '), /You rated this answer as helpful/);
     assert.equal(calls('PutFeedback').length, 1);
+    await stack.replace(0);
+  });
+
+  /** The conversation leases in the shared container, as the instances wrote them. */
+  async function leasesInStorage(): Promise<Array<{ holder: string; until: number }>> {
+    const service = BlobServiceClient.fromConnectionString(stack.azurite.connectionString);
+    const leases: Array<{ holder: string; until: number }> = [];
+    for await (const container of service.listContainers()) {
+      const client = service.getContainerClient(container.name);
+      for await (const blob of client.listBlobsFlat()) {
+        const text = (await client.getBlobClient(blob.name).downloadToBuffer()).toString('utf8');
+        const lease = (JSON.parse(text) as { value?: { lease?: { holder: string; until: number } } }).value?.lease ?? (JSON.parse(text) as { lease?: { holder: string; until: number } }).lease;
+        if (lease) leases.push(lease);
+      }
+    }
+    return leases;
+  }
+
+  // Issue 19, item 4: the lease of an instance that died mid-question used to hold the next question for up to 30 s.
+  it('after an instance dies mid-question, the short lease it left lapses and the next question goes ahead in order on the other instance', async () => {
+    // Someone no other test here signs in (Katherine must still be signed out later).
+    const margaret = teamsUser('Margaret Hamilton');
+    await signIn(margaret);
+    await ask(0, margaret, 'How do I reset my VPN token?');
+    stack.q.state.addFault({ operation: 'ChatSync', latencyMs: 60_000, count: 1 });
+    void stack.post(0, message(stack.serviceUrl, margaret, 'How do I report phishing?')).catch(() => undefined);
+    await stack.connector.waitFor('the question reaching Q', () => chatBodies(margaret).length >= 2 || undefined);
+    const [lease] = await leasesInStorage();
+    assert.ok(lease, 'the turn holds a lease while Q works');
+    const length = lease.until - Date.now();
+    assert.ok(length > 0 && length <= 8_000, `the lease runs at most 8 s ahead (${length} ms)`);
+    const deadline = lease.until;
+    // Let it be renewed once (every 2 s), then kill its holder mid-question.
+    while (((await leasesInStorage())[0]?.until ?? 0) <= deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    stack.instances[0]?.process.kill('SIGKILL');
+    await ask(1, margaret, 'How do I set up a new laptop?');
+    const bodies = chatBodies(margaret);
+    assert.equal(bodies.length, 3);
+    assert.equal(bodies[2]?.conversationId, bodies[1]?.conversationId, 'continues the same Q conversation');
     await stack.replace(0);
   });
 

@@ -4,7 +4,7 @@
  * left by a dead instance lapses, and /new during a turn wins over that turn's pointer.
  */
 import assert from 'node:assert/strict';
-import { ConversationTurns } from '../../src/features/answering/conversationTurns';
+import { ConversationTurns, LEASE_TIMINGS } from '../../src/features/answering/conversationTurns';
 import { MemoryStateStorage } from '../../src/state/memoryStateStorage';
 
 const CHAT = 'a:personal-ada';
@@ -40,8 +40,10 @@ describe('conversation turns', () => {
     assert.deepEqual(await first.pointer(CHAT, 'ada'), { conversationId: 'c1', parentMessageId: 's2' });
   });
 
-  it('a lease left by an instance that died lapses, and the next turn goes ahead', async () => {
-    const [dead, alive] = [new ConversationTurns(storage, now), new ConversationTurns(storage, now)];
+  it('a lease left by an instance that died lapses after 8 s at most, and the next turn goes ahead', async () => {
+    // A dead process renews nothing.
+    const dead = new ConversationTurns(storage, now, { ...LEASE_TIMINGS, renewEveryMs: 3_600_000 });
+    const alive = new ConversationTurns(storage, now);
     void dead.run(CHAT, 'ada', () => new Promise<{ value: string }>(() => undefined));
     await new Promise((resolve) => setTimeout(resolve, 50));
     let started = false;
@@ -51,8 +53,31 @@ describe('conversation turns', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(started, false, 'waits while the lease is fresh');
-    clock += 31_000;
+    clock += 8_001;
     assert.equal(await next, 'answered');
+  });
+
+  it('a live holder renews its lease while Q works: a turn on another instance waits through many lease lengths, then continues from its answer', async () => {
+    const timings = { leaseMs: 200, renewEveryMs: 40 };
+    const realNow = () => new Date();
+    const [holder, other] = [new ConversationTurns(storage, realNow, timings), new ConversationTurns(storage, realNow, timings)];
+    const order: string[] = [];
+    const first = holder.run(CHAT, 'ada', async () => {
+      order.push('first started');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      order.push('first finished');
+      return { value: 1, pointer: { conversationId: 'c1', parentMessageId: 's1' } };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    let seen: unknown;
+    const second = other.run(CHAT, 'ada', async (pointer) => {
+      order.push('second started');
+      seen = pointer;
+      return { value: 2 };
+    });
+    await Promise.all([first, second]);
+    assert.deepEqual(order, ['first started', 'first finished', 'second started']);
+    assert.deepEqual(seen, { conversationId: 'c1', parentMessageId: 's1' });
   });
 
   it('/new during a turn: the turn does not write its pointer back, the next question starts over', async () => {

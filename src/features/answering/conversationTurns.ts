@@ -26,9 +26,13 @@ export interface TurnResult<T> {
   pointer?: ConversationPointer;
 }
 
-/** Long enough for a slow ChatSync between renewals; short enough that a dead holder is soon forgotten. */
-const LEASE_MS = 30_000;
-const RENEW_EVERY_MS = 10_000;
+/**
+ * How long a lease lasts unless renewed, and how often a live holder renews it while Q works
+ * (a streamed answer can take 2 minutes). A holder that died (SIGKILL, a crashed instance) stops
+ * renewing, so the person's next question waits at most one lease for it; three renewals in a row
+ * may fail or be late before a live holder could be overtaken.
+ */
+export const LEASE_TIMINGS = { leaseMs: 8_000, renewEveryMs: 2_000 };
 /** A turn that hangs longer than this stops renewing, so one stuck call can't block the person for good. */
 const MAX_TURN_MS = 3 * 60_000;
 const WAIT_STEP_MS = { first: 100, max: 1000 };
@@ -46,6 +50,7 @@ export class ConversationTurns {
   constructor(
     storage: StateStorage,
     private readonly now: Clock,
+    private readonly timings = LEASE_TIMINGS,
   ) {
     this.records = new ExpiringRecords(storage, 'conversation', RETENTION_MS.conversation, now);
   }
@@ -81,12 +86,18 @@ export class ConversationTurns {
   private async leased<T>(key: string, task: (pointer: ConversationPointer | undefined) => Promise<TurnResult<T>>): Promise<T> {
     let held = await this.acquire(key);
     const giveUpAt = Date.now() + MAX_TURN_MS;
+    let renewing = false;
     const renewal = setInterval(() => {
       if (Date.now() > giveUpAt) return clearInterval(renewal);
-      void this.renew(key, held).then((renewed) => {
-        if (renewed) held = renewed;
-      });
-    }, RENEW_EVERY_MS);
+      // One renewal at a time: a slow write must not race the next one with the same eTag.
+      if (renewing) return;
+      renewing = true;
+      void this.renew(key, held)
+        .then((renewed) => {
+          if (renewed) held = renewed;
+        })
+        .finally(() => (renewing = false));
+    }, this.timings.renewEveryMs);
     renewal.unref();
     let result: TurnResult<T> | undefined;
     try {
@@ -111,7 +122,7 @@ export class ConversationTurns {
         current = await this.records.read(key);
         continue;
       }
-      const next: ConversationRecord = { ...(current?.value ?? { generation: 0 }), lease: { holder: this.holder, until: now + LEASE_MS } };
+      const next: ConversationRecord = { ...(current?.value ?? { generation: 0 }), lease: { holder: this.holder, until: now + this.timings.leaseMs } };
       const eTag = current ? await this.records.replace(key, next, current.eTag) : await this.records.claim(key, next);
       if (eTag) return { value: next, eTag };
       current = await this.records.read(key);
@@ -119,7 +130,7 @@ export class ConversationTurns {
   }
 
   private async renew(key: string, held: Versioned<ConversationRecord>): Promise<Versioned<ConversationRecord> | undefined> {
-    const next: ConversationRecord = { ...held.value, lease: { holder: this.holder, until: this.now().getTime() + LEASE_MS } };
+    const next: ConversationRecord = { ...held.value, lease: { holder: this.holder, until: this.now().getTime() + this.timings.leaseMs } };
     const eTag = await this.records.replace(key, next, held.eTag).catch(() => undefined);
     return eTag ? { value: next, eTag } : undefined;
   }

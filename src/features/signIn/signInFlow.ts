@@ -58,7 +58,15 @@ export class SignInFlow {
       // the configured sample person for everyone.
       const signInAs = this.deps.sso.devLocalSignInUser ?? turn.activity.from.aadObjectId ?? '';
       log.info({ outcome: 'devLocalSignIn' }, 'signing in through the local development issuer');
-      const token = await this.deps.devTokens.tokenFor(signInAs);
+      let token: string;
+      try {
+        token = await this.deps.devTokens.tokenFor(signInAs);
+      } catch (error) {
+        if (!(error instanceof IdentityFailure)) throw error;
+        this.logFailure(turn, error);
+        await turn.send(cardMessage(identityFailureCard(error.kind)));
+        return;
+      }
       const holder = this.deps.sso.devLocalSignInUser ? { aadObjectId: signInAs } : holderOf(turn);
       const validated = await this.validateOrExplain(turn, token, true, holder);
       if (validated) await this.complete(turn, user, validated);
