@@ -28,6 +28,8 @@ export interface LocalServicesOptions {
   conversationTtlMs?: number;
   /** How fast answers come (Chat streams at this pace; ChatSync waits for the whole answer). Default: at once. */
   pacing?: Pacing;
+  /** Answer "hostile <name>" with a hostile document (localdev/qbusiness/hostileDocuments.ts). */
+  hostileDocuments?: boolean;
 }
 
 export interface LocalServices {
@@ -48,6 +50,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   const identity = new IdentityState();
   const entra = await LocalEntraIssuer.create(() => url, clock);
   const knowledge = Knowledge.fromFolder(options.documentsFolder);
+  if (options.hostileDocuments) knowledge.enableHostileDocuments();
 
   const record = (operation: string, principal: string, details: Record<string, unknown>): void => {
     state.calls.push({ operation, principal, body: details, requestId: IdentityState.requestId(), at: new Date().toISOString() });

@@ -12,6 +12,8 @@
  * With --durable the bot keeps its state in Azurite (Microsoft's Azure Storage emulator, from
  * node_modules) under .playground-state/, as it does in Azure Blob Storage in production: type
  * `r` and Enter to restart the bot and see the conversation, and the votes on old cards, carry on.
+ * With --hostile the local Q also answers "hostile <name>" with documents shaped by an attacker
+ * (ask "hostile list"), to see how the bot shows untrusted titles, links and snippets.
  * Ctrl+C stops everything. Plain Node on purpose: it must run before `npm ci` has.
  */
 'use strict';
@@ -28,6 +30,7 @@ const { values: options } = parseArgs({
     'playground-port': { type: 'string', default: '56150' },
     'skip-install': { type: 'boolean', default: false },
     durable: { type: 'boolean', default: false },
+    hostile: { type: 'boolean', default: false },
     'azurite-port': { type: 'string', default: '10000' },
   },
 });
@@ -110,7 +113,7 @@ async function main() {
   const botUrl = `http://127.0.0.1:${options['bot-port']}`;
   const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_NO_WARNINGS: '1' };
 
-  start('local-aws', process.execPath, ['lib/localdev/main.js', '--port', options['q-port']], baseEnv);
+  start('local-aws', process.execPath, ['lib/localdev/main.js', '--port', options['q-port'], ...(options.hostile ? ['--hostile-documents'] : [])], baseEnv);
   await waitFor('local AWS services', `${qUrl}/_local/health`);
 
   let stateEnv = {};

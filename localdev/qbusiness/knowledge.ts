@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import MiniSearch from 'minisearch';
+import { HOSTILE_DOCUMENTS, hostileDocument, type HostileDocument } from './hostileDocuments';
 
 export interface KnowledgeDocument {
   documentId: string;
@@ -22,8 +23,9 @@ interface Section {
 }
 
 export interface Segment {
-  beginOffset: number;
-  endOffset: number;
+  // Optional: Q's model has them optional, and the hostile documents leave them out.
+  beginOffset?: number;
+  endOffset?: number;
   snippetExcerpt: { text: string };
 }
 
@@ -66,6 +68,8 @@ export class Knowledge {
     searchOptions: { boost: { heading: 2, title: 2 }, prefix: true, fuzzy: 0.2, combineWith: 'OR' },
   });
 
+  private hostileEnabled = false;
+
   static fromFolder(folder: string): Knowledge {
     const knowledge = new Knowledge();
     for (const file of readdirSync(folder).filter((name) => name.endsWith('.md')).sort()) {
@@ -100,11 +104,26 @@ export class Knowledge {
     });
   }
 
+  /** Answers "hostile <name>" with that hostile document's title, URL, snippet and text (see hostileDocuments.ts). */
+  enableHostileDocuments(): this {
+    this.hostileEnabled = true;
+    return this;
+  }
+
+  /** The hostile document a question names, when hostile documents are on. */
+  hostileDocumentIn(question: string): HostileDocument | undefined {
+    const name = this.hostileEnabled ? /\bhostile\s+([a-z0-9-]+)/i.exec(question)?.[1]?.toLowerCase() : undefined;
+    return name ? hostileDocument(name) : undefined;
+  }
+
   /**
    * Best sections for the question; `context` (an earlier question) helps short follow-ups. With
    * nothing relevant, Q's no-answer message and no sources, as Q does in retrieval mode.
    */
   answer(question: string, context?: string): ComposedAnswer {
+    if (this.hostileEnabled && /\bhostile\s+list\b/i.test(question)) return { text: HOSTILE_DOCUMENTS.map((document) => `- hostile ${document.name}: ${document.tries}`).join('\n'), attributions: [] };
+    const hostile = this.hostileDocumentIn(question);
+    if (hostile) return hostileAnswer(hostile);
     const relevant = (query: string) => this.index.search(query).filter((hit) => hit.score >= MIN_RELEVANCE_SCORE);
     let hits = relevant(question);
     if (hits.length === 0 && context) hits = relevant(`${context} ${question}`);
@@ -132,6 +151,25 @@ export class Knowledge {
     }
     return { text: text.trimEnd(), attributions: [...byDocument.values()] };
   }
+}
+
+/** A hostile document's answer, as Q would return it: its text, cited to it (or to thousands like it). */
+function hostileAnswer(document: HostileDocument): ComposedAnswer {
+  const snippet = document.snippet ?? excerpt(document.body);
+  const segments = (document.segments ?? [{ beginOffset: 0, endOffset: document.body.length }]).map((segment) => ({ ...segment, snippetExcerpt: { text: snippet } }));
+  const count = document.sources ?? 1;
+  const attributions = Array.from({ length: count }, (_, index): Attribution => ({
+    document: {
+      documentId: count === 1 ? `hostile-${document.name}` : `hostile-${document.name}-${index + 1}`,
+      title: count === 1 ? document.title : `${document.title} ${index + 1}: ${'a long document title '.repeat(8)}`,
+      url: count === 1 ? document.url ?? '' : `${document.url ?? 'https://intranet.example.com'}/${index + 1}`,
+      updatedAt: new Date('2026-11-01'),
+    },
+    citationNumber: index + 1,
+    snippet,
+    segments,
+  }));
+  return { text: document.body, attributions };
 }
 
 function excerpt(body: string): string {
