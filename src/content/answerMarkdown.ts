@@ -122,17 +122,16 @@ function applyEdits(raw: string, edits: Edit[]): string {
  */
 function guardAgainstOtherParsers(markdown: string): string {
   return markdown
-    .replace(/\]([ \t]*\n?[ \t]*)\((\s*<?\s*)([^\s)>]*)/g, (match: string, gap: string, opening: string, target: string) =>
-      looksLikeScheme(target) && !decideLink(target).ok ? `]${gap}\\(${opening}${target}` : match,
-    )
+    // A lookahead, so that every `](` is judged on its own, even inside another's target.
+    .replace(/\]([ \t]*\n?[ \t]*)\((?=\s*<?\s*([^\s)>]*))/g, (match: string, gap: string, target: string) => (looksLikeScheme(target) && !decideLink(target).ok ? `]${gap}\\(` : match))
     .replace(/(^|[^\\])<([a-z][a-z0-9+.-]{1,31}:)/gi, (match: string, before: string, scheme: string) =>
       /^(https?|mailto):$/i.test(scheme) ? match : `${before}\\<${scheme}`,
     );
 }
 
 function looksLikeScheme(target: string): boolean {
-  // Anything that is not a plain allowed URL: a scheme, an entity, an escape or a relative path.
-  return /^[a-z][a-z0-9+.-]*:/i.test(target) || /[&\\%]/.test(target) || target.startsWith('/');
+  // A scheme (anywhere: parsers skip junk differently), an entity, an escape or an absolute path.
+  return /[:&\\%]/.test(target) || target.startsWith('/');
 }
 
 /** The last resort: every line escaped and every URL-shaped run defanged, so nothing parses as a link. */

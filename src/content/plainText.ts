@@ -38,7 +38,15 @@ const LINE_START_SYNTAX = /^(\s*)([-+=#]|\d{1,9}[.)])/;
 export function escapeMarkdown(text: string): string {
   return text
     .split('\n')
-    .map((line) => line.replace(INLINE_SYNTAX, (character) => `\\${character}`).replace(LINE_START_SYNTAX, (_match, space: string, marker: string) => `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`))
+    .map((line) =>
+      line
+        .replace(INLINE_SYNTAX, (character) => `\\${character}`)
+        .replace(LINE_START_SYNTAX, (_match, space: string, marker: string) => `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`)
+        // Bare URLs, www. names and addresses are linked by GFM renderers: an escape keeps them text.
+        .replace(/:\/\//g, ':\\/\\/')
+        .replace(/\b(www)\./gi, '$1\\.')
+        .replace(/@/g, '\\@'),
+    )
     .join('\n');
 }
 
