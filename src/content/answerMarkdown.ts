@@ -1,7 +1,7 @@
 /**
- * Makes Q's answer markdown safe to show: every link that survives (inline, reference-style,
- * autolink, bare URL, image) points to an allowed target in canonical form, every other link
- * becomes its text, raw HTML and reference definitions are removed, and bidi overrides and
+ * Makes Q's answer markdown safe to show: every link that survives (inline, autolink, bare URL,
+ * image) points to an allowed target in canonical form, every other link becomes its text,
+ * reference-style links stay literal text, raw HTML and reference definitions are removed, and bidi overrides and
  * controls are dropped. Links are found with `marked`'s lexer (the same parser the card builder
  * uses), edited in the source text, and the result is parsed again to check it; text that still
  * fails the check is shown fully escaped. A last textual guard breaks any `](` or `<scheme:` with a
@@ -14,6 +14,10 @@ import { escapeMarkdown, plainLine } from './plainText';
 
 const LINK_TEXT_MAX_LENGTH = 300;
 const MAX_PASSES = 3;
+// Teams flattens nesting anyway; hundreds of levels only cost parse time (quadratic in marked).
+const MAX_INDENT = 16;
+const MAX_QUOTE_DEPTH = 8;
+const DEEP_QUOTE = new RegExp(`^(\\s*(?:>\\s*){${MAX_QUOTE_DEPTH}})(?:>\\s*)+`);
 
 interface Edit {
   raw: string;
@@ -22,12 +26,29 @@ interface Edit {
 
 export function sanitiseAnswerMarkdown(markdown: unknown): string {
   if (typeof markdown !== 'string' || markdown.length === 0) return '';
-  let text = markdown.replace(/\r\n?/g, '\n').replace(HIDDEN_IN_PROSE, '');
+  let text = withBoundedNesting(markdown.replace(/\r\n?/g, '\n').replace(HIDDEN_IN_PROSE, ''));
   // One pass puts every link in canonical form; more only if rewriting exposed something new.
   text = rewriteLinks(text);
   for (let pass = 1; pass < MAX_PASSES && !hasOnlySafeLinks(text); pass += 1) text = rewriteLinks(text);
   text = guardAgainstOtherParsers(text);
   return hasOnlySafeLinks(text) ? text : fullyEscaped(text);
+}
+
+/** Outside code fences: indentation beyond MAX_INDENT and quote markers beyond MAX_QUOTE_DEPTH are dropped. */
+function withBoundedNesting(markdown: string): string {
+  let fence: string | undefined;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+      if (marker && (!fence || marker.startsWith(fence))) {
+        fence = fence ? undefined : marker;
+        return line;
+      }
+      if (fence) return line;
+      return line.replace(/^[ \t]+/, (indent) => (indent.length > MAX_INDENT ? ' '.repeat(MAX_INDENT) : indent)).replace(DEEP_QUOTE, '$1');
+    })
+    .join('\n');
 }
 
 /** A link in canonical form: escaped plain text, the canonical target, and the host when the text names another place. */
@@ -96,6 +117,9 @@ function collectEdits(token: Token, edits: Edit[]): void {
 }
 
 function rewriteLink(token: Tokens.Link | Tokens.Image): string {
+  // A reference-style link takes its target from a definition anywhere in the text: a document
+  // could turn the citation marker "[1]" into a link. They stay as the literal text.
+  if (/^!?\[/.test(token.raw) && !token.raw.endsWith(')')) return escapeMarkdown(token.raw);
   const text = token.type === 'image' ? token.text : plainTextOf(token.tokens ?? []) || token.text;
   const link = safeLink(token.href);
   if (link) return markdownLink(text, link);

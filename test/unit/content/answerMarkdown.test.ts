@@ -20,10 +20,14 @@ describe('content: answer markdown', () => {
   it('turns inline, autolink, reference-style and image links with other schemes into their text', () => {
     assert.equal(sanitiseAnswerMarkdown('Open [the portal](javascript:alert(1)) now.'), 'Open the portal now.');
     assert.equal(sanitiseAnswerMarkdown('Open [x](data:text/html,hi) now.'), 'Open x now.');
-    assert.equal(sanitiseAnswerMarkdown('Use the [portal][1].\n\n[1]: javascript:alert(1)\n'), 'Use the portal.\n\n');
+    assert.equal(sanitiseAnswerMarkdown('Use the [portal][1].\n\n[1]: javascript:alert(1)\n'), 'Use the \\[portal\\]\\[1\\].\n\n');
     assert.equal(sanitiseAnswerMarkdown('Go to <javascript:alert(1)>.'), 'Go to javascript\\[:\\]alert(1).');
     assert.equal(sanitiseAnswerMarkdown('![x](javascript:alert(1))'), 'x');
     assert.equal(sanitiseAnswerMarkdown('![chart](https://intranet.example.com/c.png)'), '[chart](https://intranet.example.com/c.png)');
+  });
+
+  it('keeps reference-style links as text, so a document cannot turn a citation marker into a link', () => {
+    assert.equal(sanitiseAnswerMarkdown('Reset it there [1].\n\n[1]: https://evil.example/reset'), 'Reset it there \\[1\\].\n\n');
   });
 
   it('never lets a link inside a link survive, and keeps a single safe outer link at most', () => {
