@@ -115,6 +115,18 @@ function codeBlock(code: Tokens.Code): CardElement {
 
 /** Renders inline tokens back to the markdown subset a Teams TextBlock understands. */
 function inlineText(tokens: Token[]): string {
+  return withCitationMarkers(inlineTokens(tokens));
+}
+
+/**
+ * Citation markers read better unescaped: "[1]" is no link in a TextBlock (it has no reference
+ * definitions) unless a "(" follows it, which keeps the escapes.
+ */
+function withCitationMarkers(text: string): string {
+  return text.replace(/\\\[(\d{1,3})\\\](?!\()/g, '[$1]');
+}
+
+function inlineTokens(tokens: Token[]): string {
   return tokens
     .map((token): string => {
       switch (token.type) {

@@ -3,8 +3,10 @@
  * a code block before it is complete, half a table row or heading, an unclosed `**` or backtick,
  * or a dangling link. What is shown only ever grows (each update starts with the previous one, as
  * Teams requires), since every cut falls before text still arriving. Headings become bold lines,
- * as on the answer card.
+ * as on the answer card. Every update goes through the content boundary, as the final card does:
+ * an unsafe link never appears, not even for one update.
  */
+import { sanitiseAnswerMarkdown } from '../content/answerMarkdown';
 
 export function streamableMarkdown(received: string): string {
   let text = received;
@@ -17,7 +19,7 @@ export function streamableMarkdown(received: string): string {
   const fences = [...text.matchAll(/^[ \t]*(```|~~~)/gm)];
   if (fences.length % 2 === 1) text = text.slice(0, (fences.at(-1) as RegExpMatchArray).index);
   else text = withoutOpenInlineConstructs(text);
-  return text.trimEnd().replace(/^#{1,6}[ \t]+(.+)$/gm, '**$1**');
+  return sanitiseAnswerMarkdown(text.trimEnd().replace(/^#{1,6}[ \t]+(.+)$/gm, '**$1**'));
 }
 
 function lastWhitespace(text: string): number {
