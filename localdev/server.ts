@@ -40,6 +40,8 @@ export interface LocalServices {
   identity: IdentityState;
   entra: LocalEntraIssuer;
   clock: LocalClock;
+  /** The documents Q answers from (tests switch the hostile ones on here). */
+  knowledge: Knowledge;
   close(): Promise<void>;
 }
 
@@ -80,7 +82,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     return true;
   });
   url = `http://127.0.0.1:${door.port}`;
-  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, clock, close: door.close };
+  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, clock, knowledge, close: door.close };
 }
 
 /**
