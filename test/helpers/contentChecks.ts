@@ -41,7 +41,9 @@ function cardProblems(card: unknown): string[] {
     const element = node as Record<string, any>;
     if (element.type === 'TextBlock' && typeof element.text === 'string') problems.push(...markdownProblems(element.text, 'TextBlock'));
     if (element.type === 'Action.OpenUrl' && !isAllowedTarget(String(element.url))) problems.push(`OpenUrl to ${String(element.url).slice(0, 80)}`);
-    for (const key of ['label', 'title', 'placeholder', 'errorMessage', 'value']) {
+    // What a person reads; choice values go back to Q untouched and are never shown.
+    const shown = element.type === 'Input.Text' ? ['label', 'placeholder', 'errorMessage', 'value'] : ['label', 'title', 'placeholder', 'errorMessage'];
+    for (const key of shown) {
       if (typeof element[key] === 'string' && HIDDEN.test(element[key])) problems.push(`${element.type} ${key}: hidden characters`);
     }
     Object.values(element).forEach(walk);
