@@ -14,7 +14,8 @@ const CREDENTIAL_SHAPES: RegExp[] = [
   /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, // AWS access key ids
   /\bBearer\s+\S+/gi,
   /\b(?:token|secret|password|signature|sig|code|assertion)=[^\s&]+/gi,
-  /[A-Za-z0-9+/_-]{32,}={0,2}/g, // long base64 / hex runs (keys, refresh tokens)
+  // Long base64 runs (keys, refresh tokens); dashes left out so request ids and UUIDs stay readable.
+  /[A-Za-z0-9+/]{40,}={0,2}/g,
 ];
 
 export function logSafeText(raw: unknown, maxLength = LOG_TEXT_MAX_LENGTH): string {

@@ -12,6 +12,7 @@ describe('content: log-safe text', () => {
   it('redacts anything shaped like a credential', () => {
     const line = logSafeText('token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl key AKIAABCDEFGHIJKLMNOP Bearer abc.def password=hunter2 and a long run QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0123456789');
     for (const secret of ['eyJhbGci', 'AKIAABCDEFGHIJKLMNOP', 'abc.def', 'hunter2', 'QUJDREVGR0hJSktMTU5P']) assert.ok(!line.includes(secret), secret);
+    assert.equal(logSafeText('request 0c5a7e3b-1d2f-4a6b-9c8d-7e6f5a4b3c2d failed'), 'request 0c5a7e3b-1d2f-4a6b-9c8d-7e6f5a4b3c2d failed', 'request ids stay readable');
   });
 
   it('logs only the scheme and host of a URL', () => {
