@@ -156,8 +156,9 @@ export class StreamingReply implements AnswerPresenter {
       return;
     }
     const text = streamableMarkdown(this.received);
-    // Nothing new that reads well yet: the next piece of text schedules again.
-    if (text.length > this.shown.length) this.update('streaming', text);
+    // Nothing new that reads well yet, or text the content boundary now shows differently (a link
+    // that just closed): Teams needs each update to hold all earlier text, so wait for more.
+    if (text.length > this.shown.length && text.startsWith(this.shown)) this.update('streaming', text);
   }
 
   private update(type: Exclude<StreamType, 'final'>, text: string): void {

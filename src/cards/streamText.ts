@@ -27,7 +27,7 @@ function lastWhitespace(text: string): number {
   return -1;
 }
 
-/** In the paragraph being written: cut before an unclosed `**`, backtick or link. */
+/** In the paragraph being written: cut before an unclosed `**`, backtick, link or tag. */
 function withoutOpenInlineConstructs(text: string): string {
   const paragraphStart = Math.max(0, text.lastIndexOf('\n\n') + 2);
   let paragraph = text.slice(paragraphStart);
@@ -39,6 +39,10 @@ function withoutOpenInlineConstructs(text: string): string {
   // `[text`, `[text]` or `[text](url` not yet closed.
   const link = /\[[^\]\n]*(\](\([^)\n]*)?)?$/.exec(paragraph.trimEnd());
   if (link && !/\)$/.test(link[0])) cuts.push(link.index);
+  // An HTML tag or autolink still being written (`<a href=…`, `<javascript:…`): the sanitiser
+  // would show it as text now and drop it once it closes, and shown text must only grow.
+  const tag = /<[^>\n]*$/.exec(paragraph);
+  if (tag) cuts.push(tag.index);
   if (cuts.length) paragraph = paragraph.slice(0, Math.min(...cuts));
   return text.slice(0, paragraphStart) + paragraph;
 }
