@@ -5,6 +5,7 @@
  */
 import { SURFACE_BUDGETS, utf16Bytes } from '../../src/content/sizeBudget';
 import { safeHttpsLink, safeLink } from '../../src/content/links';
+import { escapeMarkdown } from '../../src/content/plainText';
 import { libraryErrors, schemaErrors } from './cardValidation';
 import { isAllowedTarget, markdownLinkTargets, UNGUARDED_BAD_LINK, type HostileDocument } from './hostileContent';
 
@@ -80,7 +81,7 @@ export function sourceLineProblems(card: Record<string, any>, document: HostileD
     const targets = markdownLinkTargets(line);
     if (!expected && targets.length > 0) problems.push(`source ${number} links to ${targets[0]} though its URL is refused`);
     if (expected && (targets.length !== 1 || targets[0] !== expected.href)) problems.push(`source ${number} links to ${JSON.stringify(targets)}, not its own ${expected.href}`);
-    if (expected && !line.endsWith(` · ${expected.host.replace(/[.]/g, '.')}`) && !line.includes(expected.host)) problems.push(`source ${number} does not show its host ${expected.host}`);
+    if (expected && !line.endsWith(` · ${escapeMarkdown(expected.host)}`)) problems.push(`source ${number} does not end with its host ${expected.host}`);
   }
   return problems;
 }
