@@ -34,7 +34,7 @@ const STUBBED_PACKAGES = [
   'gpt-tokenizer',
   // Microsoft Recognizers (number, date-time, choice): used by botbuilder-dialogs' prompts, which
   // the Teams AI library loads for its own sign-in flow; this bot signs people in itself
-  // (src/bot/signIn.ts) and runs no prompt. ~5 MB, and the largest part of start-up.
+  // (src/features/signIn/signInFlow.ts) and runs no prompt. ~5 MB, and the largest part of start-up.
   '@microsoft/recognizers-text',
   '@microsoft/recognizers-text-choice',
   '@microsoft/recognizers-text-date-time',

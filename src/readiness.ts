@@ -10,9 +10,9 @@ import { connect as tlsConnect } from 'node:tls';
 import { ChatSyncCommand, QBusinessClient } from '@aws-sdk/client-qbusiness';
 import { CreateTokenWithIAMCommand, SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Storage } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config';
+import type { StateStorage } from './state/stateStorage';
 
 export interface ReadinessCheck {
   name: string;
@@ -70,7 +70,7 @@ export class Readiness {
 }
 
 /** The checks for this configuration: config, state store, and each AWS endpoint the bot calls. */
-export function readinessChecks(config: AppConfig, storage: Storage): ReadinessCheck[] {
+export function readinessChecks(config: AppConfig, storage: Pick<StateStorage, 'read'>): ReadinessCheck[] {
   const checks: ReadinessCheck[] = [configCheck(config), stateStoreCheck(storage)];
   checks.push(endpointCheck('qbusiness', () => sdkEndpoint(new QBusinessClient(probeClientConfig(config.qbusiness.region)), new ChatSyncCommand({ applicationId: config.qbusiness.applicationId }))));
   const identityRegion = config.sso?.idcRegion ?? config.qbusiness.region;
@@ -93,7 +93,7 @@ function configCheck(config: AppConfig): ReadinessCheck {
   };
 }
 
-function stateStoreCheck(storage: Storage): ReadinessCheck {
+function stateStoreCheck(storage: Pick<StateStorage, 'read'>): ReadinessCheck {
   return {
     name: 'stateStore',
     run: async () => {

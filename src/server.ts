@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as restify from 'restify';
-import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { FrontDoorAdapter } from './frontDoor/botFramework';
 import type { Logger } from 'pino';
 import { messagesEndpoint, type MessagesEndpointOptions } from './frontDoor/messagesEndpoint';
@@ -25,7 +24,7 @@ export type FrontDoorSettings = Pick<MessagesEndpointOptions, 'authentication' |
 
 const PUBLIC_FOLDER = join(__dirname, '../../public');
 
-export function createHttpServer(adapter: FrontDoorAdapter, app: Application<TurnState>, logger: Logger, authPages: AuthPageSettings | undefined, door: FrontDoorSettings): restify.Server {
+export function createHttpServer(adapter: FrontDoorAdapter, app: MessagesEndpointOptions['app'], logger: Logger, authPages: AuthPageSettings | undefined, door: FrontDoorSettings): restify.Server {
   const server = restify.createServer({ name: 'amazon-q-teams-bot', handleUncaughtExceptions: false });
   // A request whose body never finishes must not hold a socket for Node's default five minutes.
   server.server.requestTimeout = 30_000;

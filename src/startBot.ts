@@ -5,8 +5,8 @@
 import type { AddressInfo } from 'node:net';
 import { ManagedIdentityCredential } from '@azure/identity';
 import type pino from 'pino';
-import { createBotApplication } from './bot/app';
-import { keepCustomEntityProperties } from './bot/keepEntityProperties';
+import { createBotApplication } from './app';
+import { keepCustomEntityProperties } from './teams/keepEntityProperties';
 import type { AppConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { BlobStateStorage } from './state/blobStateStorage';
@@ -24,9 +24,10 @@ import { LocalDevTokens } from './identity/localDevTokens';
 import { RefreshTokenStore } from './identity/refreshTokenStore';
 import { TokenKeyRing } from './identity/tokenKeyRing';
 import { UserSessions } from './identity/userSessions';
-import { DefaultChainClientProvider, PerUserClientProvider, type QClientProvider } from './services/qbusinessClients';
-import { QBusinessService } from './services/qbusinessService';
-import { connectorSpans, logHooks, startTelemetry, traceAwsClient, tracedQClients, tracedStorage } from './telemetry';
+import { DefaultChainClientProvider, PerUserClientProvider, type QClientProvider } from './qbusiness/qbusinessClients';
+import { QBusinessService } from './qbusiness/qbusinessService';
+import { connectorSpans } from './teams/connectorSpans';
+import { logHooks, startTelemetry, traceAwsClient, tracedQClients, tracedStorage } from './telemetry';
 
 export interface StartOptions {
   storage?: StateStorage;

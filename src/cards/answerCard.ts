@@ -2,22 +2,13 @@
  * The answer card: Q's answer with citation markers, numbered sources and the feedback controls.
  * A pure function of `AnswerCardModel`; every state of the feedback flow is a re-render of it.
  */
-import { FEEDBACK_COMMENT_MAX_LENGTH, FEEDBACK_REASONS, type FailedAttachment, type FeedbackState, type NegativeFeedbackReason, type Source } from '../model/answer';
+import { FEEDBACK_COMMENT_MAX_LENGTH, FEEDBACK_REASONS, type FailedAttachment, type FeedbackState, type NegativeFeedbackReason, type Source } from '../domain/answer';
 import { safeLink } from '../content/links';
 import { escapeMarkdown, markdownLine, TEXT_LIMITS } from '../content/plainText';
 import { markdownToCardElements } from './markdown';
 import { feedbackAction, submitAction } from './actions';
+import { VERBS } from './verbs';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction, type CardElement } from './types';
-
-export const VERBS = {
-  feedbackUp: 'feedback.up',
-  feedbackDown: 'feedback.down',
-  feedbackSubmitNegative: 'feedback.submitNegative',
-  feedbackCancel: 'feedback.cancel',
-  newConversation: 'conversation.new',
-  retryQuestion: 'question.retry',
-  refreshAnswer: 'answer.refresh',
-} as const;
 
 export interface AnswerCardModel {
   /** Server-side key of the stored answer; the only thing a card action carries back. */

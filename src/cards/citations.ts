@@ -3,7 +3,7 @@
  * source list. Offsets come from `sourceAttributions[].textMessageSegments` and refer to the raw
  * answer text, so markers are inserted before the markdown is converted.
  */
-import type { Source, SourceAttribution } from '../model/answer';
+import type { Source, SourceAttribution } from '../domain/answer';
 import { safeLink } from '../content/links';
 import { plainSnippet, plainTitle } from '../content/plainText';
 

@@ -2,13 +2,13 @@
  * Cards for everything that is not an answer: welcome, help, and each way a question can fail.
  * Pure functions: data in, card JSON out.
  */
-import { USER_MESSAGE_MAX_LENGTH } from '../model/answer';
-import type { QFailure } from '../model/failure';
+import { USER_MESSAGE_MAX_LENGTH } from '../domain/answer';
+import type { QFailure } from '../domain/failure';
 import { submitAction } from './actions';
 import { markdownLine, TEXT_LIMITS } from '../content/plainText';
 import { largestFitting, shortenAtBoundary, SURFACE_BUDGETS, utf16Bytes } from '../content/sizeBudget';
 import { markdownToCardElements } from './markdown';
-import { VERBS } from './answerCard';
+import { VERBS } from './verbs';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction } from './types';
 
 const HOW_TO_START = [

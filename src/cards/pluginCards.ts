@@ -2,13 +2,13 @@
  * Cards for Q Business plugin turns: the review form of a plugin action (one input per payload
  * field, nothing runs until the person submits), and the plugin's own sign-in.
  */
-import type { PluginActionReview, PluginField } from '../model/plugin';
+import type { PluginActionReview, PluginField } from '../domain/plugin';
 import { safeHttpsLink } from '../content/links';
 import { markdownLine, plainLine, TEXT_LIMITS } from '../content/plainText';
 import { SURFACE_BUDGETS, utf16Bytes } from '../content/sizeBudget';
+import { VERBS } from './verbs';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardElement } from './types';
 
-export const PLUGIN_VERBS = { execute: 'plugin.execute', cancel: 'plugin.cancel', resume: 'plugin.resume' } as const;
 export const FIELD_INPUT_PREFIX = 'field:';
 
 // Labels, hints and values come from the plugin's payload (Q and the documents shape them): plain text, capped.
@@ -43,8 +43,8 @@ function formCard(actionKey: string, review: PluginActionReview, limits: FieldLi
   ];
   if (problem) body.push(textBlock(problem, { color: 'Attention', size: 'Small' }));
   return adaptiveCard(body, [
-    { type: 'Action.Execute', title: 'Submit', verb: PLUGIN_VERBS.execute, data: { actionKey }, associatedInputs: 'auto', style: 'positive' },
-    { type: 'Action.Execute', title: 'Cancel', verb: PLUGIN_VERBS.cancel, data: { actionKey }, associatedInputs: 'none' },
+    { type: 'Action.Execute', title: 'Submit', verb: VERBS.pluginExecute, data: { actionKey }, associatedInputs: 'auto', style: 'positive' },
+    { type: 'Action.Execute', title: 'Cancel', verb: VERBS.pluginCancel, data: { actionKey }, associatedInputs: 'none' },
   ]);
 }
 
@@ -118,7 +118,7 @@ export function pluginAuthCard(actionKey: string, pluginLabelText: string, autho
     ],
     [
       { type: 'Action.OpenUrl', title: `Sign in to ${plainLine(pluginLabelText, TEXT_LIMITS.fieldLabel)}`, url: signIn.href },
-      { type: 'Action.Execute', title: 'I have signed in: continue', verb: PLUGIN_VERBS.resume, data: { actionKey } },
+      { type: 'Action.Execute', title: 'I have signed in: continue', verb: VERBS.pluginResume, data: { actionKey } },
     ],
   );
 }

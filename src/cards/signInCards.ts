@@ -2,13 +2,10 @@
  * Cards of the sign-in flow: Teams' OAuthCard (SSO in 1:1 chats), the Universal Actions card that
  * signs in in place (channels and group chats), and what each identity failure tells the person.
  */
-import { CardFactory, type Attachment } from 'botbuilder';
 import type { IdentityFailureKind } from '../identity/identityFailure';
+import { VERBS } from './verbs';
 import { adaptiveCard, textBlock, type AdaptiveCardJson } from './types';
 
-export const SIGN_IN_VERB = 'signin.inplace';
-/** Older clients without Universal Actions: sign in through a 1:1 chat instead. */
-export const DIRECT_SIGN_IN_VERB = 'signin.direct';
 /** Echoed back by Teams in signin/tokenExchange; this bot checks tokens itself, not via a token service. */
 export const SSO_CONNECTION_NAME = 'AmazonQBusinessTeamsSso';
 
@@ -18,8 +15,17 @@ export interface TokenExchangeResource {
 }
 
 /** Teams answers this card silently with a signin/tokenExchange invoke; the button is the fallback. */
-export function oauthCard(resource: TokenExchangeResource, signInUrl: string | undefined): Attachment {
-  return CardFactory.oauthCard(SSO_CONNECTION_NAME, 'Sign in', 'Sign in to Amazon Q Business to get answers from the documents you can access.', signInUrl, resource);
+export function oauthCard(resource: TokenExchangeResource, signInUrl: string | undefined): { contentType: string; content: Record<string, unknown> } {
+  // The Bot Framework OAuthCard schema, as botbuilder's CardFactory.oauthCard writes it.
+  return {
+    contentType: 'application/vnd.microsoft.card.oauth',
+    content: {
+      buttons: [{ type: 'signin', title: 'Sign in', value: signInUrl }],
+      connectionName: SSO_CONNECTION_NAME,
+      tokenExchangeResource: resource,
+      text: 'Sign in to Amazon Q Business to get answers from the documents you can access.',
+    },
+  };
 }
 
 /** The body of an `application/vnd.microsoft.activity.loginRequest` invoke response. */
@@ -45,9 +51,9 @@ export function inPlaceSignInCard(pendingKey: string, askerName: string | undefi
       {
         type: 'Action.Execute',
         title: 'Sign in and answer',
-        verb: SIGN_IN_VERB,
+        verb: VERBS.signInInPlace,
         data: { pendingKey },
-        fallback: { type: 'Action.Submit', title: 'Sign in and answer', data: { pendingKey, verb: DIRECT_SIGN_IN_VERB } },
+        fallback: { type: 'Action.Submit', title: 'Sign in and answer', data: { pendingKey, verb: VERBS.signInDirect } },
       },
     ],
   );

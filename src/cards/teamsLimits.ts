@@ -5,7 +5,7 @@
  * adds (ids, conversation, service URL, entities). Every part of the card that can be long is
  * capped or shortened, not only the answer body.
  */
-import type { Source } from '../model/answer';
+import type { Source } from '../domain/answer';
 import { largestFitting, shortenAtBoundary as cutAtBoundary, SURFACE_BUDGETS, utf16Bytes, type Surface } from '../content/sizeBudget';
 import { buildAnswerCard, type AnswerCardModel } from './answerCard';
 import type { AdaptiveCardJson } from './types';

@@ -6,9 +6,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Activity } from 'botbuilder';
-import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import { activityProblems, serviceUrlProblem, tenantOf, withUsableLists } from '../bot/inboundActivity';
+import { activityProblems, serviceUrlProblem, tenantOf, withUsableLists } from './inboundActivity';
 import { errorForLog } from '../errors';
 import { describeActivity } from '../telemetry';
 import type { FrontDoorAdapter } from './botFramework';
@@ -17,7 +17,8 @@ import { readJsonBody } from './requestBody';
 
 export interface MessagesEndpointOptions {
   adapter: FrontDoorAdapter;
-  app: Application<TurnState>;
+  /** Runs a turn (the Teams application, src/teams/application). */
+  app: { run(context: TurnContext): Promise<boolean> };
   logger: Logger;
   authentication: InboundAuthentication;
   /** Absent: any tenant the channel authenticates. Lower-case tenant ids. */

@@ -7,15 +7,9 @@
 import { createHash } from 'node:crypto';
 import { CreateTokenWithIAMCommand, SSOOIDCClient, SSOOIDCServiceException } from '@aws-sdk/client-sso-oidc';
 import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
-import { isBug } from '../model/failure';
+import { isBug } from '../domain/failure';
+import type { AwsCredentials, AwsCredentialsSource } from '../domain/credentials';
 import { IdentityFailure, type IdentityFailureKind } from './identityFailure';
-
-export interface UserAwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: Date;
-}
 
 export interface IdentityCenterTokens {
   identityContext: string;
@@ -28,9 +22,6 @@ interface ChainSettings {
   qUserRoleArn: string;
 }
 
-/** The bot's own AWS credentials; absent: the SDK's default chain. */
-export type OwnCredentials = () => Promise<UserAwsCredentials>;
-
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const IDENTITY_CENTER_CONTEXT_PROVIDER = 'arn:aws:iam::aws:contextProvider/IdentityCenter';
 /** Role chaining caps sessions at one hour. */
@@ -42,7 +33,8 @@ export class AwsIdentityChain {
 
   constructor(
     private readonly settings: ChainSettings,
-    ownCredentials?: OwnCredentials,
+    /** The bot's own AWS credentials; absent: the SDK's default chain. */
+    ownCredentials?: AwsCredentialsSource,
     /** Called with each AWS client once it exists (telemetry adds its middleware). */
     observeClient: (client: SSOOIDCClient | STSClient) => void = () => undefined,
   ) {
@@ -62,7 +54,7 @@ export class AwsIdentityChain {
   }
 
   /** Temporary credentials that carry the person's identity context. */
-  async assumeQUserRole(identityContext: string, userKey: string): Promise<UserAwsCredentials> {
+  async assumeQUserRole(identityContext: string, userKey: string): Promise<AwsCredentials> {
     try {
       const output = await this.sts.send(
         new AssumeRoleCommand({

@@ -6,7 +6,7 @@
  */
 import { ManagedIdentityCredential } from '@azure/identity';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { UserAwsCredentials } from './awsIdentityChain';
+import type { AwsCredentialsSource } from '../domain/credentials';
 
 export interface AzureWebIdentitySettings {
   roleArn: string;
@@ -15,9 +15,7 @@ export interface AzureWebIdentitySettings {
   region: string;
 }
 
-export type BotAwsCredentials = () => Promise<UserAwsCredentials>;
-
-export function awsCredentialsFromAzureManagedIdentity(settings: AzureWebIdentitySettings): BotAwsCredentials {
+export function awsCredentialsFromAzureManagedIdentity(settings: AzureWebIdentitySettings): AwsCredentialsSource {
   const azure = new ManagedIdentityCredential({ clientId: settings.managedIdentityClientId });
   const sts = new STSClient({ region: settings.region });
   return async () => {

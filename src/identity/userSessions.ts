@@ -10,7 +10,8 @@
  * neither swallow a fresh sign-in nor bring back a session the person just ended.
  */
 import type { Logger } from 'pino';
-import type { AwsIdentityChain, UserAwsCredentials } from './awsIdentityChain';
+import type { AwsCredentials } from '../domain/credentials';
+import type { AwsIdentityChain } from './awsIdentityChain';
 import type { ValidatedToken } from './entraToken';
 import { IdentityFailure } from './identityFailure';
 import type { RefreshTokenStore, StoredRefreshToken } from './refreshTokenStore';
@@ -28,15 +29,15 @@ export interface SessionDependencies {
 }
 
 export class UserSessions {
-  private readonly credentials = new Map<string, UserAwsCredentials>();
+  private readonly credentials = new Map<string, AwsCredentials>();
   /** One renewal per person at a time in this process: concurrent questions share it. */
-  private readonly renewals = new Map<string, Promise<UserAwsCredentials>>();
+  private readonly renewals = new Map<string, Promise<AwsCredentials>>();
   /** Bumped by every sign-in and sign-out: work started under an older generation is discarded. */
   private readonly generations = new Map<string, number>();
 
   constructor(private readonly deps: SessionDependencies) {}
 
-  async credentialsFor(userKey: string): Promise<UserAwsCredentials> {
+  async credentialsFor(userKey: string): Promise<AwsCredentials> {
     const cached = this.credentials.get(userKey);
     if (cached && cached.expiration.getTime() - RENEWAL_MARGIN_MS > this.deps.now().getTime()) return cached;
     const running = this.renewals.get(userKey);
@@ -57,7 +58,7 @@ export class UserSessions {
   }
 
   /** A validated Teams SSO token → Identity Center → STS; replaces any session the person had. */
-  async signIn(userKey: string, entraToken: ValidatedToken): Promise<UserAwsCredentials> {
+  async signIn(userKey: string, entraToken: ValidatedToken): Promise<AwsCredentials> {
     const generation = this.bump(userKey);
     const tokens = await this.deps.chain.exchangeEntraToken(entraToken.token);
     if (tokens.refreshToken) await this.deps.refreshTokens.save(userKey, tokens.refreshToken);
@@ -76,7 +77,7 @@ export class UserSessions {
     await this.deps.refreshTokens.delete(userKey);
   }
 
-  private async renew(userKey: string, generation: number): Promise<UserAwsCredentials> {
+  private async renew(userKey: string, generation: number): Promise<AwsCredentials> {
     this.credentials.delete(userKey);
     const stored = await this.claimStoredToken(userKey);
     try {
@@ -115,7 +116,7 @@ export class UserSessions {
     }
   }
 
-  private async startSession(userKey: string, generation: number, identityContext: string, how: 'sign-in' | 'refresh'): Promise<UserAwsCredentials> {
+  private async startSession(userKey: string, generation: number, identityContext: string, how: 'sign-in' | 'refresh'): Promise<AwsCredentials> {
     const credentials = await this.deps.chain.assumeQUserRole(identityContext, userKey);
     if (this.generationOf(userKey) === generation) this.credentials.set(userKey, credentials);
     this.deps.logger.info({ event: 'session', outcome: how, expiresAt: credentials.expiration.toISOString() }, 'session started');

@@ -6,7 +6,7 @@
  */
 import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
 import { botTracer, markFailed } from './spans';
-import type { QClientProvider } from '../services/qbusinessClients';
+import type { QClientProvider } from '../qbusiness/qbusinessClients';
 import { telemetry } from './signals';
 
 /** Any AWS SDK v3 client: all of them expose their middleware stack. */

@@ -4,5 +4,4 @@ export { telemetry, METRICS, OUTCOME_ATTRIBUTE, type VoteState, type AnswerTimer
 export { traceActivities, countServerErrors, describeActivity } from './activitySpans';
 export { traceAwsClient, tracedQClients, type MiddlewareStackHolder } from './awsClients';
 export { tracedStorage } from './storage';
-export { connectorSpans } from './connector';
 export { logHooks, type LogHooks } from './logCorrelation';

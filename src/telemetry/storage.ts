@@ -3,7 +3,6 @@
  * replace and delete that claims rest on). Only counts and outcomes are recorded: keys are hashes
  * and ids of people and conversations, and stay out of telemetry.
  */
-import type { StoreItems } from 'botbuilder';
 import type { StateStorage } from '../state/stateStorage';
 import { inClientSpan } from './spans';
 
@@ -20,11 +19,11 @@ export function tracedStorage(storage: StateStorage, system: string): StateStora
   return {
     read: (keys: string[]) =>
       inClientSpan('storage.read', attributes('read', keys.length), async (span) => {
-        const items: StoreItems = await storage.read(keys);
+        const items = await storage.read(keys);
         span.setAttribute('qteams.storage.found', Object.keys(items).length);
         return items;
       }),
-    write: (changes: StoreItems) => inClientSpan('storage.write', attributes('write', Object.keys(changes).length), () => storage.write(changes)),
+    write: (changes: Parameters<StateStorage['write']>[0]) => inClientSpan('storage.write', attributes('write', Object.keys(changes).length), () => storage.write(changes)),
     delete: (keys: string[]) => inClientSpan('storage.delete', attributes('delete', keys.length), () => storage.delete(keys)),
     create: (key, item) => conditional('create', () => storage.create(key, item)),
     replace: (key, item, eTag) => conditional('replace', () => storage.replace(key, item, eTag)),

@@ -5,7 +5,7 @@ import { identityFailureCard, inPlaceSignInCard, signedInCard, signedOutCard } f
 import { emptyAnswerCard, failureCard, noAnswerCard, helpCard, newConversationCard, questionTooLongCard, welcomeCard } from '../../src/cards/messageCards';
 import { CARD_BUDGET_UTF16_BYTES, fitAnswerToTeams, utf16Bytes } from '../../src/cards/teamsLimits';
 import type { AdaptiveCardJson } from '../../src/cards/types';
-import { QFailure, type QFailureKind } from '../../src/model/failure';
+import { QFailure, type QFailureKind } from '../../src/domain/failure';
 import { libraryErrors, schemaErrors, visibleActionCount } from '../helpers/cardValidation';
 
 const sources = (count: number) =>

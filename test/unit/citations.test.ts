@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { placeCitations } from '../../src/cards/citations';
-import type { SourceAttribution } from '../../src/model/answer';
+import type { SourceAttribution } from '../../src/domain/answer';
 
 const answer = 'Reset the token in the portal. Call extension 4357 if you are remote.';
 const segment = (text: string, fragment: string) => ({ beginOffset: text.indexOf(fragment), endOffset: text.indexOf(fragment) + fragment.length });

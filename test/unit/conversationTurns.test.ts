@@ -4,7 +4,7 @@
  * left by a dead instance lapses, and /new during a turn wins over that turn's pointer.
  */
 import assert from 'node:assert/strict';
-import { ConversationTurns } from '../../src/bot/conversationTurns';
+import { ConversationTurns } from '../../src/features/answering/conversationTurns';
 import { MemoryStateStorage } from '../../src/state/memoryStateStorage';
 
 const CHAT = 'a:personal-ada';

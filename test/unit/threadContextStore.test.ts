@@ -1,6 +1,6 @@
 /** Thread context kept under concurrency: messages arriving at once are all kept (memory and Azurite share the contract). */
 import assert from 'node:assert/strict';
-import { ThreadContextStore } from '../../src/bot/threadContext';
+import { ThreadContextStore } from '../../src/features/threadContext/threadContext';
 import { MemoryStateStorage } from '../../src/state/memoryStateStorage';
 
 describe('thread context store', () => {

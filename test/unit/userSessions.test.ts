@@ -9,7 +9,7 @@ import pino from 'pino';
 import { IdentityFailure } from '../../src/identity/identityFailure';
 import { RefreshTokenStore } from '../../src/identity/refreshTokenStore';
 import { UserSessions } from '../../src/identity/userSessions';
-import type { UserAwsCredentials } from '../../src/identity/awsIdentityChain';
+import type { AwsCredentials } from '../../src/domain/credentials';
 import { MemoryStateStorage } from '../../src/state/memoryStateStorage';
 
 const HOUR = 3600_000;
@@ -33,7 +33,7 @@ class ControlledChain {
     return { identityContext: `context-${this.rotation}`, refreshToken: `rt-rotated-${this.rotation}` };
   }
 
-  async assumeQUserRole(identityContext: string): Promise<UserAwsCredentials> {
+  async assumeQUserRole(identityContext: string): Promise<AwsCredentials> {
     return { accessKeyId: identityContext, secretAccessKey: 's', sessionToken: 't', expiration: new Date(Date.now() + HOUR) };
   }
 

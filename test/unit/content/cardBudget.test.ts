@@ -3,7 +3,7 @@ import { buildAnswerCard } from '../../../src/cards/answerCard';
 import { placeCitations } from '../../../src/cards/citations';
 import { cardBudget, fitAnswerToTeams } from '../../../src/cards/teamsLimits';
 import { utf16Bytes } from '../../../src/content/sizeBudget';
-import type { SourceAttribution } from '../../../src/model/answer';
+import type { SourceAttribution } from '../../../src/domain/answer';
 import { activityProblems } from '../../helpers/contentChecks';
 import { HOSTILE_DOCUMENTS, type HostileDocument } from '../../helpers/hostileContent';
 

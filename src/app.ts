@@ -1,0 +1,105 @@
+/**
+ * The bot's application: the Teams application (src/teams), each feature built in dependency
+ * order, and each feature's routes registered in the order they must be tried. Nothing here
+ * handles a turn; every handler lives in its feature's folder.
+ */
+import type { Logger } from 'pino';
+import type { SsoConfig } from './config';
+import type { EntraTokenValidator } from './identity/entraToken';
+import type { LocalDevTokens } from './identity/localDevTokens';
+import type { UserSessions } from './identity/userSessions';
+import type { QBusinessService } from './qbusiness/qbusinessService';
+import type { StateStorage } from './state/stateStorage';
+import { Answering } from './features/answering/answerQuestion';
+import { ConversationTurns } from './features/answering/conversationTurns';
+import { RetryStore } from './features/answering/retryStore';
+import { registerAnswering } from './features/answering/routes';
+import { registerCommands } from './features/commands/routes';
+import { AnswerStore } from './features/feedback/answerStore';
+import { createFeedback, registerFeedback } from './features/feedback/routes';
+import { PluginActions, PluginPrompts } from './features/pluginActions/pluginActions';
+import { PluginActionStore } from './features/pluginActions/pluginActionStore';
+import { registerPluginActions } from './features/pluginActions/routes';
+import { streamingPresenters } from './features/replies/streamingReply';
+import { OnceClaims } from './features/signIn/onceClaims';
+import { registerSignIn } from './features/signIn/routes';
+import { answerOrSignIn, SignInFlow } from './features/signIn/signInFlow';
+import { WaitingQuestionStore } from './features/signIn/waitingQuestions';
+import { registerThreadContext } from './features/threadContext/routes';
+import { ThreadContextStore } from './features/threadContext/threadContext';
+import { createTeamsApplication, type TeamsAdapter, type TeamsApplication } from './teams/application';
+import { proactiveTurns } from './teams/proactive';
+
+export interface BotOptions {
+  adapter: TeamsAdapter;
+  /** Shared state: memory for one process, Azure Blob Storage for several instances. */
+  storage: StateStorage;
+  q: QBusinessService;
+  logger: Logger;
+  /** Set when the bot has its own identity: replies then go out proactively (Teams' 15 s window). */
+  botAppId?: string;
+  now?: () => Date;
+  /** How long channel and group chat messages are kept for thread context. */
+  threadContextDays?: number;
+  /** Development only: file downloads from loopback hosts (tests, playground). */
+  allowLoopbackFileHosts?: boolean;
+  /** Stream answers in 1:1 chats (Q's Chat → Teams streaming); off or absent: one card per answer. */
+  streaming?: boolean;
+  /** Per-user sign-in (SSO → Identity Center → STS); absent: Q is called with the bot's own identity. */
+  identity?: { sso: SsoConfig; sessions: UserSessions; validator: EntraTokenValidator; devTokens?: LocalDevTokens };
+}
+
+export interface BotApplication {
+  app: TeamsApplication['app'];
+  /** Stops background work (the vote outbox), letting a pass in progress finish. */
+  stop(): Promise<void>;
+}
+
+export function createBotApplication(options: BotOptions): BotApplication {
+  const { storage, logger, q } = options;
+  const now = options.now ?? (() => new Date());
+  const { app, routes } = createTeamsApplication({ adapter: options.adapter, logger, ...(options.botAppId ? { botAppId: options.botAppId } : {}) });
+  const proactive = proactiveTurns(options.adapter, options.botAppId);
+
+  // Built in dependency order: what the answer loop needs, the loop, then what continues it.
+  const turns = new ConversationTurns(storage, now);
+  const answers = new AnswerStore(storage, now);
+  const retries = new RetryStore(storage, now);
+  const pluginStore = new PluginActionStore(storage, now);
+  const answering = new Answering({
+    q,
+    turns,
+    answers,
+    retries,
+    logger,
+    plugins: new PluginPrompts(pluginStore),
+    ...(options.streaming ? { presenterFor: streamingPresenters(logger) } : {}),
+  });
+  const signIn = options.identity
+    ? new SignInFlow({
+        ...options.identity,
+        waiting: new WaitingQuestionStore(storage, now),
+        turns,
+        claims: new OnceClaims(storage, now),
+        proactive,
+        logger,
+        answering,
+      })
+    : undefined;
+  const ask = answerOrSignIn(answering, signIn);
+  const plugins = new PluginActions({ store: pluginStore, logger, continueWith: (turn, input, conversation) => ask(turn, '', { input, conversation }) });
+  const feedback = createFeedback({ storage, answers, q, proactive, logger, now });
+  const threads = new ThreadContextStore(storage, (options.threadContextDays ?? 7) * 24 * 60 * 60 * 1000, now);
+
+  // Routes are tried in this order: thread context first (it decides what is answered at all),
+  // the answer loop's catch-all message route last.
+  registerThreadContext(routes, threads);
+  registerCommands(routes, turns);
+  registerSignIn(routes, signIn);
+  registerPluginActions(routes, plugins);
+  registerFeedback(routes, feedback.handler);
+  registerAnswering(routes, { ask, retries, threads, allowLoopbackFileHosts: Boolean(options.allowLoopbackFileHosts) });
+
+  feedback.outbox.start();
+  return { app, stop: () => feedback.outbox.stop() };
+}

@@ -1,0 +1,22 @@
+/**
+ * Every card verb the bot uses, declared once: the cards put them on buttons and each feature
+ * routes its own (src/features/<feature>/routes.ts). Changing one changes both sides.
+ */
+export const VERBS = {
+  feedbackUp: 'feedback.up',
+  feedbackDown: 'feedback.down',
+  feedbackSubmitNegative: 'feedback.submitNegative',
+  feedbackCancel: 'feedback.cancel',
+  refreshAnswer: 'answer.refresh',
+  newConversation: 'conversation.new',
+  retryQuestion: 'question.retry',
+  pluginExecute: 'plugin.execute',
+  pluginCancel: 'plugin.cancel',
+  pluginResume: 'plugin.resume',
+  signInInPlace: 'signin.inplace',
+  /** Older clients without Universal Actions: sign in through a 1:1 chat instead. */
+  signInDirect: 'signin.direct',
+} as const;
+
+/** The verbs of the rating controls on an answer card (refresh shows the asker their own view). */
+export const FEEDBACK_VERBS = [VERBS.feedbackUp, VERBS.feedbackDown, VERBS.feedbackSubmitNegative, VERBS.feedbackCancel, VERBS.refreshAnswer];

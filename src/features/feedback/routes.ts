@@ -1,0 +1,89 @@
+/**
+ * The feedback feature put together and routed: 👍/👎 on answer cards (Action.Execute updates the
+ * card in place; the Action.Submit fallback edits the message), votes sent to Q once (./votes),
+ * pending ones sent later by the outbox (./voteOutbox), and the card updated when they land.
+ */
+import { cardMessage } from '../../cards/messages';
+import type { AdaptiveCardJson } from '../../cards/types';
+import { FEEDBACK_VERBS } from '../../cards/verbs';
+import type { ProactiveTurns, TeamsTurn } from '../../domain/turn';
+import type { Clock } from '../../state/expiringRecords';
+import type { StateStorage } from '../../state/stateStorage';
+import type { Logger } from 'pino';
+import type { QBusinessService } from '../../qbusiness/qbusinessService';
+import type { FeatureRoutes } from '../routes';
+import type { AnswerStore } from './answerStore';
+import { askerViewOf, FeedbackHandler, viewForEveryone, type FeedbackActionData } from './feedbackHandler';
+import { PendingVoteList, VoteOutbox } from './voteOutbox';
+import { Votes } from './votes';
+
+export interface FeedbackDependencies {
+  storage: StateStorage;
+  answers: AnswerStore;
+  q: QBusinessService;
+  proactive: ProactiveTurns;
+  logger: Logger;
+  now: Clock;
+}
+
+export interface Feedback {
+  handler: FeedbackHandler;
+  /** Sends pending votes in the background; `stop` lets a pass in progress finish. */
+  outbox: VoteOutbox;
+}
+
+/** Built in dependency order: the pending list, votes that write to it, the outbox that reads it. */
+export function createFeedback(deps: FeedbackDependencies): Feedback {
+  const { answers, logger, now } = deps;
+  const list = new PendingVoteList(deps.storage, now);
+  const votes = new Votes({ q: deps.q, answers, logger, now, schedule: (answerKey, dueAt) => list.schedule(answerKey, dueAt) });
+  const outbox = new VoteOutbox({
+    list,
+    votes,
+    now,
+    logger,
+    // A vote that was pending has landed or finally failed: show it on the card where it is.
+    onSettled: async (_answerKey, result) => {
+      const message = result.message;
+      if (!message) return;
+      const card = result.record.card.askerTeamsId ? viewForEveryone(result.record) : askerViewOf(result);
+      if (typeof card === 'string') return;
+      await deps.proactive.continueIn(message.reference, async (proactive) => {
+        await proactive.update({ ...cardMessage(card, { aiGenerated: true }), id: message.activityId });
+      });
+    },
+  });
+  return { handler: new FeedbackHandler({ answers, votes }), outbox };
+}
+
+export function registerFeedback(routes: FeatureRoutes, feedback: FeedbackHandler): void {
+  routes.cardExecute<FeedbackActionData>(FEEDBACK_VERBS, async (turn, data) => {
+    const verb = (turn.activity.value as { action?: { verb?: string } } | undefined)?.action?.verb ?? '';
+    const { reply: result, everyone } = await feedback.handle(turn, verb, data);
+    if (everyone) await replaceCardMessage(turn, everyone);
+    // Answered here, not by the library: for cards with `refresh` it would replace the message for
+    // everyone with the clicker's view.
+    await turn.send({
+      type: 'invokeResponse',
+      value: {
+        status: 200,
+        body:
+          typeof result === 'string'
+            ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result }
+            : { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result },
+      },
+    });
+    return result;
+  });
+  routes.cardSubmit<FeedbackActionData & { verb?: string }>(FEEDBACK_VERBS, async (turn, data) => {
+    const { reply, everyone } = await feedback.handle(turn, data.verb ?? '', data);
+    if (typeof reply === 'string') await turn.send(reply);
+    if (everyone) await replaceCardMessage(turn, everyone);
+  });
+}
+
+/** Keeps the vote visible on every device and after reload: the stored message itself changes. */
+async function replaceCardMessage(turn: TeamsTurn, card: AdaptiveCardJson): Promise<void> {
+  if (!turn.activity.replyToId) return;
+  await turn.update({ ...cardMessage(card, { aiGenerated: true }), id: turn.activity.replyToId });
+}

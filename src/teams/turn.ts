@@ -1,0 +1,48 @@
+/**
+ * Our `TeamsTurn` on botbuilder's TurnContext: the one place a turn's SDK object is turned into
+ * the bot's own terms. One TeamsTurn per TurnContext, so every feature in a turn shares it.
+ */
+import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import type { ConversationAddress, InboundActivity, OutgoingActivity, TeamsTurn } from '../domain/turn';
+
+const turns = new WeakMap<TurnContext, TeamsTurn>();
+
+export function teamsTurn(context: TurnContext): TeamsTurn {
+  let turn = turns.get(context);
+  if (!turn) {
+    turn = new ContextTurn(context);
+    turns.set(context, turn);
+  }
+  return turn;
+}
+
+class ContextTurn implements TeamsTurn {
+  constructor(private readonly context: TurnContext) {}
+
+  get activity(): InboundActivity {
+    // The front door has checked these fields' presence and types (src/frontDoor/inboundActivity).
+    return this.context.activity as unknown as InboundActivity;
+  }
+
+  get asker() {
+    const from = this.context.activity.from;
+    return { key: from.aadObjectId ?? from.id, ...(from.name ? { name: from.name } : {}) };
+  }
+
+  async send(activity: OutgoingActivity | string): Promise<string | undefined> {
+    const response = await this.context.sendActivity(typeof activity === 'string' ? activity : (activity as Partial<Activity>));
+    return response?.id;
+  }
+
+  async update(activity: OutgoingActivity & { id: string }): Promise<void> {
+    await this.context.updateActivity(activity as Partial<Activity>);
+  }
+
+  address(): ConversationAddress {
+    return TurnContext.getConversationReference(this.context.activity) as unknown as ConversationAddress;
+  }
+}
+
+export function conversationReference(address: ConversationAddress): ConversationReference {
+  return address as unknown as ConversationReference;
+}
