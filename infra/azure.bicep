@@ -31,7 +31,17 @@ param rotateTokenStoreKey bool = false
 @description('Makes the key script run on every provision (it changes nothing when the key exists).')
 param provisionTime string = utcNow()
 
+@allowed(['template', 'admin'])
+@description('Who creates the three Azure role assignments (bot → state storage, bot → Key Vault secrets, key writer → Key Vault secrets). template: this deployment (the deployer needs Owner, User Access Administrator or Role Based Access Control Administrator); admin: an administrator runs scripts/azure-role-assignments.sh once after the first provision, and a Contributor can provision (README, Before you provision).')
+param roleAssignments string = 'template'
+
+@allowed(['default', 'recover'])
+@description('recover: bring back the soft-deleted Key Vault of an earlier deployment with the same names (purge protection keeps it 90 days), its token-store key included (README, Before you provision).')
+param keyVaultCreateMode string = 'default'
+
 param location string = resourceGroup().location
+
+var templateAssignsRoles = roleAssignments == 'template'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: resourceBaseName
@@ -115,7 +125,7 @@ resource stateRetention 'Microsoft.Storage/storageAccounts/managementPolicies@20
 }
 
 // Storage Blob Data Contributor for the bot's identity, on its state account only.
-resource stateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource stateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (templateAssignsRoles) {
   scope: storage
   name: guid(storage.id, identity.id, 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
   properties: {
@@ -162,6 +172,8 @@ module tokenStoreKey './tokenStoreKey.bicep' = {
     botPrincipalId: identity.properties.principalId
     rotate: rotateTokenStoreKey
     provisionTime: provisionTime
+    assignRoles: templateAssignsRoles
+    createMode: keyVaultCreateMode
   }
 }
 
@@ -214,4 +226,6 @@ output BOT_TENANT_ID string = identity.properties.tenantId
 output BOT_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
 output BOT_STORAGE_ACCOUNT_NAME string = storage.name
 output BOT_KEY_VAULT_NAME string = tokenStoreKey.outputs.keyVaultName
+// The identity the key script runs as (scripts/azure-role-assignments.sh grants it the vault's secrets).
+output BOT_KEY_WRITER_PRINCIPAL_ID string = tokenStoreKey.outputs.keyWriterPrincipalId
 output BOT_LOG_ANALYTICS_WORKSPACE_ID string = monitoring.outputs.logAnalyticsWorkspaceId

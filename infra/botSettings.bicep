@@ -18,7 +18,8 @@ param botAwsRoleArn string
 param botAwsTokenAudience string = 'api://AzureADTokenExchange'
 param ssoClientId string
 param ssoTenantId string
-param ssoAuthorityHost string = 'https://login.microsoftonline.com'
+// The cloud's Entra sign-in host (https://login.microsoftonline.com/ in the public cloud).
+param ssoAuthorityHost string = environment().authentication.loginEndpoint
 param ssoResourceUri string
 
 resource webApp 'Microsoft.Web/sites@2023-01-01' existing = {

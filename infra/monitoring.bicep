@@ -167,10 +167,16 @@ var logAlerts = [
   }
 ]
 
+// AppMetrics exists only once the bot has sent a metric (after deploy), and Azure Monitor checks a
+// rule's query when the rule is created ("Failed to resolve table"): skipQueryValidation (in this
+// API version) creates the rules anyway, and they start working when data arrives. They wait for
+// Application Insights, whose workspace-based resource is what writes AppMetrics.
 resource botAlerts 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [for alert in logAlerts: {
   name: '${resourceBaseName}-${alert.name}'
   location: location
+  dependsOn: [appInsights]
   properties: {
+    skipQueryValidation: true
     displayName: '${resourceBaseName}: ${alert.name}'
     description: alert.description
     severity: alert.severity

@@ -11,6 +11,10 @@ param keyVaultName string
 param botPrincipalId string
 param rotate bool = false
 param provisionTime string
+@description('false: an administrator creates the two role assignments (scripts/azure-role-assignments.sh); until then the script leaves the key absent instead of failing.')
+param assignRoles bool = true
+@allowed(['default', 'recover'])
+param createMode string = 'default'
 
 var currentKeySecretName = 'token-store-key'
 var previousKeysSecretName = 'token-store-previous-keys'
@@ -22,6 +26,9 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: keyVaultName
   location: location
   properties: {
+    // recover: the soft-deleted vault of this name comes back with its secrets (the same key keeps
+    // stored sign-ins readable); a deleted vault's name is taken until purge protection ends.
+    createMode: createMode
     tenantId: subscription().tenantId
     sku: {
       family: 'A'
@@ -35,7 +42,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource botReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource botReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (assignRoles) {
   scope: vault
   name: guid(vault.id, botPrincipalId, keyVaultSecretsUser)
   properties: {
@@ -51,7 +58,7 @@ resource keyWriter 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31'
   location: location
 }
 
-resource keyWriterWritesSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource keyWriterWritesSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (assignRoles) {
   scope: vault
   name: guid(vault.id, keyWriter.id, keyVaultSecretsOfficer)
   properties: {
@@ -83,16 +90,23 @@ resource generateKey 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
       { name: 'KEY_SECRET', value: currentKeySecretName }
       { name: 'PREVIOUS_SECRET', value: previousKeysSecretName }
       { name: 'ROTATE', value: string(rotate) }
+      { name: 'ROLES_BY_ADMIN', value: string(!assignRoles) }
     ]
     // Never prints a key. "Absent" is only concluded from a successful listing, so a role
     // assignment still propagating cannot make the script overwrite an existing key.
     scriptContent: '''
 set -eu
 new_key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
-for attempt in $(seq 1 30); do
+attempts=30
+# Roles by an admin: on the first provision they do not exist yet; the next provision makes the key.
+if [ "$ROLES_BY_ADMIN" = "True" ] || [ "$ROLES_BY_ADMIN" = "true" ]; then attempts=3; fi
+for attempt in $(seq 1 "$attempts"); do
   if names=$(az keyvault secret list --vault-name "$VAULT" --query "[].name" -o tsv 2>/dev/null); then break; fi
-  if [ "$attempt" = 30 ]; then echo "cannot list secrets in $VAULT" >&2; exit 1; fi
-  sleep 10
+  if [ "$attempt" = "$attempts" ]; then
+    if [ "$attempts" = 3 ]; then echo "no access to $VAULT yet: run scripts/azure-role-assignments.sh (an administrator), then provision again"; exit 0; fi
+    echo "cannot list secrets in $VAULT" >&2; exit 1
+  fi
+  sleep "${RETRY_SECONDS:-10}"
 done
 has() { printf '%s\n' "$names" | grep -qx "$1"; }
 if ! has "$PREVIOUS_SECRET"; then
@@ -119,4 +133,5 @@ output keyVaultName string = vault.name
 // Module outputs exist only once the whole module (the script included) has run, so settings
 // that reference these names are written after the secrets exist.
 output currentKeySecretName string = currentKeySecretName
+output keyWriterPrincipalId string = keyWriter.properties.principalId
 output previousKeysSecretName string = previousKeysSecretName

@@ -9,6 +9,8 @@ import { listen, type Exchange } from './http';
 import { signatureMatches, signatureScope } from './sigv4';
 import { LocalEntraIssuer } from './identity/entra';
 import { handleCreateTokenWithIAM } from './identity/identityCenter';
+import { LocalIam } from './identity/iam';
+import { LocalManagedIdentity, trustLocalManagedIdentity } from './identity/managedIdentity';
 import { IdentityState, LocalClock } from './identity/state';
 import { handleSts, isStsRequest } from './identity/sts';
 import { Knowledge } from './qbusiness/knowledge';
@@ -39,6 +41,11 @@ export interface LocalServices {
   state: LocalQState;
   identity: IdentityState;
   entra: LocalEntraIssuer;
+  /** The local account's OIDC providers and roles (AssumeRoleWithWebIdentity decides with them). */
+  iam: LocalIam;
+  /** An App Service managed identity (IDENTITY_ENDPOINT = url + LOCAL_MI_PATH), trusted by the bot role `botAwsRoleArn`. */
+  managedIdentity: LocalManagedIdentity;
+  botAwsRoleArn: string;
   clock: LocalClock;
   /** The documents Q answers from (tests switch the hostile ones on here). */
   knowledge: Knowledge;
@@ -53,11 +60,14 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   const entra = await LocalEntraIssuer.create(() => url, clock);
   const knowledge = Knowledge.fromFolder(options.documentsFolder);
   if (options.hostileDocuments) knowledge.enableHostileDocuments();
+  const iam = new LocalIam();
+  const managedIdentity = await LocalManagedIdentity.create(clock);
+  const { roleArn: botAwsRoleArn } = trustLocalManagedIdentity(iam, managedIdentity);
 
   const record = (operation: string, principal: string, details: Record<string, unknown>): void => {
     state.calls.push({ operation, principal, body: details, requestId: IdentityState.requestId(), at: new Date().toISOString() });
   };
-  const identityContext = { state: identity, entra, clock, record, fault: (operation: string) => state.takeFault(operation) };
+  const identityContext = { state: identity, entra, iam, clock, record, fault: (operation: string) => state.takeFault(operation) };
   const qContext = {
     knowledge,
     state,
@@ -72,6 +82,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     if (path.startsWith('/applications/')) return handleQ(exchange, qContext);
     if (path === '/token' && exchange.method === 'POST') return handleCreateTokenWithIAM(exchange, identityContext);
     if (isStsRequest(exchange)) return handleSts(exchange, identityContext);
+    if (managedIdentity.handles(exchange)) return managedIdentity.handle(exchange);
     if (entra.handle(exchange)) return;
     exchange.respond(404, { 'content-type': 'application/json' }, JSON.stringify({ message: `Nothing at ${exchange.method} ${path}` }));
   };
@@ -82,7 +93,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     return true;
   });
   url = `http://127.0.0.1:${door.port}`;
-  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, clock, knowledge, close: door.close };
+  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, iam, managedIdentity, botAwsRoleArn, clock, knowledge, close: door.close };
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Readiness (GET /readyz, App Service's health check): can this instance answer questions right
- * now? It checks the configuration it runs with, a read through the bot state store, and that the
+ * now? It checks the configuration it runs with, a read through the bot state store, that the
  * AWS endpoints the SDK would call (Q Business; with sign-in, Identity Center and STS) accept a
- * connection. Results are cached briefly so probes never load the services; a failing check names
+ * connection, and on Azure the result of the start-up self-test of the bot's AWS identity (run
+ * once per process, never per probe). Results are cached briefly so probes never load the services; a failing check names
  * itself and the endpoint, never a secret. /healthz stays the cheap liveness probe.
  */
 import { connect as tcpConnect } from 'node:net';
@@ -13,11 +14,15 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config';
 import type { StateStorage } from './state/stateStorage';
+import { azureWebIdentity, type AzureWebIdentity } from './identity/azureWebIdentity';
+import { runWebIdentitySelfTest, type WebIdentitySelfTestResult } from './identity/webIdentitySelfTest';
 
 export interface ReadinessCheck {
   name: string;
   /** Resolves when healthy; rejects with a message fit for the response body (no secrets). */
   run(): Promise<void>;
+  /** Work done once when readiness is set up (at start), not per probe. */
+  start?(logger: Logger): void;
 }
 
 export interface ReadinessReport {
@@ -36,7 +41,9 @@ export class Readiness {
     private readonly checks: ReadinessCheck[],
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    for (const check of checks) check.start?.(logger);
+  }
 
   /** The latest report, at most 10 s old; concurrent probes share one run. */
   report(): Promise<ReadinessReport> {
@@ -77,10 +84,31 @@ export function readinessChecks(config: AppConfig, storage: Pick<StateStorage, '
   if (config.sso) {
     checks.push(endpointCheck('identityCenter', () => sdkEndpoint(new SSOOIDCClient(probeClientConfig(identityRegion)), new CreateTokenWithIAMCommand({ clientId: 'readiness', grantType: 'readiness' }))));
   }
+  if (config.botAwsWebIdentity) {
+    const identity = azureWebIdentity({ ...config.botAwsWebIdentity, region: identityRegion });
+    checks.push(webIdentityCheck(identity));
+  }
   if (config.sso || config.botAwsWebIdentity) {
     checks.push(endpointCheck('sts', () => sdkEndpoint(new STSClient(probeClientConfig(identityRegion)), new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::000000000000:role/readiness', RoleSessionName: 'readiness' }))));
   }
   return checks;
+}
+
+/** The self-test's outcome: pending until it has run, then its result for the life of the process. */
+function webIdentityCheck(identity: AzureWebIdentity): ReadinessCheck {
+  let result: Promise<WebIdentitySelfTestResult> | undefined;
+  return {
+    name: 'awsWebIdentity',
+    start: (logger) => {
+      result = runWebIdentitySelfTest(identity, logger);
+    },
+    run: async () => {
+      if (!result) throw new Error('the AWS identity self-test has not started');
+      const outcome = await result;
+      // The code only: the token's claims are in the start-up log line, not on a public endpoint.
+      if (!outcome.ok) throw new Error(outcome.stage === 'managedIdentityToken' ? 'no managed identity token (see the awsWebIdentitySelfTest log line)' : `AssumeRoleWithWebIdentity refused: ${outcome.awsErrorCode ?? 'error'} (see the awsWebIdentitySelfTest log line)`);
+    },
+  };
 }
 
 function configCheck(config: AppConfig): ReadinessCheck {

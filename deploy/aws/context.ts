@@ -19,6 +19,8 @@ export interface SetupClients {
 
 export const MANAGED_TAG = { Key: 'managed-by', Value: 'amazon-q-business-teams' };
 
+export const RETRY_DELAYS_MS = [2000, 4000, 8000, 15000, 15000, 15000];
+
 export class SetupContext {
   readonly plan: string[] = [];
 
@@ -26,16 +28,33 @@ export class SetupContext {
     readonly settings: SetupSettings,
     readonly clients: SetupClients,
     private readonly write: (line: string) => void,
+    /** Waits between retries; tests pass one that does not wait. */
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   log(line: string): void {
     this.write(line);
   }
 
-  async change<T>(description: string, action: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * A write. With `retryIf`, a failure it accepts is retried after 2, 4, 8, 15, 15 and 15 s
+   * (about a minute in all, the time IAM takes to show a new role everywhere), then reported.
+   */
+  async change<T>(description: string, action: () => Promise<T>, retryIf?: (error: unknown) => boolean): Promise<T | undefined> {
     this.plan.push(description);
     this.write(description);
-    return explain(description, action);
+    return explain(description, async () => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await action();
+        } catch (error) {
+          if (!retryIf?.(error) || attempt > RETRY_DELAYS_MS.length) throw error;
+          const delay = RETRY_DELAYS_MS[attempt - 1] as number;
+          this.write(`  not yet visible to AWS (${(error as Error).name}); retrying in ${delay / 1000} s (${attempt}/${RETRY_DELAYS_MS.length})`);
+          await this.sleep(delay);
+        }
+      }
+    });
   }
 
   /** Reads go through here too, so a missing permission is explained the same way. */

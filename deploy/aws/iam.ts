@@ -31,9 +31,27 @@ export function botRoleName(environment: string): string {
   return `AmazonQBusinessTeamsBot-${environment}`;
 }
 
-/** Managed identity tokens are v1 unless the target app asks for v2: issuer sts.windows.net. */
-export function managedIdentityIssuer(tenantId: string): string {
-  return `sts.windows.net/${tenantId}/`;
+/**
+ * The application id behind `api://AzureADTokenExchange`: the `aud` of every managed identity
+ * token requested for that resource (a v2 token, since that resource asks for v2).
+ */
+export const AZURE_AD_TOKEN_EXCHANGE_APP_ID = 'fb60f99c-7a34-4190-8149-302f77469936';
+
+/**
+ * The issuer of the managed identity's tokens as IAM names the provider (host and path, no
+ * scheme): the v2 endpoint of the tenant that owns the Azure subscription (BOT_TENANT_ID), which
+ * may differ from the Microsoft 365 tenant of the people signing in.
+ */
+export function managedIdentityIssuer(subscriptionTenantId: string): string {
+  return `login.microsoftonline.com/${subscriptionTenantId}/v2.0`;
+}
+
+/**
+ * The provider's client ids. IAM checks `aud` against this list, and for some issuers `azp` when
+ * the token has one (here `azp` is the managed identity's client id): both are listed.
+ */
+export function managedIdentityClientIds(managedIdentityClientId: string): string[] {
+  return [managedIdentityClientId, AZURE_AD_TOKEN_EXCHANGE_APP_ID];
 }
 
 export function roleArn(accountId: string, name: string): string {
@@ -57,8 +75,9 @@ export function qUserPermissions(applicationArn: string): PolicyDocument {
   return { Version: '2012-10-17', Statement: [{ Sid: 'ChatAsTheSignedInPerson', Effect: 'Allow', Action: Q_USER_ACTIONS, Resource: applicationArn }] };
 }
 
-export function botTrustPolicy(providerArn: string, tenantId: string, audience: string, managedIdentityPrincipalId: string): PolicyDocument {
-  const issuer = managedIdentityIssuer(tenantId);
+/** Only tokens whose `sub` is the managed identity's principal (object) id may assume the bot role. */
+export function botTrustPolicy(providerArn: string, subscriptionTenantId: string, managedIdentityPrincipalId: string): PolicyDocument {
+  const issuer = managedIdentityIssuer(subscriptionTenantId);
   return {
     Version: '2012-10-17',
     Statement: [
@@ -66,7 +85,7 @@ export function botTrustPolicy(providerArn: string, tenantId: string, audience: 
         Effect: 'Allow',
         Principal: { Federated: providerArn },
         Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: { StringEquals: { [`${issuer}:aud`]: audience, [`${issuer}:sub`]: managedIdentityPrincipalId } },
+        Condition: { StringEquals: { [`${issuer}:sub`]: managedIdentityPrincipalId } },
       },
     ],
   };
@@ -84,29 +103,52 @@ export function botPermissions(qUserRoleArn: string): PolicyDocument {
 
 export async function ensureOidcProvider(ctx: SetupContext): Promise<string> {
   const { iam } = ctx.clients;
-  const url = managedIdentityIssuer(ctx.settings.tenantId);
+  const url = managedIdentityIssuer(ctx.settings.botTenantId);
+  const clientIds = managedIdentityClientIds(ctx.settings.managedIdentityClientId ?? '');
   const existing = await findOidcProvider(ctx);
   if (existing) {
     const provider = await ctx.read('read the IAM OIDC provider', () => iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: existing })));
-    if (!provider.ClientIDList?.includes(ctx.settings.tokenAudience)) {
-      await ctx.change(`add the audience ${ctx.settings.tokenAudience} to the IAM OIDC provider`, () =>
-        iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: existing, ClientID: ctx.settings.tokenAudience })),
-      );
+    for (const clientId of clientIds.filter((id) => !provider.ClientIDList?.includes(id))) {
+      await ctx.change(`add the client id ${clientId} to the IAM OIDC provider`, () => iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: existing, ClientID: clientId })));
     }
     return existing;
   }
-  const created = await ctx.change(`create the IAM OIDC identity provider https://${url} (audience ${ctx.settings.tokenAudience})`, () =>
-    iam.send(new CreateOpenIDConnectProviderCommand({ Url: `https://${url}`, ClientIDList: [ctx.settings.tokenAudience], Tags: [MANAGED_TAG] })),
+  const created = await ctx.change(`create the IAM OIDC identity provider https://${url} (client ids ${clientIds.join(', ')})`, () =>
+    iam.send(new CreateOpenIDConnectProviderCommand({ Url: `https://${url}`, ClientIDList: clientIds, Tags: [MANAGED_TAG] })),
   );
   return created?.OpenIDConnectProviderArn ?? '(new OIDC provider)';
 }
 
-async function findOidcProvider(ctx: SetupContext): Promise<string | undefined> {
-  const url = managedIdentityIssuer(ctx.settings.tenantId);
+async function findOidcProvider(ctx: SetupContext, url = managedIdentityIssuer(ctx.settings.botTenantId)): Promise<string | undefined> {
   const { OpenIDConnectProviderList = [] } = await ctx.read('list IAM OIDC providers (iam:ListOpenIDConnectProviders)', () =>
     ctx.clients.iam.send(new ListOpenIDConnectProvidersCommand({})),
   );
   return OpenIDConnectProviderList.map((provider) => provider.Arn).find((arn): arn is string => Boolean(arn?.endsWith(`:oidc-provider/${url}`)));
+}
+
+/**
+ * Earlier versions of this setup created a provider for the v1 issuer (`sts.windows.net/<tenant>/`,
+ * client id api://AzureADTokenExchange), which managed identity tokens never match.
+ */
+function legacyIssuers(ctx: SetupContext): string[] {
+  return [...new Set([ctx.settings.tenantId, ctx.settings.botTenantId].filter(Boolean))].map((tenant) => `sts.windows.net/${tenant}/`);
+}
+
+/** Names a provider of an earlier version that is still there: unused now; --delete removes it. */
+export async function reportLegacyOidcProviders(ctx: SetupContext): Promise<void> {
+  for (const url of legacyIssuers(ctx)) {
+    const arn = await findOidcProvider(ctx, url);
+    if (arn) ctx.log(`the IAM OIDC provider ${arn} (from an earlier version of this setup) is no longer used by the bot role; --delete removes it, or delete it in IAM once no other environment uses it`);
+  }
+}
+
+/**
+ * IAM is eventually consistent: a role named as a principal right after it was created is refused
+ * ("Invalid principal in policy") for a few seconds. Such writes are retried, a bounded number of times.
+ */
+export function isNewPrincipalNotYetVisible(error: unknown): boolean {
+  const { name = '', message = '' } = error as { name?: string; message?: string };
+  return /MalformedPolicyDocument|ValidationException|InvalidParameter/.test(name) && /principal/i.test(message);
 }
 
 /** Creates the role, or brings its trust policy and inline policy to what they should be. */
@@ -114,11 +156,13 @@ export async function ensureRole(ctx: SetupContext, name: string, trust: PolicyD
   const { iam } = ctx.clients;
   const role = await getRole(ctx, name);
   if (!role) {
-    await ctx.change(`create the IAM role ${name}`, () =>
-      iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust), Description: description, MaxSessionDuration: 3600, Tags: [MANAGED_TAG] })),
+    await ctx.change(
+      `create the IAM role ${name}`,
+      () => iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust), Description: description, MaxSessionDuration: 3600, Tags: [MANAGED_TAG] })),
+      isNewPrincipalNotYetVisible,
     );
   } else if (!samePolicy(role.AssumeRolePolicyDocument, trust)) {
-    await ctx.change(`update the trust policy of ${name}`, () => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(trust) })));
+    await ctx.change(`update the trust policy of ${name}`, () => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: JSON.stringify(trust) })), isNewPrincipalNotYetVisible);
   }
   const current = role ? await getRolePolicy(ctx, name, policyName) : undefined;
   if (!samePolicy(current, permissions)) {
@@ -135,8 +179,13 @@ export async function deleteRole(ctx: SetupContext, name: string, policyName: st
 }
 
 export async function deleteOidcProvider(ctx: SetupContext): Promise<void> {
-  const arn = await findOidcProvider(ctx);
-  if (!arn) return;
+  for (const url of [managedIdentityIssuer(ctx.settings.botTenantId), ...legacyIssuers(ctx)]) {
+    const arn = await findOidcProvider(ctx, url);
+    if (arn) await deleteManagedOidcProvider(ctx, arn);
+  }
+}
+
+async function deleteManagedOidcProvider(ctx: SetupContext, arn: string): Promise<void> {
   const provider = await ctx.read('read the IAM OIDC provider', () => ctx.clients.iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })));
   if (!provider.Tags?.some((tag) => tag.Key === MANAGED_TAG.Key && tag.Value === MANAGED_TAG.Value)) {
     ctx.log(`keeping the IAM OIDC provider ${arn}: it was not created by this setup`);

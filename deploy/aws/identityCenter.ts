@@ -25,6 +25,7 @@ import {
   type Grant,
 } from '@aws-sdk/client-sso-admin';
 import { MANAGED_TAG, type SetupContext } from './context';
+import { isNewPrincipalNotYetVisible } from './iam';
 import { SetupError } from './settings';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -48,17 +49,44 @@ export function applicationName(environment: string): string {
   return `AmazonQBusinessTeams-${environment}`;
 }
 
-export async function findInstance(ctx: SetupContext): Promise<string> {
+/** `arn:aws:sso::<account>:application/ssoins-…/apl-…` → `arn:aws:sso:::instance/ssoins-…`. */
+export function instanceArnOfApplication(identityCenterApplicationArn: string): string | undefined {
+  const instance = /^arn:aws:sso::\d*:application\/(ssoins-[0-9a-z]+)\/apl-[0-9a-z]+$/.exec(identityCenterApplicationArn)?.[1];
+  return instance ? `arn:aws:sso:::instance/${instance}` : undefined;
+}
+
+/**
+ * The Identity Center instance the Q application is connected to (its identityCenterApplicationArn
+ * names it), looked up with the Identity Center profile and Region, so a wrong profile or Region
+ * is reported instead of silently using another instance. Without that ARN: the only active instance.
+ */
+export async function findInstance(ctx: SetupContext, qIdentityCenterApplicationArn?: string): Promise<string> {
   const client = ctx.clients.ssoAdmin;
   const Instances = await ctx.list('list IAM Identity Center instances (sso:ListInstances)', () => paginateListInstances({ client }, {}), (page) => page.Instances);
-  const instance = Instances.find((candidate) => candidate.Status === undefined || candidate.Status === 'ACTIVE');
-  if (!instance?.InstanceArn) {
+  const active = Instances.filter((candidate) => candidate.Status === undefined || candidate.Status === 'ACTIVE');
+  const wanted = qIdentityCenterApplicationArn ? instanceArnOfApplication(qIdentityCenterApplicationArn) : undefined;
+  const where = `in ${ctx.settings.idcRegion}${ctx.settings.idcProfile ? ` with the profile ${ctx.settings.idcProfile}` : ''}`;
+  let instanceArn: string | undefined;
+  if (active.length === 0) {
     throw new SetupError(
-      `IAM Identity Center has no instance in ${ctx.settings.idcRegion}: enable it there, or if it is enabled in another Region set AWS_IDC_REGION to that Region (and use a profile of its management or delegated administrator account in AWS_PROFILE_IDENTITY_CENTER).`,
+      `IAM Identity Center has no instance ${where}${wanted ? ` (the Amazon Q Business application uses ${wanted})` : ''}: enable it there, or if it is enabled in another Region set AWS_IDC_REGION to that Region (and use a profile of its management or delegated administrator account in AWS_PROFILE_IDENTITY_CENTER).`,
     );
   }
-  ctx.log(`IAM Identity Center instance: ${instance.InstanceArn} (${ctx.settings.idcRegion})`);
-  return instance.InstanceArn;
+  if (wanted) {
+    instanceArn = active.find((candidate) => candidate.InstanceArn === wanted)?.InstanceArn;
+    if (!instanceArn) {
+      throw new SetupError(
+        `The Amazon Q Business application uses the IAM Identity Center instance ${wanted}, which is not visible ${where} (found: ${active.map((candidate) => candidate.InstanceArn).join(', ') || 'none'}): set AWS_IDC_REGION to that instance's Region and AWS_PROFILE_IDENTITY_CENTER to a profile of its account (the organization's management or delegated administrator account).`,
+      );
+    }
+  } else if (active.length === 1) {
+    instanceArn = active[0]?.InstanceArn;
+  }
+  if (!instanceArn) {
+    throw new SetupError(`The Amazon Q Business application names no Identity Center application, and ${active.length} Identity Center instances are active ${where}: cannot tell which one it uses.`);
+  }
+  ctx.log(`IAM Identity Center instance: ${instanceArn} (${ctx.settings.idcRegion})`);
+  return instanceArn;
 }
 
 export async function ensureTrustedTokenIssuer(ctx: SetupContext, instanceArn: string): Promise<string> {
@@ -89,6 +117,11 @@ export async function ensureTrustedTokenIssuer(ctx: SetupContext, instanceArn: s
   return created?.TrustedTokenIssuerArn ?? '(new trusted token issuer)';
 }
 
+/**
+ * The trusted token issuer for this tenant's v2 issuer URL, whatever its name: one created by hand
+ * or by another tool for the same Entra tenant is reused (an instance refuses a second issuer
+ * with the same URL).
+ */
 export async function findTrustedTokenIssuer(ctx: SetupContext, instanceArn: string): Promise<string | undefined> {
   const client = ctx.clients.ssoAdmin;
   const TrustedTokenIssuers = await ctx.list(
@@ -96,7 +129,24 @@ export async function findTrustedTokenIssuer(ctx: SetupContext, instanceArn: str
     () => paginateListTrustedTokenIssuers({ client }, { InstanceArn: instanceArn }),
     (page) => page.TrustedTokenIssuers,
   );
-  return TrustedTokenIssuers.find((issuer) => issuer.Name === trustedTokenIssuerName(ctx.settings.tenantId))?.TrustedTokenIssuerArn;
+  const wanted = normalisedIssuer(issuerUrl(ctx.settings.tenantId));
+  // Our own name first: usually the one, and it saves a describe per issuer.
+  const ordered = [...TrustedTokenIssuers].sort((a, b) => Number(b.Name === trustedTokenIssuerName(ctx.settings.tenantId)) - Number(a.Name === trustedTokenIssuerName(ctx.settings.tenantId)));
+  for (const issuer of ordered) {
+    if (!issuer.TrustedTokenIssuerArn || (issuer.TrustedTokenIssuerType && issuer.TrustedTokenIssuerType !== 'OIDC_JWT')) continue;
+    const arn = issuer.TrustedTokenIssuerArn;
+    const description = await ctx.read(`describe the trusted token issuer ${issuer.Name ?? arn}`, () => client.send(new DescribeTrustedTokenIssuerCommand({ TrustedTokenIssuerArn: arn })));
+    const url = description.TrustedTokenIssuerConfiguration?.OidcJwtConfiguration?.IssuerUrl;
+    if (url && normalisedIssuer(url) === wanted) {
+      if (issuer.Name !== trustedTokenIssuerName(ctx.settings.tenantId)) ctx.log(`using the existing trusted token issuer ${issuer.Name} for ${issuerUrl(ctx.settings.tenantId)}`);
+      return arn;
+    }
+  }
+  return undefined;
+}
+
+function normalisedIssuer(url: string): string {
+  return url.trim().replace(/\/+$/, '').toLowerCase();
 }
 
 function listApplications(ctx: SetupContext, instanceArn: string): Promise<ApplicationSummary[]> {
@@ -165,8 +215,10 @@ export async function ensureApplication(ctx: SetupContext, instanceArn: string, 
     ssoAdmin.send(new GetApplicationAuthenticationMethodCommand({ ApplicationArn: arn, AuthenticationMethodType: 'IAM' })),
   );
   if (JSON.stringify(method?.AuthenticationMethod?.Iam?.ActorPolicy) !== JSON.stringify(actorPolicy)) {
-    await ctx.change(`allow only ${botPrincipalArn} to call CreateTokenWithIAM`, () =>
-      ssoAdmin.send(new PutApplicationAuthenticationMethodCommand({ ApplicationArn: arn, AuthenticationMethodType: 'IAM', AuthenticationMethod: { Iam: { ActorPolicy: actorPolicy } } })),
+    await ctx.change(
+      `allow only ${botPrincipalArn} to call CreateTokenWithIAM`,
+      () => ssoAdmin.send(new PutApplicationAuthenticationMethodCommand({ ApplicationArn: arn, AuthenticationMethodType: 'IAM', AuthenticationMethod: { Iam: { ActorPolicy: actorPolicy } } })),
+      isNewPrincipalNotYetVisible,
     );
   }
 

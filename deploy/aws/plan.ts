@@ -5,7 +5,7 @@
  * a real run creates only what is missing and brings the rest to these documents.
  */
 import { applicationName, issuerUrl, Q_ACCESS_SCOPES, tokenExchangeActorPolicy, trustedTokenIssuerName } from './identityCenter';
-import { botPermissions, botRoleName, botTrustPolicy, managedIdentityIssuer, qUserPermissions, qUserRoleName, qUserTrustPolicy, roleArn } from './iam';
+import { botPermissions, botRoleName, botTrustPolicy, managedIdentityClientIds, managedIdentityIssuer, qUserPermissions, qUserRoleName, qUserTrustPolicy, roleArn } from './iam';
 import type { SetupSettings } from './settings';
 
 const ACCOUNT = '<Q Business account id>';
@@ -24,11 +24,15 @@ export function describePlan(settings: SetupSettings, write: (line: string) => v
     write(`  would delete the Identity Center application ${applicationName(settings.environment)}, the trusted token issuer ${trustedTokenIssuerName(settings.tenantId)} (unless another environment uses it), the IAM role ${qUserRoleName(settings.environment)}${settings.target === 'azure' ? `, the IAM role ${botRoleName(settings.environment)} and the IAM OIDC provider it created` : ''}.`);
     return;
   }
-  write(`  read the Q Business application ${settings.qApplicationId} in ${settings.qRegion} (it must use identity type AWS_IAM_IDC) and the IAM Identity Center instance in ${settings.idcRegion}`);
+  write(`  read the Q Business application ${settings.qApplicationId} in ${settings.qRegion} (it must use identity type AWS_IAM_IDC) and the IAM Identity Center instance its identityCenterApplicationArn names, in ${settings.idcRegion}`);
   if (settings.target === 'azure') {
-    write(`  would create the IAM OIDC identity provider https://${managedIdentityIssuer(settings.tenantId)} (audience ${settings.tokenAudience})`);
+    // Before the first provision these come from infra/azure.bicep's outputs: placeholders until then.
+    const tenant = settings.botTenantId || '<BOT_TENANT_ID>';
+    const issuer = managedIdentityIssuer(tenant);
+    write(`  would create the IAM OIDC identity provider https://${issuer} (the managed identity's issuer: the Azure subscription's tenant${settings.botTenantId && settings.botTenantId !== settings.tenantId ? `, not the Microsoft 365 tenant ${settings.tenantId}` : ''})`);
+    write(`    client ids: ${managedIdentityClientIds(settings.managedIdentityClientId ?? '<BOT_ID>').join(', ')} (the token's azp and aud)`);
     write(`  would create the IAM role ${botRoleName(settings.environment)}, assumed by the bot's Azure managed identity`);
-    document('trust policy', botTrustPolicy(`arn:aws:iam::${ACCOUNT}:oidc-provider/${managedIdentityIssuer(settings.tenantId)}`, settings.tenantId, settings.tokenAudience, settings.managedIdentityPrincipalId ?? '<BOT_MANAGED_IDENTITY_PRINCIPAL_ID>'));
+    document('trust policy', botTrustPolicy(`arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}`, tenant, settings.managedIdentityPrincipalId ?? '<BOT_MANAGED_IDENTITY_PRINCIPAL_ID>'));
     document('inline policy bot-access', botPermissions(qUserRoleArn));
   }
   write(`  would create the IAM role ${qUserRoleName(settings.environment)}, assumed with each person's identity context`);

@@ -19,12 +19,16 @@ export interface SetupSettings {
   idcRegion: string;
   idcProfile?: string;
   qProfile?: string;
+  /** The Microsoft 365 (Entra) tenant of the people signing in: the SSO app's tenant. */
   tenantId: string;
+  /** The tenant of the Azure subscription, which issues the managed identity's tokens (BOT_TENANT_ID); on Azure only. */
+  botTenantId: string;
   ssoClientId: string;
   botId: string;
   botPrincipalArn?: string;
   managedIdentityPrincipalId?: string;
-  tokenAudience: string;
+  /** On Azure, the managed identity's client id (BOT_ID): the `azp` of its tokens. */
+  managedIdentityClientId?: string;
   claimAttribute: string;
   identityStoreAttribute: string;
 }
@@ -63,13 +67,14 @@ export function parseSettings(argv: string[], env: Record<string, string | undef
     tenantId: read('AAD_APP_TENANT_ID') ?? '',
     ssoClientId: read('AAD_APP_CLIENT_ID') ?? '',
     botId: read('BOT_ID') ?? '',
-    tokenAudience: read('BOT_AWS_TOKEN_AUDIENCE') ?? 'api://AzureADTokenExchange',
+    botTenantId: read('BOT_TENANT_ID') ?? '',
     claimAttribute: read('IDC_CLAIM_ATTRIBUTE') ?? 'email',
     identityStoreAttribute: read('IDC_IDENTITY_STORE_ATTRIBUTE') ?? 'emails.value',
     ...(read('AWS_PROFILE_IDENTITY_CENTER') ? { idcProfile: read('AWS_PROFILE_IDENTITY_CENTER') } : {}),
     ...(read('AWS_PROFILE_QBUSINESS') ? { qProfile: read('AWS_PROFILE_QBUSINESS') } : {}),
     ...(read('BOT_AWS_PRINCIPAL_ARN') ? { botPrincipalArn: read('BOT_AWS_PRINCIPAL_ARN') } : {}),
     ...(read('BOT_MANAGED_IDENTITY_PRINCIPAL_ID') ? { managedIdentityPrincipalId: read('BOT_MANAGED_IDENTITY_PRINCIPAL_ID') } : {}),
+    ...(target === 'azure' && read('BOT_ID') ? { managedIdentityClientId: read('BOT_ID') } : {}),
   };
   if (!settings.qApplicationId) {
     if (target === 'azure') throw new SetupError(`AMAZON_Q_APP_ID is not set: the Amazon Q Business application this bot answers from. Set it in env/.env.${environment}.`);
@@ -79,7 +84,12 @@ export function parseSettings(argv: string[], env: Record<string, string | undef
   if (!/^[a-zA-Z0-9][a-zA-Z0-9-]{35}$/.test(settings.qApplicationId)) missing.push(`AMAZON_Q_APP_ID "${settings.qApplicationId}" is not an Amazon Q Business application ID (36 characters)`);
   if (!settings.tenantId) missing.push('AAD_APP_TENANT_ID is not set (the toolkit writes it when it creates the SSO app; run provision from the start)');
   if (!settings.ssoClientId) missing.push('AAD_APP_CLIENT_ID is not set (the toolkit writes it when it creates the SSO app)');
-  if (target === 'azure' && !settings.managedIdentityPrincipalId) missing.push('BOT_MANAGED_IDENTITY_PRINCIPAL_ID is not set (infra/azure.bicep writes it: arm/deploy must run before this script)');
+  if (target === 'azure' && !settings.dryRun) {
+    // infra/azure.bicep's outputs; a dry run before provision shows placeholders instead.
+    for (const [name, what] of [['BOT_MANAGED_IDENTITY_PRINCIPAL_ID', 'the managed identity\'s principal id'], ['BOT_ID', 'the managed identity\'s client id'], ['BOT_TENANT_ID', 'the Azure subscription\'s tenant']] as const) {
+      if (!read(name)) missing.push(`${name} is not set (${what}: infra/azure.bicep writes it, so arm/deploy must run before this script)`);
+    }
+  }
   if (missing.length > 0) throw new SetupError(missing.join('; ') + '.');
   return settings;
 }

@@ -14,7 +14,7 @@ import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SetupContext, type SetupClients } from './context';
 import { announce, readEnvFile, updateEnvFile } from './envFile';
-import { botPermissions, botRoleName, botTrustPolicy, deleteOidcProvider, deleteRole, ensureOidcProvider, ensureRole, principalArnOf, qUserPermissions, qUserRoleName, qUserTrustPolicy, roleArn } from './iam';
+import { botPermissions, botRoleName, botTrustPolicy, deleteOidcProvider, deleteRole, ensureOidcProvider, ensureRole, principalArnOf, reportLegacyOidcProviders, qUserPermissions, qUserRoleName, qUserTrustPolicy, roleArn } from './iam';
 import { deleteIdentityCenterResources, ensureApplication, ensureTrustedTokenIssuer, findInstance } from './identityCenter';
 import { LOCAL_AAD_CLIENT_ID, LOCAL_APPLICATION_ID, LOCAL_IDC_APPLICATION_ARN, LOCAL_Q_USER_ROLE_ARN, LOCAL_SAMPLE_PERSON, LOCAL_SERVICES_URL, LOCAL_TENANT_ID } from './localServices';
 import { describePlan } from './plan';
@@ -25,6 +25,8 @@ export interface SetupIo {
   projectRoot: string;
   /** Injected by tests; otherwise built from the settings' profiles and Regions. */
   clients?: SetupClients;
+  /** Waits between retries of IAM writes (tests: no wait). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export async function main(argv: string[], env: Record<string, string | undefined>, io: SetupIo): Promise<number> {
@@ -84,7 +86,7 @@ function clearedOutputs(): Record<string, string> {
 
 async function setUpAws(settings: SetupSettings, io: SetupIo): Promise<Record<string, string>> {
   const clients = io.clients ?? createClients(settings);
-  const ctx = new SetupContext(settings, clients, io.write);
+  const ctx = new SetupContext(settings, clients, io.write, io.sleep);
 
   const caller = await ctx.read('identify the Q Business account (sts:GetCallerIdentity)', () => clients.qSts.send(new GetCallerIdentityCommand({})));
   const accountId = caller.Account ?? '';
@@ -105,7 +107,7 @@ async function setUpAws(settings: SetupSettings, io: SetupIo): Promise<Record<st
   const botPrincipalArn = settings.target === 'azure' ? botRoleArn : settings.botPrincipalArn ?? principalArnOf(caller.Arn ?? '');
   io.write(`Q Business application ${qApplicationArn}; the bot acts as ${botPrincipalArn}.`);
 
-  const instanceArn = await findInstance(ctx);
+  const instanceArn = await findInstance(ctx, application.identityCenterApplicationArn);
   if (settings.delete) {
     await deleteIdentityCenterResources(ctx, instanceArn);
     await deleteRole(ctx, qUserRoleName(settings.environment), 'qbusiness-chat');
@@ -120,10 +122,11 @@ async function setUpAws(settings: SetupSettings, io: SetupIo): Promise<Record<st
   const azureOutputs: Record<string, string> = {};
   if (settings.target === 'azure') {
     const providerArn = await ensureOidcProvider(ctx);
+    await reportLegacyOidcProviders(ctx);
     await ensureRole(
       ctx,
       botRoleName(settings.environment),
-      botTrustPolicy(providerArn, settings.tenantId, settings.tokenAudience, settings.managedIdentityPrincipalId ?? ''),
+      botTrustPolicy(providerArn, settings.botTenantId, settings.managedIdentityPrincipalId ?? ''),
       'bot-access',
       botPermissions(qUserRoleArn),
       'Amazon Q Business Teams bot: assumed by its Azure managed identity.',

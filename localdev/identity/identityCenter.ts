@@ -33,7 +33,7 @@ class OidcError extends Error {
 export async function handleCreateTokenWithIAM(exchange: Exchange, context: IdentityCenterContext): Promise<void> {
   const requestId = IdentityState.requestId();
   try {
-    const caller = await verifiedBotKey(exchange, 'sso-oauth');
+    const caller = await verifiedBotKey(exchange, 'sso-oauth', context.state);
     if (!caller) throw new OidcError('AccessDeniedException', 'access_denied', 'Request is not signed with a valid AWS Signature Version 4 for sso-oauth.', 403);
     const body = JSON.parse(exchange.body || '{}') as Record<string, string>;
     context.record('CreateTokenWithIAM', caller, { clientId: body.clientId, grantType: body.grantType });

@@ -33,6 +33,8 @@ export interface IssuedCredentials {
   /** Set only for identity-aware sessions (AssumeRole with an Identity Center context). */
   idcUserId?: string;
   roleSessionName: string;
+  /** Set for sessions of a role assumed with a web identity (the bot's role on Azure): they may sign the bot's calls. */
+  webIdentityRoleArn?: string;
 }
 
 export class IdentityState {
@@ -57,7 +59,7 @@ export class IdentityState {
     return value;
   }
 
-  issueCredentials(expiration: Date, roleSessionName: string, idcUserId?: string): IssuedCredentials {
+  issueCredentials(expiration: Date, roleSessionName: string, idcUserId?: string, webIdentityRoleArn?: string): IssuedCredentials {
     const issued: IssuedCredentials = {
       accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
       secretAccessKey: randomBytes(30).toString('base64'),
@@ -65,6 +67,7 @@ export class IdentityState {
       expiration,
       roleSessionName,
       ...(idcUserId ? { idcUserId } : {}),
+      ...(webIdentityRoleArn ? { webIdentityRoleArn } : {}),
     };
     this.credentials.set(issued.accessKeyId, issued);
     return issued;

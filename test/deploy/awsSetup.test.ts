@@ -24,6 +24,11 @@ const INSTANCE = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 const ISSUER_ARN = 'arn:aws:sso::111122223333:trustedTokenIssuer/ssoins-1234567890abcdef/tti-0123';
 const APP_ARN = 'arn:aws:sso::111122223333:application/ssoins-1234567890abcdef/apl-0123';
 const MI_PRINCIPAL = '99999999-8888-4777-8666-555555555555';
+const MI_CLIENT = '12121212-3434-4565-8787-909090909090';
+/** The Azure subscription's tenant, not the Microsoft 365 tenant of the people (TENANT). */
+const SUBSCRIPTION_TENANT = '31313131-4242-4353-8464-757575757575';
+const MI_ISSUER = `login.microsoftonline.com/${SUBSCRIPTION_TENANT}/v2.0`;
+const TOKEN_EXCHANGE_APP = 'fb60f99c-7a34-4190-8149-302f77469936';
 
 // Created in before() and restored in after(): a mock patches every client of its class in this process.
 let sso: ReturnType<typeof mockClient>;
@@ -59,10 +64,20 @@ function world(existing: { roles?: boolean; issuer?: boolean; application?: bool
   recordWrite(sso, ssoSdk.CreateTrustedTokenIssuerCommand as never, { TrustedTokenIssuerArn: ISSUER_ARN });
   recordWrite(sso, ssoSdk.CreateApplicationCommand as never, { ApplicationArn: APP_ARN });
   sts.on(stsSdk.GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Admin/operator` });
-  q.on(qSdk.GetApplicationCommand).resolves({ applicationId: Q_APP, applicationArn: `arn:aws:qbusiness:us-east-1:${ACCOUNT}:application/${Q_APP}`, identityType: 'AWS_IAM_IDC' });
+  q.on(qSdk.GetApplicationCommand).resolves({
+    applicationId: Q_APP,
+    applicationArn: `arn:aws:qbusiness:us-east-1:${ACCOUNT}:application/${Q_APP}`,
+    identityType: 'AWS_IAM_IDC',
+    identityCenterApplicationArn: 'arn:aws:sso::111122223333:application/ssoins-1234567890abcdef/apl-qbusiness0001',
+  });
   sso.on(ssoSdk.ListInstancesCommand).resolves({ Instances: [{ InstanceArn: INSTANCE, Status: 'ACTIVE' }] });
-  sso.on(ssoSdk.ListTrustedTokenIssuersCommand).resolves({ TrustedTokenIssuers: existing.issuer ? [{ Name: `EntraID-${TENANT}`, TrustedTokenIssuerArn: ISSUER_ARN }] : [] });
-  sso.on(ssoSdk.DescribeTrustedTokenIssuerCommand).resolves({ TrustedTokenIssuerConfiguration: { OidcJwtConfiguration: { IssuerUrl: `https://login.microsoftonline.com/${TENANT}/v2.0`, ClaimAttributePath: 'email', IdentityStoreAttributePath: 'emails.value', JwksRetrievalOption: 'OPEN_ID_DISCOVERY' } } });
+  sso.on(ssoSdk.ListTrustedTokenIssuersCommand).resolves({ TrustedTokenIssuers: existing.issuer ? [{ Name: `EntraID-${TENANT}`, TrustedTokenIssuerArn: ISSUER_ARN, TrustedTokenIssuerType: 'OIDC_JWT' }] : [] });
+  // Each issuer's URL: ours is this tenant's v2 issuer; any other ARN belongs to another tenant.
+  sso.on(ssoSdk.DescribeTrustedTokenIssuerCommand).callsFake((input: { TrustedTokenIssuerArn: string }) => ({
+    TrustedTokenIssuerConfiguration: {
+      OidcJwtConfiguration: { IssuerUrl: input.TrustedTokenIssuerArn === ISSUER_ARN ? `https://login.microsoftonline.com/${TENANT}/v2.0` : 'https://login.microsoftonline.com/00000000-0000-4000-8000-000000000000/v2.0', ClaimAttributePath: 'email', IdentityStoreAttributePath: 'emails.value', JwksRetrievalOption: 'OPEN_ID_DISCOVERY' },
+    },
+  }));
   sso.on(ssoSdk.ListApplicationsCommand).resolves({ Applications: existing.application ? [{ Name: 'AmazonQBusinessTeams-dev', ApplicationArn: APP_ARN }] : [] });
   const notFound = Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' });
   if (existing.grants) {
@@ -84,7 +99,7 @@ function world(existing: { roles?: boolean; issuer?: boolean; application?: bool
   const noSuchEntity = Object.assign(new Error('The role cannot be found.'), { name: 'NoSuchEntityException' });
   const roleDocuments = new Map<string, { trust: string; policy: string }>();
   if (existing.roles) {
-    const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/sts.windows.net/${TENANT}/`;
+    const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/${MI_ISSUER}`;
     roleDocuments.set('AmazonQBusinessTeamsUser-dev', {
       trust: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: botPrincipal }, Action: ['sts:AssumeRole', 'sts:SetContext'] }] }),
       policy: JSON.stringify({
@@ -95,7 +110,7 @@ function world(existing: { roles?: boolean; issuer?: boolean; application?: bool
     roleDocuments.set('AmazonQBusinessTeamsBot-dev', {
       trust: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Federated: provider }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`sts.windows.net/${TENANT}/:aud`]: 'api://AzureADTokenExchange', [`sts.windows.net/${TENANT}/:sub`]: MI_PRINCIPAL } } }],
+        Statement: [{ Effect: 'Allow', Principal: { Federated: provider }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`${MI_ISSUER}:sub`]: MI_PRINCIPAL } } }],
       }),
       policy: JSON.stringify({
         Version: '2012-10-17',
@@ -116,9 +131,9 @@ function world(existing: { roles?: boolean; issuer?: boolean; application?: bool
     if (!role) throw noSuchEntity;
     return { PolicyDocument: encodeURIComponent(role.policy) };
   });
-  const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/sts.windows.net/${TENANT}/`;
+  const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/${MI_ISSUER}`;
   iam.on(iamSdk.ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: existing.oidc ? [{ Arn: providerArn }] : [] });
-  iam.on(iamSdk.GetOpenIDConnectProviderCommand).resolves({ ClientIDList: ['api://AzureADTokenExchange'], Tags: [{ Key: 'managed-by', Value: 'amazon-q-business-teams' }] });
+  iam.on(iamSdk.GetOpenIDConnectProviderCommand).resolves({ ClientIDList: [MI_CLIENT, TOKEN_EXCHANGE_APP], Tags: [{ Key: 'managed-by', Value: 'amazon-q-business-teams' }] });
   recordWrite(iam, iamSdk.CreateOpenIDConnectProviderCommand as never, { OpenIDConnectProviderArn: providerArn });
 }
 
@@ -146,15 +161,18 @@ function inputsOf<T>(mock: ReturnType<typeof mockClient>, command: new (input: T
   return mock.commandCalls(command as never).map((call) => call.args[0].input as T);
 }
 
-async function run(argv: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+async function run(argv: string[], extraEnv: Record<string, string> = {}, sleeps: number[] = []): Promise<Run> {
   const root = mkdtempSync(join(tmpdir(), 'aws-setup-'));
   mkdirSync(join(root, 'env'));
   writeFileSync(join(root, 'env/.env.dev'), '# comment kept\nTEAMSFX_ENV=dev\nRUNTIME_Q_USER_ROLE_ARN=\n');
   const output: string[] = [];
-  const env = { TEAMSFX_ENV: 'dev', AMAZON_Q_APP_ID: Q_APP, AMAZON_Q_REGION: 'us-east-1', AAD_APP_TENANT_ID: TENANT, AAD_APP_CLIENT_ID: SSO_CLIENT, BOT_ID: 'bot-client-id', BOT_MANAGED_IDENTITY_PRINCIPAL_ID: MI_PRINCIPAL, ...extraEnv };
+  const env = { TEAMSFX_ENV: 'dev', AMAZON_Q_APP_ID: Q_APP, AMAZON_Q_REGION: 'us-east-1', AAD_APP_TENANT_ID: TENANT, AAD_APP_CLIENT_ID: SSO_CLIENT, BOT_ID: MI_CLIENT, BOT_TENANT_ID: SUBSCRIPTION_TENANT, BOT_MANAGED_IDENTITY_PRINCIPAL_ID: MI_PRINCIPAL, ...extraEnv };
   const code = await main(argv, env, {
     write: (line) => output.push(line),
     projectRoot: root,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
     clients: { ssoAdmin: new ssoSdk.SSOAdminClient({ region: 'us-east-1' }), iam: new iamSdk.IAMClient({ region: 'us-east-1' }), qSts: new stsSdk.STSClient({ region: 'us-east-1' }), qbusiness: new qSdk.QBusinessClient({ region: 'us-east-1' }) },
   });
   const read = (file: string): string => {
@@ -207,10 +225,12 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
       JwksRetrievalOption: 'OPEN_ID_DISCOVERY',
     });
     const [oidc] = inputsOf(iam, iamSdk.CreateOpenIDConnectProviderCommand);
-    assert.deepEqual([oidc?.Url, oidc?.ClientIDList], [`https://sts.windows.net/${TENANT}/`, ['api://AzureADTokenExchange']]);
+    // The managed identity token as it really is: v2 issuer of the subscription's tenant, aud = the token-exchange app, azp = the identity.
+    assert.deepEqual([oidc?.Url, oidc?.ClientIDList], [`https://${MI_ISSUER}`, [MI_CLIENT, TOKEN_EXCHANGE_APP]]);
     const [botRole, userRole] = inputsOf(iam, iamSdk.CreateRoleCommand);
     const botTrust = JSON.parse(botRole?.AssumeRolePolicyDocument ?? '{}');
-    assert.deepEqual(botTrust.Statement[0].Condition.StringEquals, { [`sts.windows.net/${TENANT}/:aud`]: 'api://AzureADTokenExchange', [`sts.windows.net/${TENANT}/:sub`]: MI_PRINCIPAL });
+    assert.deepEqual(botTrust.Statement[0].Principal, { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${MI_ISSUER}` });
+    assert.deepEqual(botTrust.Statement[0].Condition, { StringEquals: { [`${MI_ISSUER}:sub`]: MI_PRINCIPAL } });
     const userTrust = JSON.parse(userRole?.AssumeRolePolicyDocument ?? '{}');
     assert.deepEqual(userTrust.Statement, [{ Effect: 'Allow', Principal: { AWS: BOT_ROLE }, Action: ['sts:AssumeRole', 'sts:SetContext'] }]);
     const userPolicy = JSON.parse(inputsOf(iam, iamSdk.PutRolePolicyCommand)[1]?.PolicyDocument ?? '{}');
@@ -262,7 +282,10 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     assert.deepEqual(policyAfter(result.output, 'inline policy qbusiness-chat'), qUserPermissions(`arn:aws:qbusiness:us-east-1:${placeholderAccount}:application/${Q_APP}`));
     assert.deepEqual(policyAfter(result.output, 'inline policy bot-access'), botPermissions(`arn:aws:iam::${placeholderAccount}:role/AmazonQBusinessTeamsUser-dev`));
     const botTrust = policyAfter(result.output, 'trust policy') as { Statement: Array<{ Condition: unknown }> };
-    assert.deepEqual(botTrust.Statement[0]?.Condition, { StringEquals: { [`sts.windows.net/${TENANT}/:aud`]: 'api://AzureADTokenExchange', [`sts.windows.net/${TENANT}/:sub`]: MI_PRINCIPAL } });
+    assert.deepEqual(botTrust.Statement[0]?.Condition, { StringEquals: { [`${MI_ISSUER}:sub`]: MI_PRINCIPAL } });
+    assert.ok(result.output.includes(`  would create the IAM OIDC identity provider https://${MI_ISSUER} (the managed identity's issuer: the Azure subscription's tenant, not the Microsoft 365 tenant ${TENANT})`), text);
+    assert.ok(result.output.includes(`    client ids: ${MI_CLIENT}, ${TOKEN_EXCHANGE_APP} (the token's azp and aud)`), text);
+    assert.doesNotMatch(text, /sts\.windows\.net|api:\/\/AzureADTokenExchange/, 'not the v1 issuer and audience of the old configuration');
     assert.deepEqual(policyAfter(result.output, 'IAM authentication actor policy'), tokenExchangeActorPolicy(`arn:aws:iam::${placeholderAccount}:role/AmazonQBusinessTeamsBot-dev`));
     assert.doesNotMatch(result.env, /RUNTIME_Q_USER_ROLE_ARN=arn/);
     assert.equal(result.userEnv, '');
@@ -276,6 +299,17 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     assert.equal(code, 0, output.join('\n'));
     assert.match(output.join('\n'), /would create the Identity Center application AmazonQBusinessTeams-dev/);
     assert.ok(policyAfter(output, 'trust policy'));
+  });
+
+  it('--dry-run before the first provision shows the provider and trust with placeholders for what provision writes', async () => {
+    world({}, BOT_ROLE);
+    const result = await run(['--target', 'azure', '--dry-run'], { BOT_ID: '', BOT_TENANT_ID: '', BOT_MANAGED_IDENTITY_PRINCIPAL_ID: '' });
+    assert.equal(result.code, 0, result.output.join('\n'));
+    const text = result.output.join('\n');
+    assert.match(text, /would create the IAM OIDC identity provider https:\/\/login\.microsoftonline\.com\/<BOT_TENANT_ID>\/v2\.0/);
+    assert.match(text, /client ids: <BOT_ID>, fb60f99c-7a34-4190-8149-302f77469936/);
+    const trust = policyAfter(result.output, 'trust policy') as { Statement: Array<{ Condition: unknown }> };
+    assert.deepEqual(trust.Statement[0]?.Condition, { StringEquals: { 'login.microsoftonline.com/<BOT_TENANT_ID>/v2.0:sub': '<BOT_MANAGED_IDENTITY_PRINCIPAL_ID>' } });
   });
 
   it('reads every page of the Identity Center lists: what sits on page two is found, not created again', async () => {
@@ -308,6 +342,82 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
       'DeleteOpenIDConnectProviderCommand',
     ]);
     assert.match(result.env, /^RUNTIME_Q_USER_ROLE_ARN=$/m);
+  });
+
+  it('retries a write IAM refuses while a new role is not yet visible ("Invalid principal"), with bounded waits', async () => {
+    world({}, BOT_ROLE);
+    let refusals = 0;
+    iam.on(iamSdk.CreateRoleCommand).callsFake((input: { RoleName: string }) => {
+      if (input.RoleName === 'AmazonQBusinessTeamsUser-dev' && refusals < 2) {
+        refusals += 1;
+        throw Object.assign(new Error(`Invalid principal in policy: "AWS":"${BOT_ROLE}"`), { name: 'MalformedPolicyDocumentException' });
+      }
+      order.push('CreateRoleCommand');
+      return {};
+    });
+    const sleeps: number[] = [];
+    const result = await run(['--target', 'azure'], {}, sleeps);
+    assert.equal(result.code, 0, result.output.join('\n'));
+    assert.equal(iam.commandCalls(iamSdk.CreateRoleCommand as never).length, 4, 'bot role once, user role three times');
+    assert.deepEqual(sleeps, [2000, 4000]);
+    assert.match(result.output.join('\n'), /not yet visible to AWS \(MalformedPolicyDocumentException\); retrying in 2 s \(1\/6\)/);
+  });
+
+  it('gives up after six retries (about a minute) and does not retry other failures', async () => {
+    world({}, BOT_ROLE);
+    iam.on(iamSdk.CreateRoleCommand, { RoleName: 'AmazonQBusinessTeamsUser-dev' }).rejects(Object.assign(new Error('Invalid principal in policy'), { name: 'MalformedPolicyDocumentException' }));
+    const sleeps: number[] = [];
+    assert.equal((await run(['--target', 'azure'], {}, sleeps)).code, 1);
+    assert.deepEqual(sleeps, [2000, 4000, 8000, 15000, 15000, 15000]);
+    world({}, BOT_ROLE);
+    iam.on(iamSdk.CreateRoleCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+    const none: number[] = [];
+    assert.equal((await run(['--target', 'azure'], {}, none)).code, 1);
+    assert.deepEqual(none, [], 'a missing permission is not waited for');
+  });
+
+  it('uses the Identity Center instance the Q application names, not the first active one', async () => {
+    world({}, BOT_ROLE);
+    sso.on(ssoSdk.ListInstancesCommand).resolves({ Instances: [{ InstanceArn: 'arn:aws:sso:::instance/ssoins-first00000000000', Status: 'ACTIVE' }, { InstanceArn: INSTANCE, Status: 'ACTIVE' }] });
+    const result = await run(['--target', 'azure']);
+    assert.equal(result.code, 0, result.output.join('\n'));
+    assert.deepEqual(inputsOf(sso, ssoSdk.CreateTrustedTokenIssuerCommand).map((input) => input.InstanceArn), [INSTANCE]);
+    assert.deepEqual(inputsOf(sso, ssoSdk.CreateApplicationCommand).map((input) => input.InstanceArn), [INSTANCE]);
+  });
+
+  it('finds an existing trusted token issuer for this tenant by its issuer URL, whatever its name', async () => {
+    world({ roles: true, issuer: true, application: true, grants: true, oidc: true }, BOT_ROLE);
+    sso.on(ssoSdk.ListTrustedTokenIssuersCommand).resolves({
+      TrustedTokenIssuers: [
+        { Name: `EntraID-${TENANT}-look-alike`, TrustedTokenIssuerArn: 'arn:aws:sso::111122223333:trustedTokenIssuer/ssoins-1234567890abcdef/tti-other', TrustedTokenIssuerType: 'OIDC_JWT' },
+        { Name: 'Contoso Entra (made by hand)', TrustedTokenIssuerArn: ISSUER_ARN, TrustedTokenIssuerType: 'OIDC_JWT' },
+      ],
+    });
+    const result = await run(['--target', 'azure']);
+    assert.equal(result.code, 0, result.output.join('\n'));
+    assert.deepEqual(writes(), [], 'no second issuer for the same URL (Identity Center would refuse it)');
+    assert.match(result.output.join('\n'), /using the existing trusted token issuer Contoso Entra \(made by hand\)/);
+  });
+
+  it('adds the missing client ids to a provider created before (the v2 issuer, a client id list without the identity)', async () => {
+    world({ roles: true, issuer: true, application: true, grants: true, oidc: true }, BOT_ROLE);
+    iam.on(iamSdk.GetOpenIDConnectProviderCommand).resolves({ ClientIDList: [TOKEN_EXCHANGE_APP], Tags: [{ Key: 'managed-by', Value: 'amazon-q-business-teams' }] });
+    const result = await run(['--target', 'azure']);
+    assert.equal(result.code, 0, result.output.join('\n'));
+    assert.deepEqual(inputsOf(iam, iamSdk.AddClientIDToOpenIDConnectProviderCommand).map((input) => input.ClientID), [MI_CLIENT]);
+  });
+
+  it('names the v1 provider an earlier version created (unused now), and --delete removes it with the current one', async () => {
+    world({ roles: true, issuer: true, application: true, grants: true, oidc: true }, BOT_ROLE);
+    const legacy = `arn:aws:iam::${ACCOUNT}:oidc-provider/sts.windows.net/${TENANT}/`;
+    iam.on(iamSdk.ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: [{ Arn: legacy }, { Arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${MI_ISSUER}` }] });
+    const result = await run(['--target', 'azure']);
+    assert.equal(result.code, 0, result.output.join('\n'));
+    assert.deepEqual(writes(), [], 'left in place by a normal run');
+    assert.ok(result.output.some((line) => line.startsWith(`the IAM OIDC provider ${legacy} (from an earlier version of this setup) is no longer used`)), result.output.join('\n'));
+    const removed = await run(['--target', 'azure', '--delete']);
+    assert.equal(removed.code, 0, removed.output.join('\n'));
+    assert.deepEqual(inputsOf(iam, iamSdk.DeleteOpenIDConnectProviderCommand).map((input) => input.OpenIDConnectProviderArn), [`arn:aws:iam::${ACCOUNT}:oidc-provider/${MI_ISSUER}`, legacy]);
   });
 
   it('for local F5 with AWS, trusts the developer’s own principal (an assumed role stands for its role)', async () => {
@@ -343,11 +453,19 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
   });
 
   const failures: Array<[string, () => void, string[], RegExp]> = [
-    ['no Identity Center instance', () => sso.on(ssoSdk.ListInstancesCommand).resolves({ Instances: [] }), [], /IAM Identity Center has no instance in us-east-1: enable it there, or .* set AWS_IDC_REGION/],
+    ['no Identity Center instance', () => sso.on(ssoSdk.ListInstancesCommand).resolves({ Instances: [] }), [], /IAM Identity Center has no instance in us-east-1 \(the Amazon Q Business application uses arn:aws:sso:::instance\/ssoins-1234567890abcdef\): enable it there, or .* set AWS_IDC_REGION/],
     ['the Q application is not found', () => q.on(qSdk.GetApplicationCommand).rejects(Object.assign(new Error('Application not found'), { name: 'ResourceNotFoundException' })), [], /Amazon Q Business application a1b2.* was not found in us-east-1 \(account 444455556666\)/],
     ['a missing IAM permission', () => iam.on(iamSdk.CreateRoleCommand).rejects(Object.assign(new Error('not authorized to perform: iam:CreateRole'), { name: 'AccessDenied' })), [], /Missing permission to create the IAM role AmazonQBusinessTeamsBot-dev: not authorized to perform: iam:CreateRole/],
     ['expired credentials', () => sts.on(stsSdk.GetCallerIdentityCommand).rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' })), [], /No valid AWS credentials to identify the Q Business account/],
-    ['the Azure identity is not provisioned yet', () => undefined, ['BOT_MANAGED_IDENTITY_PRINCIPAL_ID'], /BOT_MANAGED_IDENTITY_PRINCIPAL_ID is not set \(infra\/azure\.bicep writes it: arm\/deploy must run before this script\)/],
+    ['the Azure identity is not provisioned yet', () => undefined, ['BOT_MANAGED_IDENTITY_PRINCIPAL_ID'], /BOT_MANAGED_IDENTITY_PRINCIPAL_ID is not set \(the managed identity's principal id: infra\/azure\.bicep writes it, so arm\/deploy must run before this script\)/],
+    ['the subscription tenant is not known', () => undefined, ['BOT_TENANT_ID'], /BOT_TENANT_ID is not set \(the Azure subscription's tenant/],
+    [
+      'the Q application\'s Identity Center instance is not visible with this profile and Region',
+      () => sso.on(ssoSdk.ListInstancesCommand).resolves({ Instances: [{ InstanceArn: 'arn:aws:sso:::instance/ssoins-other000000000', Status: 'ACTIVE' }] }),
+      [],
+      /uses the IAM Identity Center instance arn:aws:sso:::instance\/ssoins-1234567890abcdef, which is not visible in us-east-1 \(found: arn:aws:sso:::instance\/ssoins-other000000000\): set AWS_IDC_REGION .* AWS_PROFILE_IDENTITY_CENTER/,
+    ],
+    ['IAM never shows the new role (retries exhausted)', () => iam.on(iamSdk.CreateRoleCommand, { RoleName: 'AmazonQBusinessTeamsUser-dev' }).rejects(Object.assign(new Error('Invalid principal in policy: "AWS":"arn:aws:iam::444455556666:role/AmazonQBusinessTeamsBot-dev"'), { name: 'MalformedPolicyDocumentException' })), [], /Could not create the IAM role AmazonQBusinessTeamsUser-dev: MalformedPolicyDocumentException: Invalid principal/],
   ];
   for (const [label, arrange, unset, message] of failures) {
     it(`explains ${label} in one line`, async () => {

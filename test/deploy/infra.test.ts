@@ -1,6 +1,7 @@
 /**
- * The Bicep templates, checked structurally (no Bicep compiler or Azure is reachable here; the
- * README says what this leaves unverified): a Linux plan on Node 22 that runs node directly, the
+ * The Bicep templates' source, checked structurally on any machine (bicep.test.ts compiles and
+ * lints them with Microsoft's Bicep CLI and checks the ARM JSON; the README says what only Azure
+ * can verify): a Linux plan on Node 22 that runs node directly, the
  * readiness health check, names within Azure's limits, merged app settings, the token-store key in
  * Key Vault (generated, kept and rotated by its provisioning script, run here against a fake `az`),
  * monitoring and the alert rules, and modules wired with the parameters they declare.
@@ -137,10 +138,10 @@ describe('infra/tokenStoreKey.bicep key script (against a fake az)', () => {
   const script = /scriptContent: '''\n([\s\S]*?)'''/.exec(readFileSync(join(INFRA, 'tokenStoreKey.bicep'), 'utf8'))?.[1] ?? '';
   let folder: string;
   const secret = (name: string): string | undefined => (existsSync(join(folder, 'vault', name)) ? readFileSync(join(folder, 'vault', name), 'utf8') : undefined);
-  const run = (rotate: boolean): string =>
+  const run = (rotate: boolean, rolesByAdmin = false): string =>
     execFileSync('bash', ['--noprofile', '--norc', '-c', script], {
       encoding: 'utf8',
-      env: { HOME: folder, PATH: `${join(folder, 'bin')}:${process.env.PATH ?? ''}`, VAULT: 'qkvtest', KEY_SECRET: 'token-store-key', PREVIOUS_SECRET: 'token-store-previous-keys', ROTATE: rotate ? 'True' : 'False', FAKE_VAULT: join(folder, 'vault') },
+      env: { HOME: folder, PATH: `${join(folder, 'bin')}:${process.env.PATH ?? ''}`, VAULT: 'qkvtest', KEY_SECRET: 'token-store-key', PREVIOUS_SECRET: 'token-store-previous-keys', ROTATE: rotate ? 'True' : 'False', ROLES_BY_ADMIN: rolesByAdmin ? 'True' : 'False', RETRY_SECONDS: '0', FAKE_VAULT: join(folder, 'vault') },
     });
 
   beforeEach(() => {
@@ -154,7 +155,7 @@ set -eu
 op="$3"; shift 3; name=""; value=""
 while [ $# -gt 0 ]; do case "$1" in --name) name="$2"; shift 2;; --value) value="$2"; shift 2;; *) shift;; esac; done
 case "$op" in
-  list) ls "$FAKE_VAULT" ;;
+  list) if [ -e "$FAKE_VAULT/../denied" ]; then echo "Forbidden" >&2; exit 1; fi; ls "$FAKE_VAULT" ;;
   show) cat "$FAKE_VAULT/$name"; echo ;;
   set) printf '%s' "$value" > "$FAKE_VAULT/$name" ;;
 esac
@@ -172,6 +173,16 @@ esac
     assert.equal(secret('token-store-previous-keys'), 'none');
     assert.match(run(false), /kept token-store-key/);
     assert.equal(secret('token-store-key'), key);
+  });
+
+  it('roles by an administrator: without access yet it leaves the key absent and succeeds; after the role assignments it generates the key', () => {
+    writeFileSync(join(folder, 'denied'), '');
+    assert.match(run(false, true), /no access to qkvtest yet: run scripts\/azure-role-assignments\.sh/);
+    assert.equal(secret('token-store-key'), undefined);
+    assert.throws(() => run(false, false), /cannot list secrets in qkvtest/, 'with roles by the template, no access is a failure');
+    rmSync(join(folder, 'denied'));
+    assert.match(run(false, true), /generated token-store-key/);
+    assert.equal(Buffer.from(secret('token-store-key') ?? '', 'base64').length, 32);
   });
 
   it('rotation makes a new current key and keeps every earlier key as a previous key', () => {

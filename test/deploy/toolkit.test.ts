@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,10 +16,18 @@ import { parse } from 'yaml';
 
 const ROOT = resolve(__dirname, '../../..');
 const CLI = join(ROOT, 'node_modules/.bin/teamsapp');
+/** The Microsoft 365 Agents Toolkit CLI (successor of teamsapp; reads m365agents.yml, else teamsapp.yml). */
+const ATK = join(ROOT, 'node_modules/.bin/atk');
 const run = promisify(execFile);
 
-function schemaFor(version: string): object {
-  return JSON.parse(readFileSync(join(ROOT, `node_modules/@microsoft/teamsapp-cli/resource/yaml-schema/${version}/yaml.schema.json`), 'utf8'));
+function schemaFor(version: string, cli = '@microsoft/teamsapp-cli'): object {
+  return JSON.parse(readFileSync(join(ROOT, `node_modules/${cli}/resource/yaml-schema/${version}/yaml.schema.json`), 'utf8'));
+}
+
+/** The newest lifecycle schema version a CLI ships (v1.13 > v1.9). */
+function newestSchema(cli: string): string {
+  const versions = readdirSync(join(ROOT, `node_modules/${cli}/resource/yaml-schema`)).filter((name) => /^v\d+\.\d+$/.test(name));
+  return versions.sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1])).at(-1) as string;
 }
 
 /** The CLI prints telemetry failures (no internet here); keep its own lines. */
@@ -57,6 +65,29 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
       assert.ok(validate(document), JSON.stringify(validate.errors, null, 2));
     });
   }
+
+  for (const file of ['teamsapp.yml', 'teamsapp.local.yml']) {
+    it(`${file} validates against the Microsoft 365 Agents Toolkit CLI's schema for its version, and its newest one`, () => {
+      const document = parse(readFileSync(join(ROOT, file), 'utf8'));
+      const cli = '@microsoft/m365agentstoolkit-cli';
+      const newest = newestSchema(cli);
+      assert.ok(Number(newest.split('.')[1]) > 8, `atk ships schemas newer than v1.8 (found ${newest})`);
+      for (const [version, candidate] of [[document.version, document], [newest, { ...document, version: newest }]]) {
+        const validate = new Ajv({ strict: false, allErrors: true }).compile(schemaFor(version, cli));
+        assert.ok(validate(candidate), `${file} against atk's ${version} schema: ${JSON.stringify(validate.errors, null, 2)}`);
+      }
+    });
+  }
+
+  it('every arm/deploy step pins the Bicep CLI version CI compiles infra/ with (scripts/fetch-bicep.sh)', () => {
+    const version = /VERSION="\$\{BICEP_VERSION:-([\d.]+)\}"/.exec(readFileSync(join(ROOT, 'scripts/fetch-bicep.sh'), 'utf8'))?.[1];
+    assert.ok(version, 'fetch-bicep.sh names a version');
+    for (const file of ['teamsapp.yml', 'teamsapp.local.yml', 'teamsapp.testtool.yml']) {
+      const document = parse(readFileSync(join(ROOT, file), 'utf8'));
+      const steps = ['provision', 'deploy', 'publish'].flatMap((stage) => (document[stage] ?? []) as Array<{ uses: string; with: { bicepCliVersion?: string } }>).filter((step) => step.uses === 'arm/deploy');
+      for (const step of steps) assert.equal(step.with.bicepCliVersion, `v${version}`, `${file}: without bicepCliVersion the toolkit runs whatever \`bicep\` is on PATH`);
+    }
+  });
 
   it('the lifecycle runs arm/deploy before the AWS script, and applies the AWS ARNs during deploy', () => {
     const document = parse(readFileSync(join(ROOT, 'teamsapp.yml'), 'utf8'));
@@ -141,6 +172,19 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
     assert.equal(built.bots[0].botId, SAMPLE.BOT_ID);
     assert.equal(built.webApplicationInfo.resource, `api://botid-${SAMPLE.BOT_ID}`);
     assert.ok(existsSync(join(project, 'appPackage/build/appPackage.dev.zip')));
+  });
+
+  it('`atk package --env dev` (Microsoft 365 Agents Toolkit CLI) reads teamsapp.yml and builds the same package', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'atk-package-'));
+    for (const item of ['teamsapp.yml', 'appPackage', 'aad.manifest.json', 'infra']) cpSync(join(ROOT, item), join(project, item), { recursive: true });
+    mkdirSync(join(project, 'env'));
+    const env = readFileSync(join(ROOT, 'env/.env.dev'), 'utf8').replace(/^(TEAMS_APP_ID|BOT_ID|BOT_DOMAIN|AAD_APP_CLIENT_ID)=$/gm, (_line, name: keyof typeof SAMPLE) => `${name}=${SAMPLE[name]}`);
+    writeFileSync(join(project, 'env/.env.dev'), env);
+    assert.ok(!existsSync(join(project, 'm365agents.yml')), 'no m365agents.yml: atk falls back to teamsapp.yml');
+    const { stdout, stderr } = await run(ATK, ['package', '--env', 'dev', '--telemetry', 'false', '-i', 'false'], { cwd: project });
+    assert.match(cliLines(stdout + stderr), /built successfully/);
+    const built = JSON.parse(readFileSync(join(project, 'appPackage/build/manifest.dev.json'), 'utf8'));
+    assert.equal(built.bots[0].botId, SAMPLE.BOT_ID);
   });
 
   it('the real CLI runs the AWS setup script step, and its outputs land in the env files', async () => {

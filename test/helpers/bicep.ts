@@ -1,6 +1,7 @@
 /**
- * Just enough of Bicep's grammar to check templates structurally without a Bicep compiler (none is
- * reachable here): top-level `param`, `var`, `resource`, `module` and `output` declarations, each
+ * Just enough of Bicep's grammar to check templates' source structurally, on any machine (the
+ * compiler's own checks and those on the compiled ARM JSON are in test/deploy/bicep.test.ts and
+ * need the Bicep CLI): top-level `param`, `var`, `resource`, `module` and `output` declarations, each
  * with the text of its value (a brace-balanced block for resources and modules). Strings and
  * comments are skipped while balancing braces, so `'${x}'` and `// {` do not confuse it.
  */
