@@ -92,6 +92,7 @@ export const HOSTILE_DOCUMENTS: HostileDocument[] = [
   answer('answer-deep-quotes', '500 nested block quotes', `${'>'.repeat(500)} [deep](javascript:alert(1))`),
   answer('answer-60000', 'a 60,000-character answer in lines', Array.from({ length: 1200 }, (_, line) => `Line ${line}: ${'reset '.repeat(8)}[p](javascript:alert(${line}))`).join('\n')),
   answer('answer-one-long-line', 'a 50,000-character answer without a break', 'x'.repeat(50_000)),
+  answer('answer-escape-growth', 'markdown punctuation that grows when escaped', '[x] <y> *z* |w| '.repeat(700)),
   answer('answer-wide-characters', '20,000 emoji (two UTF-16 units each)', '🔑'.repeat(20_000)),
   // Sources.
   { name: 'sources-thousands', tries: '3,000 cited sources with long titles', title: 'Password reset', url: PORTAL, body: TEXT, sources: 3000 },
