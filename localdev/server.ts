@@ -2,7 +2,9 @@
  * The local, AWS-compatible services on one port: Amazon Q Business, IAM Identity Center's
  * CreateTokenWithIAM, STS AssumeRole, and an Entra-like OpenID issuer. The real AWS SDK clients
  * reach them through AWS_ENDPOINT_URL_QBUSINESS / _SSO_OIDC / _STS, the bot's token validation
- * through AAD_APP_OAUTH_AUTHORITY_HOST. A development tool: not part of the product.
+ * through AAD_APP_OAUTH_AUTHORITY_HOST. Administrators' reads (the doctor's: Identity Center
+ * admin, identity store, IAM, Q GetApplication, Graph, ARM) come from localdev/admin/. A
+ * development tool: not part of the product.
  */
 import { handleControl } from './control';
 import { listen, type Exchange } from './http';
@@ -18,6 +20,11 @@ import { handleChatStream, isChatRequest } from './qbusiness/chatStream';
 import { handleQ, QError } from './qbusiness/routes';
 import { LocalQState, type Pacing } from './qbusiness/state';
 
+import { handleAdminControl } from './admin/control';
+import { seedAdminData, type AdminData, type AdminLayout } from './admin/data';
+import { BOT_PREFIX, handleMicrosoft } from './admin/microsoft';
+import { handleAdminAws } from './admin/services';
+
 import { LOCAL_APPLICATION_ID } from '../deploy/aws/localServices';
 
 export { LOCAL_APPLICATION_ID };
@@ -30,6 +37,8 @@ export interface LocalServicesOptions {
   conversationTtlMs?: number;
   /** How fast answers come (Chat streams at this pace; ChatSync waits for the whole answer). Default: at once. */
   pacing?: Pacing;
+  /** Where Identity Center lives in the admin data (default: the Q Business account and Region). */
+  adminLayout?: AdminLayout;
   /** Answer "hostile <name>" with a hostile document (localdev/qbusiness/hostileDocuments.ts). */
   hostileDocuments?: boolean;
 }
@@ -47,6 +56,10 @@ export interface LocalServices {
   managedIdentity: LocalManagedIdentity;
   botAwsRoleArn: string;
   clock: LocalClock;
+  /** What the administrators' consoles show (the doctor's reads); tests break pieces of it. */
+  admin: AdminData;
+  /** Back to a correct deployment, optionally with Identity Center in another account or Region. */
+  resetAdmin(layout?: AdminLayout): void;
   /** The documents Q answers from (tests switch the hostile ones on here). */
   knowledge: Knowledge;
   close(): Promise<void>;
@@ -59,6 +72,12 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   const identity = new IdentityState();
   const entra = await LocalEntraIssuer.create(() => url, clock);
   const knowledge = Knowledge.fromFolder(options.documentsFolder);
+  // Seeded once the port is known: the Azure Bot's endpoint points at the local bot stand-in.
+  const admin = {} as AdminData;
+  const resetAdmin = (layout = options.adminLayout): void => {
+    for (const key of Object.keys(admin)) delete (admin as unknown as Record<string, unknown>)[key];
+    Object.assign(admin, seedAdminData(`${url}${BOT_PREFIX}`, layout));
+  };
   if (options.hostileDocuments) knowledge.enableHostileDocuments();
   const iam = new LocalIam();
   const managedIdentity = await LocalManagedIdentity.create(clock);
@@ -78,6 +97,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
 
   const route = async (exchange: Exchange): Promise<void> => {
     const path = exchange.url.pathname;
+    if (handleAdminControl(exchange, admin, resetAdmin) || handleMicrosoft(exchange, admin) || (await handleAdminAws(exchange, admin))) return;
     if (path.startsWith('/_local/')) return handleControl(exchange, { state, identity, entra, clock, applicationId: LOCAL_APPLICATION_ID, documentCount: knowledge.documentCount });
     if (path.startsWith('/applications/')) return handleQ(exchange, qContext);
     if (path === '/token' && exchange.method === 'POST') return handleCreateTokenWithIAM(exchange, identityContext);
@@ -93,7 +113,8 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     return true;
   });
   url = `http://127.0.0.1:${door.port}`;
-  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, iam, managedIdentity, botAwsRoleArn, clock, knowledge, close: door.close };
+  resetAdmin();
+  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, iam, managedIdentity, botAwsRoleArn, clock, knowledge, admin, resetAdmin, close: door.close };
 }
 
 /**

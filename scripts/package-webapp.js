@@ -59,9 +59,10 @@ async function main() {
   const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const nodeMajor = /(\d+)/.exec(rootPackage.engines?.node ?? '')?.[1] ?? '20';
 
-  await require('esbuild').build({
-    entryPoints: [entry],
-    outfile: join(out, 'lib/src/index.js'),
+  // The bot, and `npm run doctor` for the App Service console (src/doctor/main.ts), each one file.
+  for (const [from, to] of [[entry, 'lib/src/index.js'], [join(root, 'lib/src/doctor/main.js'), 'lib/src/doctor/main.js']]) await require('esbuild').build({
+    entryPoints: [from],
+    outfile: join(out, to),
     bundle: true,
     platform: 'node',
     target: `node${nodeMajor}`,
@@ -85,7 +86,7 @@ async function main() {
     private: true,
     engines: rootPackage.engines,
     // App Service runs `node lib/src/index.js` directly (infra/azure.bicep); this is for humans.
-    scripts: { start: 'node lib/src/index.js' },
+    scripts: { start: 'node lib/src/index.js', doctor: 'node lib/src/doctor/main.js' },
     dependencies,
   };
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(webappPackage, null, 2)}\n`);

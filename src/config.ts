@@ -460,3 +460,84 @@ function readAllowedTenants(read: (name: string) => string | undefined, problems
   if (tenants.length === 0 || malformed.length > 0) problems.push(`ALLOWED_TENANT_IDS must be Entra tenant ids separated by commas (or * for any tenant), got "${text}".`);
   return tenants;
 }
+
+/**
+ * `npm run doctor` (src/doctor): what the read-only deployment check needs. Read from the
+ * toolkit environment's files (passed in, already parsed) over the process environment, so it
+ * runs the same on an operator's machine (`--env dev`) and in the App Service console (app
+ * settings only). Nothing here is required: a missing value becomes a ✘ or — line, not a crash.
+ */
+export interface DoctorConfig {
+  qApplicationId?: string;
+  qRegion: string;
+  idcRegion: string;
+  /** Named AWS profiles; absent: the SDK's default chain (or the managed identity on Azure). */
+  qProfile?: string;
+  idcProfile?: string;
+  idcApplicationArn?: string;
+  qUserRoleArn?: string;
+  /** The principal that calls CreateTokenWithIAM and AssumeRole: the bot role on Azure. */
+  botPrincipalArn?: string;
+  /** The bot role assumed with the managed identity (Azure deployments only). */
+  botRoleArn?: string;
+  ssoClientId?: string;
+  ssoTenantId?: string;
+  /** The tenant of the bot's managed identity (issuer of its web-identity token). */
+  botTenantId?: string;
+  botId?: string;
+  botType?: string;
+  managedIdentityPrincipalId?: string;
+  resourceUri?: string;
+  botEndpoint?: string;
+  claimAttribute: string;
+  identityStoreAttribute: string;
+  azure?: { subscriptionId: string; resourceGroup: string; botResourceName: string };
+  graphUrl: string;
+  armUrl: string;
+  /** Running inside App Service: Azure reads use the managed identity. */
+  onAzure: boolean;
+}
+
+export function loadDoctorConfig(files: Record<string, string>, env: Record<string, string | undefined> = process.env): DoctorConfig {
+  // A value in the environment's files wins: the operator named that environment explicitly.
+  const read = (...names: string[]): string | undefined => {
+    for (const name of names) {
+      const value = files[name]?.trim() || env[name]?.trim();
+      if (value) return value;
+    }
+    return undefined;
+  };
+  const qRegion = read('AMAZON_Q_REGION', 'RUNTIME_AMAZON_Q_REGION') ?? 'us-east-1';
+  const botId = read('BOT_ID');
+  const subscriptionId = read('AZURE_SUBSCRIPTION_ID');
+  const resourceGroup = read('AZURE_RESOURCE_GROUP_NAME');
+  // infra/azure.parameters.json names the bot resource qbot<RESOURCE_SUFFIX>.
+  const botResourceName = read('DOCTOR_BOT_RESOURCE_NAME') ?? (read('RESOURCE_SUFFIX') ? `qbot${read('RESOURCE_SUFFIX')}` : undefined);
+  const botRoleArn = read('BOT_AWS_ROLE_ARN');
+  const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> => (value ? ({ [key]: value } as Record<K, string>) : {});
+  return {
+    ...optional('qApplicationId', read('AMAZON_Q_APP_ID', 'RUNTIME_AMAZON_Q_APP_ID')),
+    qRegion,
+    idcRegion: read('AWS_IDC_REGION', 'RUNTIME_AWS_IDC_REGION') ?? qRegion,
+    ...optional('qProfile', read('AWS_PROFILE_QBUSINESS')),
+    ...optional('idcProfile', read('AWS_PROFILE_IDENTITY_CENTER')),
+    ...optional('idcApplicationArn', read('IDC_APPLICATION_ARN', 'RUNTIME_IDC_APPLICATION_ARN')),
+    ...optional('qUserRoleArn', read('Q_USER_ROLE_ARN', 'RUNTIME_Q_USER_ROLE_ARN')),
+    ...optional('botPrincipalArn', botRoleArn ?? read('BOT_AWS_PRINCIPAL_ARN')),
+    ...optional('botRoleArn', botRoleArn),
+    ...optional('ssoClientId', read('AAD_APP_CLIENT_ID', 'RUNTIME_AAD_APP_CLIENT_ID')),
+    ...optional('ssoTenantId', read('AAD_APP_TENANT_ID', 'RUNTIME_AAD_APP_TENANT_ID')),
+    ...optional('botTenantId', read('BOT_TENANT_ID', 'AAD_APP_TENANT_ID', 'RUNTIME_AAD_APP_TENANT_ID')),
+    ...optional('botId', botId),
+    ...optional('botType', read('BOT_TYPE')),
+    ...optional('managedIdentityPrincipalId', read('BOT_MANAGED_IDENTITY_PRINCIPAL_ID')),
+    ...optional('resourceUri', read('SSO_RESOURCE_URI', 'RUNTIME_SSO_RESOURCE_URI') ?? (botId ? `api://botid-${botId}` : undefined)),
+    ...optional('botEndpoint', read('BOT_ENDPOINT')?.replace(/\/+$/, '')),
+    claimAttribute: read('IDC_CLAIM_ATTRIBUTE') ?? 'email',
+    identityStoreAttribute: read('IDC_IDENTITY_STORE_ATTRIBUTE') ?? 'emails.value',
+    ...(subscriptionId && resourceGroup && botResourceName ? { azure: { subscriptionId, resourceGroup, botResourceName } } : {}),
+    graphUrl: (read('DOCTOR_GRAPH_URL') ?? 'https://graph.microsoft.com').replace(/\/+$/, ''),
+    armUrl: (read('DOCTOR_ARM_URL') ?? 'https://management.azure.com').replace(/\/+$/, ''),
+    onAzure: Boolean(env.WEBSITE_INSTANCE_ID?.trim()),
+  };
+}

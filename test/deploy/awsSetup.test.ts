@@ -441,14 +441,15 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     assert.match(result.env, /^RUNTIME_DEV_LOCAL_SIGN_IN=true$/m);
   });
 
-  it('is a production tool: imports nothing from localdev/, and its IAM and SSO admin clients are not bot runtime dependencies', () => {
+  it('is a production tool: imports nothing from localdev/; the IAM and SSO admin clients serve it and `npm run doctor`, never the bot itself', () => {
     const root = join(__dirname, '../../..');
     const sources = ['deploy/aws', 'src'].flatMap((folder) => listTs(join(root, folder)));
     for (const file of sources) assert.doesNotMatch(readFileSync(file, 'utf8'), /from '[./]*localdev\//, file);
+    // The doctor runs in the App Service console too (where only runtime dependencies are installed).
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    for (const name of ['@aws-sdk/client-iam', '@aws-sdk/client-sso-admin']) {
-      assert.equal(manifest.dependencies[name], undefined, `${name} is not a runtime dependency`);
-      assert.ok(manifest.devDependencies[name], `${name} is installed for the setup script (teamsapp provision runs npm install)`);
+    for (const name of ['@aws-sdk/client-iam', '@aws-sdk/client-sso-admin', '@aws-sdk/client-identitystore']) assert.ok(manifest.dependencies[name], `${name} is a runtime dependency (npm run doctor)`);
+    for (const file of listTs(join(root, 'src')).filter((path) => !path.includes('/src/doctor/'))) {
+      assert.doesNotMatch(readFileSync(file, 'utf8'), /from '@aws-sdk\/client-(iam|sso-admin|identitystore)'/, `${file}: the bot never administers AWS`);
     }
   });
 

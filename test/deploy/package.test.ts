@@ -1,12 +1,16 @@
 /**
  * The deploy package (`npm run package:webapp`): small, free of build and test tooling, and the
- * bundled bot inside it passes the answer-loop and identity integration suites unchanged.
+ * bundled bot inside it passes the answer-loop and identity integration suites unchanged; the
+ * bundled doctor runs on its own.
  */
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { startLocalServices } from '../../localdev/server';
+import { doctorFolder, runDoctor } from '../helpers/doctorRun';
+import { DOCUMENTS } from '../helpers/stack';
 
 const ROOT = resolve(__dirname, '../../..');
 const MAX_PACKAGE_BYTES = 25 * 1000 * 1000;
@@ -34,10 +38,24 @@ describe('deploy package (npm run package:webapp)', function () {
     const files = filesUnder(out);
     const total = files.reduce((sum, file) => sum + file.bytes, 0);
     assert.ok(total <= MAX_PACKAGE_BYTES, `package is ${total} bytes`);
-    assert.deepEqual(files.map((file) => file.path).sort(), ['lib/src/index.js', 'lib/src/index.js.LEGAL.txt', 'package.json', 'public/auth-end.html', 'public/auth-start.html']);
+    assert.deepEqual(files.map((file) => file.path).sort(), ['lib/src/doctor/main.js', 'lib/src/doctor/main.js.LEGAL.txt', 'lib/src/index.js', 'lib/src/index.js.LEGAL.txt', 'package.json', 'public/auth-end.html', 'public/auth-start.html']);
     const manifest = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'));
     assert.deepEqual(manifest.dependencies, {});
     assert.equal(manifest.scripts.start, 'node lib/src/index.js');
+    assert.equal(manifest.scripts.doctor, 'node lib/src/doctor/main.js');
+  });
+
+  it('the bundled doctor runs on its own (App Service console) and passes a correct deployment', async () => {
+    const services = await startLocalServices({ documentsFolder: DOCUMENTS });
+    const folder = doctorFolder();
+    try {
+      const run = await runDoctor(services, folder, { entry: join(out, 'lib/src/doctor/main.js') });
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, /All \d+ checks passed/);
+    } finally {
+      await services.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('the bundled bot passes the answer-loop and identity integration suites', async () => {
