@@ -39,6 +39,8 @@ export interface LocalServicesOptions {
   pacing?: Pacing;
   /** Where Identity Center lives in the admin data (default: the Q Business account and Region). */
   adminLayout?: AdminLayout;
+  /** Answer "hostile <name>" with a hostile document (localdev/qbusiness/hostileDocuments.ts). */
+  hostileDocuments?: boolean;
 }
 
 export interface LocalServices {
@@ -58,6 +60,8 @@ export interface LocalServices {
   admin: AdminData;
   /** Back to a correct deployment, optionally with Identity Center in another account or Region. */
   resetAdmin(layout?: AdminLayout): void;
+  /** The documents Q answers from (tests switch the hostile ones on here). */
+  knowledge: Knowledge;
   close(): Promise<void>;
 }
 
@@ -74,6 +78,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     for (const key of Object.keys(admin)) delete (admin as unknown as Record<string, unknown>)[key];
     Object.assign(admin, seedAdminData(`${url}${BOT_PREFIX}`, layout));
   };
+  if (options.hostileDocuments) knowledge.enableHostileDocuments();
   const iam = new LocalIam();
   const managedIdentity = await LocalManagedIdentity.create(clock);
   const { roleArn: botAwsRoleArn } = trustLocalManagedIdentity(iam, managedIdentity);
@@ -109,7 +114,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   });
   url = `http://127.0.0.1:${door.port}`;
   resetAdmin();
-  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, iam, managedIdentity, botAwsRoleArn, clock, admin, resetAdmin, close: door.close };
+  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, iam, managedIdentity, botAwsRoleArn, clock, knowledge, admin, resetAdmin, close: door.close };
 }
 
 /**

@@ -12,6 +12,8 @@
  * With --durable the bot keeps its state in Azurite (Microsoft's Azure Storage emulator, from
  * node_modules) under .playground-state/, as it does in Azure Blob Storage in production: type
  * `r` and Enter to restart the bot and see the conversation, and the votes on old cards, carry on.
+ * With --hostile the local Q also answers "hostile <name>" with documents shaped by an attacker
+ * (ask "hostile list"), to see how the bot shows untrusted titles, links and snippets.
  * Ctrl+C, or SIGINT/SIGTERM to the npm process (as an IDE or a process manager sends it), stops
  * everything. The bot's JSON log lines are shown as short readable lines (--raw-logs: as they are).
  * Plain Node on purpose: it must run before `npm ci` has.
@@ -32,6 +34,7 @@ const { values: options } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     'raw-logs': { type: 'boolean', default: false },
     durable: { type: 'boolean', default: false },
+    hostile: { type: 'boolean', default: false },
     'azurite-port': { type: 'string', default: '10000' },
   },
 });
@@ -148,7 +151,7 @@ async function main() {
   const botUrl = `http://127.0.0.1:${options['bot-port']}`;
   const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_NO_WARNINGS: '1' };
 
-  start('local-aws', process.execPath, ['lib/localdev/main.js', '--port', options['q-port']], baseEnv);
+  start('local-aws', process.execPath, ['lib/localdev/main.js', '--port', options['q-port'], ...(options.hostile ? ['--hostile-documents'] : [])], baseEnv);
   await waitFor('local AWS services', `${qUrl}/_local/health`);
 
   let stateEnv = {};

@@ -3,6 +3,8 @@
  * message, code/status and the cause chain; the stack only for bugs (errors nobody anticipated),
  * and never a raw multi-line print. Messages are capped: some libraries echo their input.
  */
+import { logSafeText } from './content/logSafe';
+
 const MAX_MESSAGE = 500;
 const MAX_CAUSES = 4;
 
@@ -17,14 +19,15 @@ export interface ErrorForLog {
 }
 
 export function errorForLog(error: unknown, options: { stack?: boolean } = {}, depth = 0): ErrorForLog {
-  if (!(error instanceof Error)) return { name: typeof error, message: truncate(safeString(error)) };
+  if (!(error instanceof Error)) return { name: typeof error, message: logSafeText(safeString(error), MAX_MESSAGE) };
   const details = error as Error & { code?: unknown; statusCode?: unknown; status?: unknown; $metadata?: { requestId?: unknown; httpStatusCode?: unknown } };
   const status = numberOf(details.statusCode) ?? numberOf(details.status) ?? numberOf(details.$metadata?.httpStatusCode);
   const code = typeof details.code === 'string' || typeof details.code === 'number' ? details.code : undefined;
   const requestId = typeof details.$metadata?.requestId === 'string' ? details.$metadata.requestId : undefined;
   return {
     name: error.name,
-    message: truncate(error.message),
+    // Messages can carry Q's text (an exception frame's body) or a token: one clean line, credentials redacted.
+    message: logSafeText(error.message, MAX_MESSAGE),
     ...(code !== undefined ? { code } : {}),
     ...(status !== undefined ? { status } : {}),
     ...(requestId ? { requestId } : {}),
@@ -45,6 +48,3 @@ function safeString(value: unknown): string {
   }
 }
 
-function truncate(text: string): string {
-  return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text;
-}

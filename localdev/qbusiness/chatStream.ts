@@ -11,7 +11,7 @@ import http2 from 'node:http2';
 import { EventStreamCodec, type Message, type MessageHeaders } from '@smithy/core/event-streams';
 import type { Exchange } from '../http';
 import { eventChainVerifier, type SigningSecret } from '../sigv4';
-import { tokenDueMs, tokensOf, sleep } from './pacing';
+import { pacingFor, tokenDueMs, tokensOf, sleep } from './pacing';
 import { chatSync, errorBody, errorStatus, injectedError, notFound, QError, validationError, type ChatSyncPayload, type RouteContext } from './routes';
 import type { Fault } from './state';
 
@@ -157,10 +157,11 @@ async function streamAnswer(res: http2.Http2ServerResponse, payload: ChatSyncPay
   const text = payload.systemMessage ?? '';
   const breakAfter = fault?.midStream ? fault.afterTokens ?? DEFAULT_FAULT_AFTER_TOKENS : Infinity;
   const tokens = tokensOf(text);
-  const perEvent = Math.max(1, Math.floor(context.state.pacing.tokensPerEvent ?? 1));
+  const pacing = pacingFor(context.state.pacing, tokens.length);
+  const perEvent = Math.max(1, Math.floor(pacing.tokensPerEvent ?? 1));
   for (let index = 0; index < tokens.length; index += perEvent) {
     const last = Math.min(index + perEvent, tokens.length) - 1;
-    await sleep(started + tokenDueMs(context.state.pacing, last) - Date.now());
+    await sleep(started + tokenDueMs(pacing, last) - Date.now());
     if (breakAfter <= last) return breakStream(res, fault as Fault, payload, context);
     if (!write('textEvent', { systemMessageType: 'RESPONSE', ...ids, systemMessage: tokens.slice(index, last + 1).join('') })) return;
   }

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import MiniSearch from 'minisearch';
+import { HOSTILE_DOCUMENTS, hostileDocument, type HostileDocument } from './hostileDocuments';
 
 export interface KnowledgeDocument {
   documentId: string;
@@ -29,8 +30,9 @@ interface Passage {
 }
 
 export interface Segment {
-  beginOffset: number;
-  endOffset: number;
+  // Optional: Q's model has them optional, and the hostile documents leave them out.
+  beginOffset?: number;
+  endOffset?: number;
   snippetExcerpt: { text: string };
 }
 
@@ -88,6 +90,8 @@ export class Knowledge {
     searchOptions: { combineWith: 'OR' },
   });
 
+  private hostileEnabled = false;
+
   static fromFolder(folder: string): Knowledge {
     const knowledge = new Knowledge();
     for (const file of readdirSync(folder).filter((name) => name.endsWith('.md')).sort()) {
@@ -127,6 +131,18 @@ export class Knowledge {
     });
   }
 
+  /** Answers "hostile <name>" with that hostile document's title, URL, snippet and text (see hostileDocuments.ts). */
+  enableHostileDocuments(): this {
+    this.hostileEnabled = true;
+    return this;
+  }
+
+  /** The hostile document a question names, when hostile documents are on. */
+  hostileDocumentIn(question: string): HostileDocument | undefined {
+    const name = this.hostileEnabled ? /\bhostile\s+([a-z0-9-]+)/i.exec(question)?.[1]?.toLowerCase() : undefined;
+    return name ? hostileDocument(name) : undefined;
+  }
+
   /**
    * Best sections for the question, as Q answers a question on its own. In a conversation
    * (`earlierQuestions`, newest first) a follow-up answers the follow-up: when the question finds
@@ -136,6 +152,9 @@ export class Knowledge {
    * does not ask for, so an unrelated question mid-conversation gets the no-answer message.
    */
   answer(question: string, earlierQuestions: readonly string[] = []): ComposedAnswer {
+    if (this.hostileEnabled && /\bhostile\s+list\b/i.test(question)) return { text: HOSTILE_DOCUMENTS.map((document) => `- hostile ${document.name}: ${document.tries}`).join('\n'), attributions: [] };
+    const hostile = this.hostileDocumentIn(question);
+    if (hostile) return hostileAnswer(hostile);
     const sections = this.relevantSections(question);
     const wholeSections = () => compose(sections.map((section) => ({ section, text: section.body, heading: true })), this.documents);
     const topic = this.topicOf(earlierQuestions);
@@ -237,6 +256,25 @@ function passagesOf(body: string): string[] {
     else passages.push(block);
   }
   return passages;
+}
+
+/** A hostile document's answer, as Q would return it: its text, cited to it (or to thousands like it). */
+function hostileAnswer(document: HostileDocument): ComposedAnswer {
+  const snippet = document.snippet ?? excerpt(document.body);
+  const segments = (document.segments ?? [{ beginOffset: 0, endOffset: document.body.length }]).map((segment) => ({ ...segment, snippetExcerpt: { text: snippet } }));
+  const count = document.sources ?? 1;
+  const attributions = Array.from({ length: count }, (_, index): Attribution => ({
+    document: {
+      documentId: count === 1 ? `hostile-${document.name}` : `hostile-${document.name}-${index + 1}`,
+      title: count === 1 ? document.title : `${document.title} ${index + 1}: ${'a long document title '.repeat(8)}`,
+      url: count === 1 ? document.url ?? '' : `${document.url ?? 'https://intranet.example.com'}/${index + 1}`,
+      updatedAt: new Date('2026-11-01'),
+    },
+    citationNumber: index + 1,
+    snippet,
+    segments,
+  }));
+  return { text: document.body, attributions };
 }
 
 function excerpt(body: string): string {

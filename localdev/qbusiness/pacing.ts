@@ -22,3 +22,15 @@ export function answerReadyMs(pacing: Pacing, text: string): number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+// With maxAnswerMs, a long answer is sent in at most this many events.
+const MAX_EVENTS_WITH_CAP = 200;
+
+/** The pacing for one answer of `tokenCount` tokens: `maxAnswerMs` speeds long answers up. */
+export function pacingFor(pacing: Pacing, tokenCount: number): Pacing {
+  const cap = pacing.maxAnswerMs;
+  if (!cap || pacing.tokensPerSecond <= 0 || tokenCount <= 1) return pacing;
+  const tokensPerSecond = Math.max(pacing.tokensPerSecond, ((tokenCount - 1) * 1000) / cap);
+  const tokensPerEvent = Math.max(pacing.tokensPerEvent ?? 1, Math.ceil(tokenCount / MAX_EVENTS_WITH_CAP));
+  return { ...pacing, tokensPerSecond, tokensPerEvent };
+}

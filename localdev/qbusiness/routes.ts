@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Exchange } from '../http';
+import type { HostileDocument } from './hostileDocuments';
 import type { Knowledge } from './knowledge';
 import { answerReadyMs, sleep } from './pacing';
 import type { Conversation, Fault, LocalQState } from './state';
@@ -210,11 +211,12 @@ export function chatSync(context: Pick<RouteContext, 'knowledge' | 'state' | 'ap
     if (lastTurn !== 'authChallenge') throw validationError('authChallengeResponse does not answer an authentication challenge of this conversation.', 'FIELD_VALIDATION_FAILED', 'authChallengeResponse');
     return reply('You have 2 open Jira issues:\n\n- **IT-981** VPN token not syncing (In progress)\n- **FAC-112** Desk booking for visitors (To do)');
   }
+  const hostile = context.knowledge.hostileDocumentIn(userMessage);
   if (fault?.response === 'actionReview' || /\b(create|open|raise|file)\b.*\b(ticket|issue)\b/i.test(userMessage)) {
-    return reply('', { pluginTurn: 'actionReview', actionReview: localActionReview(userMessage) });
+    return reply('', { pluginTurn: 'actionReview', actionReview: hostile ? hostileActionReview(hostile) : localActionReview(userMessage) });
   }
   if (fault?.response === 'authChallenge' || /\bmy (jira )?(issues|tickets)\b/i.test(userMessage)) {
-    return reply('', { pluginTurn: 'authChallenge', authChallengeRequest: { authorizationUrl: 'https://auth.example.com/oauth/authorize?client_id=local-jira&response_type=code' } });
+    return reply('', { pluginTurn: 'authChallenge', authChallengeRequest: { authorizationUrl: hostile?.url ?? 'https://auth.example.com/oauth/authorize?client_id=local-jira&response_type=code' } });
   }
   const fromFiles = conversation.files?.length && (/\b(file|attach|document|summar)/i.test(userMessage) || Array.isArray(body.attachments)) ? answerFromFiles(conversation.files) : undefined;
   const answer = fault?.response === 'emptyAnswer' ? { text: '', attributions: [] } : fromFiles ?? context.knowledge.answer(userMessage, earlierQuestions);
@@ -314,6 +316,32 @@ function localActionReview(request: string): unknown {
       },
       description: { displayName: 'Description', displayOrder: 4, displayDescription: 'What happened, and since when', type: 'STRING', value: request, required: false },
       notifyReporter: { displayName: 'Email me updates', displayOrder: 5, type: 'BOOLEAN', value: true, required: false },
+    },
+  };
+}
+
+/** A plugin form shaped by a hostile document: its title, snippet, text and URL in every field a form shows. */
+function hostileActionReview(document: HostileDocument): unknown {
+  const text = document.snippet ?? document.body;
+  return {
+    pluginId: LOCAL_PLUGIN_ID,
+    pluginType: 'JIRA',
+    payloadFieldNameSeparator: '.',
+    payload: {
+      summary: { displayName: document.title, displayOrder: 1, displayDescription: text, type: 'STRING', value: document.body, required: true },
+      project: {
+        displayName: `Project ${document.title}`,
+        displayOrder: 2,
+        type: 'STRING',
+        value: document.url ?? 'IT',
+        required: true,
+        allowedValues: [
+          { value: document.url ?? 'IT', displayValue: document.title },
+          { value: 'IT', displayValue: text },
+        ],
+      },
+      [`${document.name}.${'f'.repeat(40)}`]: { displayName: text, displayOrder: 3, type: 'STRING', value: document.title, required: false },
+      notifyReporter: { displayName: document.title, displayOrder: 4, displayDescription: document.url, type: 'BOOLEAN', value: true, required: false },
     },
   };
 }

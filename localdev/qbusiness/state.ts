@@ -66,6 +66,8 @@ export interface Pacing {
   tokensPerSecond: number;
   /** Chat: how many tokens each textEvent carries (default 1: an event per token). */
   tokensPerEvent?: number;
+  /** Chat: at most this long for a whole answer (long answers go faster, in fewer, larger events). */
+  maxAnswerMs?: number;
 }
 
 export const NO_PACING: Pacing = { firstTokenMs: 0, tokensPerSecond: 0 };

@@ -3,6 +3,8 @@
  * A pure function of `AnswerCardModel`; every state of the feedback flow is a re-render of it.
  */
 import { FEEDBACK_COMMENT_MAX_LENGTH, FEEDBACK_REASONS, type FailedAttachment, type FeedbackState, type NegativeFeedbackReason, type Source } from '../domain/answer';
+import { safeLink } from '../content/links';
+import { escapeMarkdown, markdownLine, TEXT_LIMITS } from '../content/plainText';
 import { markdownToCardElements } from './markdown';
 import { feedbackAction, submitAction } from './actions';
 import { VERBS } from './verbs';
@@ -36,6 +38,8 @@ export interface AnswerCardModel {
 }
 
 export const VISIBLE_SOURCES = 3;
+// Q takes at most 5 files per message; more entries could only come from a misbehaving service.
+const MAX_FAILED_ATTACHMENTS = 5;
 
 const REASON_LABELS: Record<NegativeFeedbackReason, string> = {
   NOT_FACTUALLY_CORRECT: 'Not factually correct',
@@ -54,7 +58,7 @@ export function reasonLabel(reason: NegativeFeedbackReason): string {
 
 export function buildAnswerCard(model: AnswerCardModel): AdaptiveCardJson {
   const body: CardElement[] = [];
-  if (model.askedBy) body.push(textBlock(`Answer for **${model.askedBy}**`, { isSubtle: true, size: 'Small', spacing: 'None' }));
+  if (model.askedBy) body.push(textBlock(`Answer for **${markdownLine(model.askedBy, TEXT_LIMITS.fieldLabel)}**`, { isSubtle: true, size: 'Small', spacing: 'None' }));
   if (model.notice) body.push(textBlock(`_${model.notice}_`, { isSubtle: true, size: 'Small' }));
   body.push(...markdownToCardElements(model.markdown));
   if (model.truncated) {
@@ -64,7 +68,7 @@ export function buildAnswerCard(model: AnswerCardModel): AdaptiveCardJson {
   body.push(...sourcesSection(model.sources));
 
   if (model.askerTeamsId && model.viewer === 'others') {
-    body.push(textBlock(`Only ${model.askedBy ?? 'the person who asked'} can rate this answer.`, { isSubtle: true, size: 'Small', separator: true }));
+    body.push(textBlock(`Only ${model.askedBy ? markdownLine(model.askedBy, TEXT_LIMITS.fieldLabel) : 'the person who asked'} can rate this answer.`, { isSubtle: true, size: 'Small', separator: true }));
     return withAskerView(adaptiveCard(body), model);
   }
   const { elements, actions } = model.view === 'reasons' ? reasonsForm(model.answerKey) : voteControls(model);
@@ -97,10 +101,17 @@ function sourcesSection(sources: Source[]): CardElement[] {
   return section;
 }
 
+/**
+ * One source: its plain-text title linked to its own URL (and nothing else), with the URL's host
+ * beside it so a person sees where the link goes whatever the title claims. A URL the link
+ * policy refuses leaves the title unlinked. Checked again here: stored answers predate the check.
+ */
 function sourceEntry(source: Source): CardElement {
-  const title = source.url ? `[${escapeLinkText(source.title)}](${source.url})` : source.title;
-  const items: CardElement[] = [textBlock(`${source.number}. ${title}`, { spacing: 'Small' })];
-  const details = [source.snippet, source.updatedOn ? `Updated ${source.updatedOn}` : undefined].filter(Boolean);
+  const link = safeLink(source.url);
+  const title = markdownLine(source.title, TEXT_LIMITS.title) || '\\(untitled\\)';
+  const line = link ? `[${title}](${link.href}) · ${escapeMarkdown(link.host)}` : title;
+  const items: CardElement[] = [textBlock(`${source.number}. ${line}`, { spacing: 'Small' })];
+  const details = [source.snippet ? markdownLine(source.snippet, TEXT_LIMITS.snippet) : undefined, source.updatedOn ? `Updated ${markdownLine(source.updatedOn, 10)}` : undefined].filter(Boolean);
   if (details.length > 0) items.push(textBlock(details.join(' · '), { isSubtle: true, size: 'Small', spacing: 'None' }));
   return { type: 'Container', spacing: 'Small', items };
 }
@@ -111,7 +122,7 @@ function failedAttachmentsSection(failed: FailedAttachment[]): CardElement {
     style: 'warning',
     items: [
       textBlock('**Some files could not be used**', { size: 'Small' }),
-      textBlock(failed.map((file) => `- ${file.name}: ${file.message}`).join('\n'), { size: 'Small' }),
+      textBlock(failed.slice(0, MAX_FAILED_ATTACHMENTS).map((file) => `- ${markdownLine(file.name, TEXT_LIMITS.fileName)}: ${markdownLine(file.message, TEXT_LIMITS.errorMessage)}`).join('\n'), { size: 'Small' }),
     ],
   };
 }
@@ -194,6 +205,3 @@ function reasonsForm(answerKey: string): { elements: CardElement[]; actions: Car
   };
 }
 
-function escapeLinkText(text: string): string {
-  return text.replace(/([[\]])/g, '\\$1');
-}

@@ -4,6 +4,8 @@
  * answer text, so markers are inserted before the markdown is converted.
  */
 import type { Source, SourceAttribution } from '../domain/answer';
+import { safeLink } from '../content/links';
+import { plainSnippet, plainTitle } from '../content/plainText';
 
 export interface CitedAnswer {
   markdown: string;
@@ -11,13 +13,14 @@ export interface CitedAnswer {
 }
 
 const SNIPPET_MAX_LENGTH = 160;
+export const MAX_CITED_SOURCES = 20;
 
 export function placeCitations(answerText: string, attributions: SourceAttribution[]): CitedAnswer {
   const merged = mergeDuplicateSources(attributions);
   const markers = merged.flatMap((source, index) =>
     source.segments
-      .filter((segment) => typeof segment.endOffset === 'number')
-      .map((segment) => ({ position: markerPosition(answerText, segment.endOffset as number), sourceIndex: index })),
+      .filter((segment) => Number.isFinite(segment.endOffset))
+      .map((segment) => ({ position: markerPosition(answerText, Math.floor(segment.endOffset as number)), sourceIndex: index })),
   );
 
   // Number sources by where they are first cited, so the reader meets [1] before [2].
@@ -25,10 +28,13 @@ export function placeCitations(answerText: string, attributions: SourceAttributi
   merged.forEach((_, index) => {
     if (!order.includes(index)) order.push(index);
   });
+  // A card lists at most MAX_CITED_SOURCES sources: markers for the rest would point at nothing.
+  order.splice(MAX_CITED_SOURCES);
   const numberOf = new Map(order.map((sourceIndex, rank) => [sourceIndex, rank + 1]));
 
   const numbersAt = new Map<number, Set<number>>();
   for (const marker of markers) {
+    if (!numberOf.has(marker.sourceIndex)) continue;
     const numbers = numbersAt.get(marker.position) ?? new Set<number>();
     numbers.add(numberOf.get(marker.sourceIndex) as number);
     numbersAt.set(marker.position, numbers);
@@ -47,10 +53,12 @@ export function placeCitations(answerText: string, attributions: SourceAttributi
   const sources = order.map((sourceIndex, rank): Source => {
     const source = merged[sourceIndex] as SourceAttribution;
     const snippet = shortSnippet(source.snippet ?? source.segments.find((s) => s.snippet)?.snippet);
+    // Titles and URLs come from document metadata anyone with write access shapes: plain text, allowed targets only.
+    const link = safeLink(source.url);
     return {
       number: rank + 1,
-      title: source.title?.trim() || source.url || 'Untitled document',
-      ...(source.url ? { url: source.url } : {}),
+      title: plainTitle(source.title) || link?.host || 'Untitled document',
+      ...(link ? { url: link.href } : {}),
       ...(snippet ? { snippet } : {}),
       ...(source.updatedAt ? { updatedOn: source.updatedAt.toISOString().slice(0, 10) } : {}),
     };
@@ -103,11 +111,8 @@ function fencedBlocks(text: string): Array<{ start: number; end: number }> {
 }
 
 function shortSnippet(snippet: string | undefined): string | undefined {
-  if (!snippet) return undefined;
-  const plain = snippet
-    .replace(/```[^\n]*\n?/g, ' ')
-    .replace(/^\s{0,3}#{1,6}\s+/gm, '')
-    .replace(/[|*_`>]+/g, ' ')
+  const plain = plainSnippet(snippet)
+    .replace(/[*_`>]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   if (plain.length <= SNIPPET_MAX_LENGTH) return plain || undefined;

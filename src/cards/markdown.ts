@@ -5,14 +5,20 @@
  * translated: headings become bold text, tables become the 1.5 `Table` element, fenced code
  * becomes Teams' `CodeBlock` (with a monospace TextBlock fallback for other hosts), nested
  * lists are flattened. Parsing is delegated to `marked`'s lexer; this module only maps tokens.
+ * Q's text is untrusted: it goes through the content boundary first (only allowed link targets
+ * survive), and every piece of text is escaped again on the way out, because a TextBlock parses
+ * its text as markdown once more.
  */
 import { Lexer, type Token, type Tokens } from 'marked';
+import { sanitiseAnswerMarkdown } from '../content/answerMarkdown';
+import { safeLink } from '../content/links';
+import { escapeMarkdown } from '../content/plainText';
 import { textBlock, type CardElement } from './types';
 
 const NESTED_ITEM_PREFIX = '↳ ';
 
 export function markdownToCardElements(markdown: string): CardElement[] {
-  const tokens = new Lexer({ gfm: true }).lex(markdown);
+  const tokens = new Lexer({ gfm: true }).lex(sanitiseAnswerMarkdown(markdown));
   return tokens.flatMap((token) => blockToElements(token));
 }
 
@@ -26,7 +32,7 @@ function blockToElements(token: Token): CardElement[] {
       return [textBlock(inlineText((token as Tokens.Paragraph).tokens))];
     case 'text': {
       const text = token as Tokens.Text;
-      return [textBlock(text.tokens ? inlineText(text.tokens) : text.text)];
+      return [textBlock(text.tokens ? inlineText(text.tokens) : escapeMarkdown(text.text))];
     }
     case 'list':
       return [textBlock(listLines(token as Tokens.List, 0).join('\n'))];
@@ -51,7 +57,7 @@ function blockToElements(token: Token): CardElement[] {
 
 function plainTextElements(text: string): CardElement[] {
   const trimmed = text.trim();
-  return trimmed ? [textBlock(trimmed)] : [];
+  return trimmed ? [textBlock(escapeMarkdown(trimmed))] : [];
 }
 
 /** Lists flatten into one markdown list; deeper levels are marked instead of indented (Teams ignores nesting). */
@@ -102,13 +108,25 @@ function codeBlock(code: Tokens.Code): CardElement {
     fallback: {
       type: 'Container',
       style: 'emphasis',
-      items: code.text.split('\n').map((line) => textBlock(line || ' ', { fontType: 'Monospace', spacing: 'None' })),
+      items: code.text.split('\n').map((line) => textBlock(escapeMarkdown(line) || ' ', { fontType: 'Monospace', spacing: 'None' })),
     },
   };
 }
 
 /** Renders inline tokens back to the markdown subset a Teams TextBlock understands. */
 function inlineText(tokens: Token[]): string {
+  return withCitationMarkers(inlineTokens(tokens));
+}
+
+/**
+ * Citation markers read better unescaped: "[1]" is no link in a TextBlock (it has no reference
+ * definitions) unless a "(" follows it, which keeps the escapes.
+ */
+function withCitationMarkers(text: string): string {
+  return text.replace(/\\\[(\d{1,3})\\\](?!\()/g, '[$1]');
+}
+
+function inlineTokens(tokens: Token[]): string {
   return tokens
     .map((token): string => {
       switch (token.type) {
@@ -117,29 +135,32 @@ function inlineText(tokens: Token[]): string {
         case 'em':
           return `_${inlineText((token as Tokens.Em).tokens)}_`;
         case 'link': {
+          // The boundary has already made every link canonical; a target that still fails the policy shows as text.
           const link = token as Tokens.Link;
-          return `[${inlineText(link.tokens)}](${link.href})`;
+          const target = safeLink(link.href);
+          return target && target.href === link.href ? `[${inlineText(link.tokens)}](${target.href})` : inlineText(link.tokens);
         }
         case 'image': {
           const image = token as Tokens.Image;
-          return `[${image.text || image.href}](${image.href})`;
+          const target = safeLink(image.href);
+          return target ? `[${escapeMarkdown(image.text || target.host)}](${target.href})` : escapeMarkdown(image.text);
         }
         case 'codespan':
-          return (token as Tokens.Codespan).text;
+          return escapeMarkdown((token as Tokens.Codespan).text);
         case 'br':
           return '\n';
         case 'del':
           return inlineText((token as Tokens.Del).tokens);
         case 'html':
-          return stripTags((token as Tokens.HTML).text);
+          return escapeMarkdown(stripTags((token as Tokens.HTML).text));
         case 'text': {
           const text = token as Tokens.Text;
-          return text.tokens ? inlineText(text.tokens) : text.text;
+          return text.tokens ? inlineText(text.tokens) : escapeMarkdown(text.text);
         }
         case 'escape':
-          return (token as Tokens.Escape).text;
+          return escapeMarkdown((token as Tokens.Escape).text);
         default:
-          return 'raw' in token && typeof token.raw === 'string' ? token.raw : '';
+          return 'raw' in token && typeof token.raw === 'string' ? escapeMarkdown(token.raw) : '';
       }
     })
     .join('');

@@ -5,6 +5,8 @@
 import { USER_MESSAGE_MAX_LENGTH } from '../domain/answer';
 import type { QFailure } from '../domain/failure';
 import { submitAction } from './actions';
+import { markdownLine, TEXT_LIMITS } from '../content/plainText';
+import { largestFitting, shortenAtBoundary, SURFACE_BUDGETS, utf16Bytes } from '../content/sizeBudget';
 import { markdownToCardElements } from './markdown';
 import { VERBS } from './verbs';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction } from './types';
@@ -90,7 +92,8 @@ export function failureCard(failure: QFailure, retryKey?: string, partialAnswer?
         support,
       );
     case 'validation':
-      return problemCard('Amazon Q Business could not take that question', failure.serviceMessage, support);
+      // Q's own message can echo document or question text: plain, capped.
+      return problemCard('Amazon Q Business could not take that question', markdownLine(failure.serviceMessage, TEXT_LIMITS.errorMessage), support);
     case 'attachmentsDisabled':
       return problemCard('Files are turned off', 'Your admin has turned off file uploads for this Amazon Q Business application. Ask your question without the file, or ask your admin to allow uploads.', support);
     case 'notFound':
@@ -111,19 +114,21 @@ export function failureCard(failure: QFailure, retryKey?: string, partialAnswer?
   }
 }
 
-// Well inside Teams' 40 KB message limit, with room for the explanation.
-const PARTIAL_ANSWER_MAX_LENGTH = 12_000;
+// Inside Teams' 40 KB message limit, with room for the envelope.
+const INTERRUPTED_CARD_BUDGET_UTF16_BYTES = SURFACE_BUDGETS.message - 4 * 1024;
 
 function interruptedAnswerCard(partialAnswer: string, explanation: AdaptiveCardJson): AdaptiveCardJson {
-  const kept = partialAnswer.length <= PARTIAL_ANSWER_MAX_LENGTH ? partialAnswer : partialAnswer.slice(0, partialAnswer.lastIndexOf('\n', PARTIAL_ANSWER_MAX_LENGTH));
-  return {
+  const card = (length: number): AdaptiveCardJson => ({
     ...explanation,
     body: [
-      ...markdownToCardElements(kept),
+      ...markdownToCardElements(shortenAtBoundary(partialAnswer, length)),
       textBlock('_This answer was cut off before Amazon Q Business finished it._', { isSubtle: true, size: 'Small', color: 'Warning', separator: true }),
       ...explanation.body,
     ],
-  };
+  });
+  // The longest part of the answer (cut at a line break) that fits, measured on the card itself.
+  const fits = largestFitting(partialAnswer.length, (length) => utf16Bytes(card(length)) <= INTERRUPTED_CARD_BUDGET_UTF16_BYTES);
+  return card(Math.max(0, fits));
 }
 
 function problemCard(title: string, message: string, detail?: string, actions: CardAction[] = []): AdaptiveCardJson {
@@ -135,13 +140,14 @@ function problemCard(title: string, message: string, detail?: string, actions: C
 export function fileProblemsCard(problems: string[]): AdaptiveCardJson {
   return adaptiveCard([
     textBlock('**Some files can’t be sent to Amazon Q Business**', { color: 'Attention' }),
-    textBlock(problems.map((problem) => `- ${problem}`).join('\n')),
+    // File names are the sender's, not ours: plain text.
+    textBlock(problems.slice(0, 10).map((problem) => `- ${markdownLine(problem, TEXT_LIMITS.errorMessage)}`).join('\n')),
     textBlock('Nothing was sent. Remove or replace these files and ask again.', { isSubtle: true, size: 'Small' }),
   ]);
 }
 
 export function channelFilesCard(names: string[]): AdaptiveCardJson {
   return adaptiveCard([
-    textBlock(`I can’t open files shared here (${names.join(', ')}): Teams gives me no download link for them in channels and group chats. Send the file to me in a 1:1 chat and ask there.`),
+    textBlock(`I can’t open files shared here (${names.slice(0, 10).map((name) => markdownLine(name, TEXT_LIMITS.fileName)).join(', ')}): Teams gives me no download link for them in channels and group chats. Send the file to me in a 1:1 chat and ask there.`),
   ]);
 }

@@ -3,17 +3,43 @@
  * field, nothing runs until the person submits), and the plugin's own sign-in.
  */
 import type { PluginActionReview, PluginField } from '../domain/plugin';
+import { safeHttpsLink } from '../content/links';
+import { markdownLine, plainLine, TEXT_LIMITS } from '../content/plainText';
+import { SURFACE_BUDGETS, utf16Bytes } from '../content/sizeBudget';
 import { VERBS } from './verbs';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardElement } from './types';
 
 export const FIELD_INPUT_PREFIX = 'field:';
 
+// Labels, hints and values come from the plugin's payload (Q and the documents shape them): plain text, capped.
+interface FieldLimits {
+  value: number;
+  choices: number;
+}
+const FIELD_LIMITS: FieldLimits[] = [
+  { value: 2000, choices: 50 },
+  { value: 500, choices: 20 },
+  { value: 100, choices: 5 },
+];
+const MAX_FIELDS = 40;
+const FORM_BUDGET_UTF16_BYTES = SURFACE_BUDGETS.message - 4 * 1024;
+
 export function pluginFormCard(actionKey: string, review: PluginActionReview, problem?: string): AdaptiveCardJson {
-  const fields = [...review.fields].sort((a, b) => a.order - b.order);
+  // The fullest form that fits in a message: values and choice lists are cut further until it does.
+  let card: AdaptiveCardJson | undefined;
+  for (const limits of FIELD_LIMITS) {
+    card = formCard(actionKey, review, limits, problem);
+    if (utf16Bytes(card) <= FORM_BUDGET_UTF16_BYTES) return card;
+  }
+  return formCard(actionKey, { ...review, fields: [] }, FIELD_LIMITS[0] as FieldLimits, problem ?? 'This action has more fields than a Teams card can show. Ask again with a shorter request.');
+}
+
+function formCard(actionKey: string, review: PluginActionReview, limits: FieldLimits, problem?: string): AdaptiveCardJson {
+  const fields = [...review.fields].sort((a, b) => a.order - b.order).slice(0, MAX_FIELDS);
   const body: CardElement[] = [
-    textBlock(`**Review before anything is sent to ${pluginLabel(review.pluginType)}**`),
+    textBlock(`**Review before anything is sent to ${markdownLine(pluginLabel(review.pluginType), TEXT_LIMITS.fieldLabel)}**`),
     textBlock('Amazon Q Business prepared this action from your request. Check the values; nothing happens until you submit.', { isSubtle: true, size: 'Small' }),
-    ...fields.map(fieldInput),
+    ...fields.map((field) => fieldInput(field, limits)),
   ];
   if (problem) body.push(textBlock(problem, { color: 'Attention', size: 'Small' }));
   return adaptiveCard(body, [
@@ -22,38 +48,51 @@ export function pluginFormCard(actionKey: string, review: PluginActionReview, pr
   ]);
 }
 
-function fieldInput(field: PluginField): CardElement {
+function fieldInput(field: PluginField, limits: FieldLimits): CardElement {
+  // Input labels, titles and placeholders are plain text in Adaptive Cards: cleaned and capped, not escaped.
+  const label = plainLine(field.displayName, TEXT_LIMITS.fieldLabel) || plainLine(field.name, TEXT_LIMITS.fieldLabel) || 'Field';
   const common = {
     id: `${FIELD_INPUT_PREFIX}${field.name}`,
-    label: field.displayName,
+    label,
     isRequired: field.required,
-    ...(field.required ? { errorMessage: `${field.displayName} is required` } : {}),
+    ...(field.required ? { errorMessage: `${label} is required` } : {}),
   };
-  const hint = [field.description, field.allowedFormat ? `Format: ${field.allowedFormat}` : undefined].filter(Boolean).join(' · ');
+  const hint = plainLine([field.description, field.allowedFormat ? `Format: ${field.allowedFormat}` : undefined].filter(Boolean).join(' · '), TEXT_LIMITS.snippet);
   const placeholder = hint ? { placeholder: hint } : {};
-  if (field.allowedValues?.length) {
+  // A choice's value goes back to Q as it is: a choice too long to show whole is left out, not cut.
+  const choices = (field.allowedValues ?? []).filter((allowed) => String(allowed.value).length <= limits.value).slice(0, limits.choices);
+  if (choices.length) {
     return {
       type: 'Input.ChoiceSet',
       ...common,
       style: 'compact',
-      choices: field.allowedValues.map((allowed) => ({ title: allowed.label, value: allowed.value })),
-      ...(field.value !== undefined ? { value: String(field.value) } : {}),
+      choices: choices.map((allowed) => ({ title: plainLine(allowed.label, TEXT_LIMITS.fieldLabel) || plainLine(String(allowed.value), TEXT_LIMITS.fieldLabel), value: String(allowed.value) })),
+      ...(field.value !== undefined && choices.some((allowed) => String(allowed.value) === String(field.value)) ? { value: String(field.value) } : {}),
     };
   }
   switch (field.type) {
     case 'NUMBER':
-      return { type: 'Input.Number', ...common, ...placeholder, ...(typeof field.value === 'number' ? { value: field.value } : {}) };
+      return { type: 'Input.Number', ...common, ...placeholder, ...(typeof field.value === 'number' && Number.isFinite(field.value) ? { value: field.value } : {}) };
     case 'BOOLEAN':
-      return { type: 'Input.Toggle', ...common, title: field.displayName, valueOn: 'true', valueOff: 'false', value: field.value === true ? 'true' : 'false' };
-    default:
+      return { type: 'Input.Toggle', ...common, title: label, valueOn: 'true', valueOff: 'false', value: field.value === true ? 'true' : 'false' };
+    default: {
+      const value = field.value === undefined ? undefined : cleanValue(Array.isArray(field.value) ? field.value.join(', ') : String(field.value), limits.value);
       return {
         type: 'Input.Text',
         ...common,
         ...placeholder,
-        isMultiline: field.type === 'ARRAY' || String(field.value ?? '').length > 60,
-        ...(field.value !== undefined ? { value: Array.isArray(field.value) ? field.value.join(', ') : String(field.value) } : {}),
+        isMultiline: field.type === 'ARRAY' || (value ?? '').length > 60 || (value ?? '').includes('\n'),
+        ...(value !== undefined ? { value } : {}),
       };
+    }
   }
+}
+
+/** A prefilled value the person edits: hidden characters removed, line breaks kept, capped. */
+function cleanValue(raw: string, maxLength: number): string {
+  const lines = raw.split(/\r\n?|\n/).map((line) => plainLine(line, maxLength));
+  const joined = lines.join('\n');
+  return joined.length <= maxLength ? joined : plainLine(joined, maxLength);
 }
 
 export function pluginDoneCard(pluginType: string, outcome: 'submitted' | 'cancelled'): AdaptiveCardJson {
@@ -63,13 +102,22 @@ export function pluginDoneCard(pluginType: string, outcome: 'submitted' | 'cance
 }
 
 export function pluginAuthCard(actionKey: string, pluginLabelText: string, authorizationUrl: string): AdaptiveCardJson {
+  const name = markdownLine(pluginLabelText, TEXT_LIMITS.fieldLabel);
+  // Only an https address becomes a sign-in button; its host is shown so the person sees where it goes.
+  const signIn = safeHttpsLink(authorizationUrl);
+  if (!signIn) {
+    return adaptiveCard([
+      textBlock(`**${name} needs your permission**`),
+      textBlock(`Amazon Q Business asked you to sign in to ${name}, but the sign-in address it gave is not a secure web address, so it is not shown. Ask your admin to check the plugin's settings.`, { color: 'Attention' }),
+    ]);
+  }
   return adaptiveCard(
     [
-      textBlock(`**${pluginLabelText} needs your permission**`),
-      textBlock(`To answer this, Amazon Q Business has to use ${pluginLabelText} on your behalf. Sign in there, then continue here.`),
+      textBlock(`**${name} needs your permission**`),
+      textBlock(`To answer this, Amazon Q Business has to use ${name} on your behalf. Sign in there (${markdownLine(signIn.host, TEXT_LIMITS.host)}), then continue here.`),
     ],
     [
-      { type: 'Action.OpenUrl', title: `Sign in to ${pluginLabelText}`, url: authorizationUrl },
+      { type: 'Action.OpenUrl', title: `Sign in to ${plainLine(pluginLabelText, TEXT_LIMITS.fieldLabel)}`, url: signIn.href },
       { type: 'Action.Execute', title: 'I have signed in: continue', verb: VERBS.pluginResume, data: { actionKey } },
     ],
   );

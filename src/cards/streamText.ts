@@ -3,8 +3,10 @@
  * a code block before it is complete, half a table row or heading, an unclosed `**` or backtick,
  * or a dangling link. What is shown only ever grows (each update starts with the previous one, as
  * Teams requires), since every cut falls before text still arriving. Headings become bold lines,
- * as on the answer card.
+ * as on the answer card. Every update goes through the content boundary, as the final card does:
+ * an unsafe link never appears, not even for one update.
  */
+import { sanitiseAnswerMarkdown } from '../content/answerMarkdown';
 
 export function streamableMarkdown(received: string): string {
   let text = received;
@@ -17,7 +19,7 @@ export function streamableMarkdown(received: string): string {
   const fences = [...text.matchAll(/^[ \t]*(```|~~~)/gm)];
   if (fences.length % 2 === 1) text = text.slice(0, (fences.at(-1) as RegExpMatchArray).index);
   else text = withoutOpenInlineConstructs(text);
-  return text.trimEnd().replace(/^#{1,6}[ \t]+(.+)$/gm, '**$1**');
+  return sanitiseAnswerMarkdown(text.trimEnd().replace(/^#{1,6}[ \t]+(.+)$/gm, '**$1**'));
 }
 
 function lastWhitespace(text: string): number {
@@ -25,7 +27,7 @@ function lastWhitespace(text: string): number {
   return -1;
 }
 
-/** In the paragraph being written: cut before an unclosed `**`, backtick or link. */
+/** In the paragraph being written: cut before an unclosed `**`, backtick, link or tag. */
 function withoutOpenInlineConstructs(text: string): string {
   const paragraphStart = Math.max(0, text.lastIndexOf('\n\n') + 2);
   let paragraph = text.slice(paragraphStart);
@@ -37,6 +39,10 @@ function withoutOpenInlineConstructs(text: string): string {
   // `[text`, `[text]` or `[text](url` not yet closed.
   const link = /\[[^\]\n]*(\](\([^)\n]*)?)?$/.exec(paragraph.trimEnd());
   if (link && !/\)$/.test(link[0])) cuts.push(link.index);
+  // An HTML tag or autolink still being written (`<a href=…`, `<javascript:…`): the sanitiser
+  // would show it as text now and drop it once it closes, and shown text must only grow.
+  const tag = /<[^>\n]*$/.exec(paragraph);
+  if (tag) cuts.push(tag.index);
   if (cuts.length) paragraph = paragraph.slice(0, Math.min(...cuts));
   return text.slice(0, paragraphStart) + paragraph;
 }

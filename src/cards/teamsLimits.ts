@@ -1,50 +1,59 @@
 /**
- * Keeps answer cards inside Teams' message limits. Teams refuses activities above roughly
- * 40 KB counted as UTF-16 (413 MessageSizeTooBig), so the card gets that budget minus room
- * for the envelope botbuilder adds (ids, conversation, service URL, entities).
+ * Keeps answer cards inside the limit of the surface they go to: Teams refuses a message above
+ * roughly 40 KB counted as UTF-16 (413 MessageSizeTooBig), and a message extension result card
+ * above 28 KB. The budget is a parameter; the card gets it minus room for the envelope botbuilder
+ * adds (ids, conversation, service URL, entities). Every part of the card that can be long is
+ * capped or shortened, not only the answer body.
  */
 import type { Source } from '../domain/answer';
+import { largestFitting, shortenAtBoundary as cutAtBoundary, SURFACE_BUDGETS, utf16Bytes, type Surface } from '../content/sizeBudget';
 import { buildAnswerCard, type AnswerCardModel } from './answerCard';
 import type { AdaptiveCardJson } from './types';
 
-export const MAX_ACTIVITY_UTF16_BYTES = 40 * 1024;
+export { utf16Bytes };
+export const MAX_ACTIVITY_UTF16_BYTES = SURFACE_BUDGETS.message;
 const ENVELOPE_RESERVE_UTF16_BYTES = 4 * 1024;
-export const CARD_BUDGET_UTF16_BYTES = MAX_ACTIVITY_UTF16_BYTES - ENVELOPE_RESERVE_UTF16_BYTES;
+export const CARD_BUDGET_UTF16_BYTES = cardBudget('message');
 export const MAX_SOURCES = 20;
 
-export function utf16Bytes(value: unknown): number {
-  return JSON.stringify(value).length * 2;
+/** What the card itself may take on a surface: the surface's limit less the envelope. */
+export function cardBudget(surface: Surface): number {
+  return SURFACE_BUDGETS[surface] - ENVELOPE_RESERVE_UTF16_BYTES;
 }
 
 /**
- * Builds the answer card; if it is too big, keeps the longest prefix of the answer (cut at a line
- * break or space) that fits, found by binary search. Sets `truncated` on the returned model so
- * later re-renders keep the same text.
+ * Builds the answer card; if it is too big for `budget` (UTF-16 bytes for the card), keeps the
+ * longest prefix of the answer (cut at a line break or space) that fits, found by binary search.
+ * When even no answer text leaves the rest too big, snippets go first, then sources from the end.
+ * Sets `truncated` on the returned model so later re-renders keep the same text.
  */
-export function fitAnswerToTeams(model: AnswerCardModel): { model: AnswerCardModel; card: AdaptiveCardJson } {
+export function fitAnswerToTeams(model: AnswerCardModel, budget: number = CARD_BUDGET_UTF16_BYTES): { model: AnswerCardModel; card: AdaptiveCardJson } {
   const capped: AnswerCardModel = { ...model, sources: capSources(model.sources) };
   // Common case, one build: the card as sent, plus what its largest re-render would add.
   const card = buildAnswerCard(capped);
-  if (utf16Bytes(card) + largestViewGrowth(capped) <= CARD_BUDGET_UTF16_BYTES) return { model: capped, card };
+  if (utf16Bytes(card) + largestViewGrowth(capped) <= budget) return { model: capped, card };
 
   const shortened = (length: number, base: AnswerCardModel): AnswerCardModel => ({ ...base, markdown: shortenAtBoundary(model.markdown, length), truncated: true });
-  // With no answer text left the sources alone must fit: drop their snippets if they do not.
-  const withoutSnippets = { ...capped, sources: capped.sources.map(({ snippet: _dropped, ...rest }) => rest) };
-  const base = fitsEveryView(shortened(0, capped)) ? capped : withoutSnippets;
-  let fits = 0;
-  let tooLong = model.markdown.length;
-  while (tooLong - fits > 16) {
-    const middle = Math.floor((fits + tooLong) / 2);
-    if (fitsEveryView(shortened(middle, base))) fits = middle;
-    else tooLong = middle;
-  }
-  const fitted = shortened(fits, base);
+  const base = frameThatFits(capped, (frame) => fitsEveryView(shortened(0, frame), budget));
+  const fits = largestFitting(model.markdown.length, (length) => fitsEveryView(shortened(length, base), budget));
+  const fitted = shortened(Math.max(0, fits), base);
   return { model: fitted, card: buildAnswerCard(fitted) };
 }
 
+/** The fullest version of the card's frame (everything but the answer text) that fits. */
+function frameThatFits(model: AnswerCardModel, fits: (frame: AnswerCardModel) => boolean): AnswerCardModel {
+  if (fits(model)) return model;
+  const withoutSnippets = { ...model, sources: model.sources.map(({ snippet: _dropped, ...rest }) => rest) };
+  const sourceCount = largestFitting(withoutSnippets.sources.length, (count) => fits({ ...withoutSnippets, sources: withoutSnippets.sources.slice(0, count) }), 1);
+  if (sourceCount >= 0) return { ...withoutSnippets, sources: withoutSnippets.sources.slice(0, sourceCount) };
+  // Nothing else on the card can grow: failed-attachment lines are what is left to drop.
+  const { failedAttachments: _files, ...rest } = withoutSnippets;
+  return { ...rest, sources: [] };
+}
+
 /** The asker's 👎 reasons form is the largest state the card can later be re-rendered in. */
-function fitsEveryView(model: AnswerCardModel): boolean {
-  return utf16Bytes(buildAnswerCard({ ...model, view: 'reasons', viewer: 'asker', feedbackProblem: LONGEST_FEEDBACK_PROBLEM })) <= CARD_BUDGET_UTF16_BYTES;
+function fitsEveryView(model: AnswerCardModel, budget: number): boolean {
+  return utf16Bytes(buildAnswerCard({ ...model, view: 'reasons', viewer: 'asker', feedbackProblem: LONGEST_FEEDBACK_PROBLEM })) <= budget;
 }
 
 /** How much larger the reasons view is than the card as sent; measured without the answer text. */
@@ -59,12 +68,8 @@ function capSources(sources: Source[]): Source[] {
 }
 
 function shortenAtBoundary(markdown: string, targetLength: number): string {
-  if (markdown.length <= targetLength) return markdown;
-  const head = markdown.slice(0, targetLength);
-  const lineBreak = head.lastIndexOf('\n');
-  const space = head.lastIndexOf(' ');
-  const cut = lineBreak > targetLength * 0.6 ? lineBreak : space > 0 ? space : targetLength;
-  const shortened = head.slice(0, cut).trimEnd();
+  const shortened = cutAtBoundary(markdown, targetLength);
+  if (shortened === markdown) return markdown;
   // An unclosed code fence would swallow the truncation notice's neighbours; close it.
   const fences = (shortened.match(/^(```|~~~)/gm) ?? []).length;
   return fences % 2 === 1 ? `${shortened}\n\`\`\`` : shortened;

@@ -73,7 +73,7 @@ describe('cards', () => {
     assert.equal(hidden?.isVisible, false);
     assert.equal((hidden?.items as unknown[]).length, 5 - VISIBLE_SOURCES);
     assert.match(json, /"title":"Show 2 more sources","targetElements":\["more-sources"\]/);
-    assert.match(json, /"text":"1\. \[Doc 1\]\(https:\/\/intranet\.example\.com\/1\)"/);
+    assert.match(json, /"text":"1\. \[Doc 1\]\(https:\/\/intranet\.example\.com\/1\) · intranet\.example\.com"/, 'the title links to its own URL, with the host beside it');
     assert.match(json, /A short excerpt\. · Updated 2026-05-01/);
   });
 

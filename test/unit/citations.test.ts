@@ -55,6 +55,6 @@ describe('citation placement', () => {
     assert.equal(guide?.updatedOn, '2026-03-01');
     assert.ok((guide?.snippet?.length ?? 0) <= 161 && guide?.snippet?.endsWith('…'));
     assert.doesNotMatch(guide?.snippet ?? '', /#/);
-    assert.equal(untitled?.title, 'https://x/untitled');
+    assert.equal(untitled?.title, 'x', 'an untitled source is named by its host');
   });
 });

@@ -10,6 +10,7 @@
  */
 import type { Logger } from 'pino';
 import { streamableMarkdown } from '../../cards/streamText';
+import { shortenAtBoundary } from '../../content/sizeBudget';
 import type { OutgoingActivity, TeamsTurn } from '../../domain/turn';
 import type { AnswerPresenter } from './presenter';
 
@@ -114,7 +115,11 @@ export class StreamingReply implements AnswerPresenter {
     this.updatesOff = true;
     this.cancelTimer();
     await this.inFlight;
-    if (this.started && !this.stopped && !this.ended) await this.final({ type: 'message', text: this.shownText() ?? CLOSED_WITHOUT_ANSWER });
+    // Whatever Q sent, the closing text stays well inside Teams' 40 KB (the updates stopped at the same length).
+    if (this.started && !this.stopped && !this.ended) {
+      const closing = shortenAtBoundary(streamableMarkdown(this.received.slice(0, MAX_STREAMED_CHARACTERS)), MAX_STREAMED_CHARACTERS);
+      await this.final({ type: 'message', text: closing || CLOSED_WITHOUT_ANSWER });
+    }
     this.slot.release();
   }
 
@@ -152,8 +157,14 @@ export class StreamingReply implements AnswerPresenter {
       return;
     }
     const text = streamableMarkdown(this.received);
-    // Nothing new that reads well yet: the next piece of text schedules again.
-    if (text.length > this.shown.length) this.update('streaming', text);
+    // Escaping can make shown text longer than what Q sent: the same cap holds for what is shown.
+    if (text.length > MAX_STREAMED_CHARACTERS) {
+      this.updatesOff = true;
+      return;
+    }
+    // Nothing new that reads well yet, or text the content boundary now shows differently (a link
+    // that just closed): Teams needs each update to hold all earlier text, so wait for more.
+    if (text.length > this.shown.length && text.startsWith(this.shown)) this.update('streaming', text);
   }
 
   private update(type: Exclude<StreamType, 'final'>, text: string): void {
