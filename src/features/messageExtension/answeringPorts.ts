@@ -9,8 +9,7 @@ import type { AdaptiveCardJson } from '../../cards/types';
 import { placeCitations } from '../../cards/citations';
 import { failureCard, noAnswerCard } from '../../cards/messageCards';
 import { identityFailureCard } from '../../cards/signInCards';
-import { fitAnswerToTeams, utf16Bytes } from '../../cards/teamsLimits';
-import type { AnswerCardModel } from '../../cards/answerCard';
+import { cardBudget, fitAnswerToTeams } from '../../cards/teamsLimits';
 import { VERBS } from '../../cards/verbs';
 import { IdentityFailure } from '../../identity/identityFailure';
 import type { EntraTokenValidator, ValidatedToken } from '../../identity/entraToken';
@@ -21,7 +20,6 @@ import { isNoAnswer } from '../../domain/noAnswer';
 import type { QBusinessService } from '../../qbusiness/qbusinessService';
 import type { AnswerStore } from '../feedback/answerStore';
 import type { OnceClaims } from '../signIn/onceClaims';
-import { RESULT_CARD_BUDGET_UTF16_BYTES } from './commands';
 import type { AskedAnswer, ExtensionIdentity, ExtensionUser, MessageExtensionPorts, SessionState } from './messageExtension';
 import { markdownPreview, noticeItem, problemItem } from './responses';
 
@@ -74,7 +72,7 @@ async function askAsPerson(deps: AnsweringDependencies, user: ExtensionUser, que
 
   const cited = placeCitations(outcome.text, outcome.sources);
   const answerKey = deps.answers.newKey();
-  const { model, card } = fitWithin(
+  const { model, card } = fitAnswerToTeams(
     {
       answerKey,
       markdown: cited.markdown,
@@ -87,7 +85,8 @@ async function askAsPerson(deps: AnsweringDependencies, user: ExtensionUser, que
       askerTeamsId: user.teamsId,
       viewer: 'others',
     },
-    RESULT_CARD_BUDGET_UTF16_BYTES - RATE_BUTTON_RESERVE_UTF16_BYTES,
+    // Teams' 28 KB for a result card, less the rate button added below.
+    cardBudget('messageExtensionResult') - RATE_BUTTON_RESERVE_UTF16_BYTES,
   );
   const { view: _view, viewer: _viewer, ...storedCard } = model;
   await deps.answers.save(answerKey, {
@@ -109,22 +108,6 @@ const RATE_BUTTON_RESERVE_UTF16_BYTES = 1024;
  */
 function withRateButton(card: AdaptiveCardJson, answerKey: string): AdaptiveCardJson {
   return { ...card, actions: [...(card.actions ?? []), { type: 'Action.Execute', title: 'Rate this answer', verb: VERBS.refreshAnswer, data: { answerKey } }] };
-}
-
-/**
- * The answer card within `budget`: the chat answer's fitting first, then the answer text
- * shortened further (at a boundary, marked as shortened) until the card fits.
- */
-function fitWithin(model: AnswerCardModel, budget: number): { model: AnswerCardModel; card: AdaptiveCardJson } {
-  let fitted = fitAnswerToTeams(model);
-  let length = fitted.model.markdown.length;
-  while (utf16Bytes(fitted.card) > budget && length > 0) {
-    length = Math.floor(length * 0.8);
-    const cut = model.markdown.slice(0, length);
-    const boundary = Math.max(cut.lastIndexOf('\n'), cut.lastIndexOf(' '));
-    fitted = fitAnswerToTeams({ ...fitted.model, markdown: boundary > 0 ? cut.slice(0, boundary) : cut, truncated: true });
-  }
-  return fitted;
 }
 
 function identityPort(identity: NonNullable<AnsweringDependencies['identity']>, log: (event: Record<string, unknown>) => void): ExtensionIdentity {

@@ -16,9 +16,6 @@ export const MESSAGE_EXTENSION_COMMANDS = {
 /** Q refuses a user message above 7,000 characters (ValidationException). */
 export const MAX_QUESTION_CHARACTERS = 7000;
 
-/** Teams refuses a message extension result card above 28 KB. */
-export const RESULT_CARD_BUDGET_UTF16_BYTES = 28 * 1024;
-
 /** Teams waits about 5 s for a query's reply; leave room for the network and the response. */
 export const DEFAULT_QUERY_BUDGET_MS = 4000;
 
