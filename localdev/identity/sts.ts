@@ -60,16 +60,7 @@ export async function handleSts(exchange: Exchange, context: StsContext): Promis
     const issued = context.state.issueCredentials(new Date(context.clock.now().getTime() + duration * 1000), sessionName, idcUserId);
     const xml = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
-    <AssumedRoleUser>
-      <Arn>${escapeXml(roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/'))}/${escapeXml(sessionName)}</Arn>
-      <AssumedRoleId>AROAEXAMPLELOCALROLE:${escapeXml(sessionName)}</AssumedRoleId>
-    </AssumedRoleUser>
-    <Credentials>
-      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
-      <SecretAccessKey>${escapeXml(issued.secretAccessKey)}</SecretAccessKey>
-      <SessionToken>${escapeXml(issued.sessionToken)}</SessionToken>
-      <Expiration>${issued.expiration.toISOString()}</Expiration>
-    </Credentials>
+${assumedRoleXml(roleArn, sessionName, 'AROAEXAMPLELOCALROLE', issued)}
     <PackedPolicySize>0</PackedPolicySize>
   </AssumeRoleResult>
   <ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>
@@ -99,16 +90,7 @@ async function assumeRoleWithWebIdentity(exchange: Exchange, params: URLSearchPa
   <AssumeRoleWithWebIdentityResult>
     <SubjectFromWebIdentityToken>${escapeXml(decision.subject)}</SubjectFromWebIdentityToken>
     <Audience>${escapeXml(decision.audience)}</Audience>
-    <AssumedRoleUser>
-      <Arn>${escapeXml(roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/'))}/${escapeXml(sessionName)}</Arn>
-      <AssumedRoleId>AROAEXAMPLEWEBIDENTITY:${escapeXml(sessionName)}</AssumedRoleId>
-    </AssumedRoleUser>
-    <Credentials>
-      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
-      <SecretAccessKey>${escapeXml(issued.secretAccessKey)}</SecretAccessKey>
-      <SessionToken>${escapeXml(issued.sessionToken)}</SessionToken>
-      <Expiration>${issued.expiration.toISOString()}</Expiration>
-    </Credentials>
+${assumedRoleXml(roleArn, sessionName, 'AROAEXAMPLEWEBIDENTITY', issued)}
     <Provider>${escapeXml(decision.provider.url)}</Provider>
   </AssumeRoleWithWebIdentityResult>
   <ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>
@@ -120,3 +102,16 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** The assumed-role user and its credentials, as both AssumeRole answers carry them. */
+function assumedRoleXml(roleArn: string, sessionName: string, roleId: string, issued: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }): string {
+  return `    <AssumedRoleUser>
+      <Arn>${escapeXml(roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/'))}/${escapeXml(sessionName)}</Arn>
+      <AssumedRoleId>${roleId}:${escapeXml(sessionName)}</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
+      <SecretAccessKey>${escapeXml(issued.secretAccessKey)}</SecretAccessKey>
+      <SessionToken>${escapeXml(issued.sessionToken)}</SessionToken>
+      <Expiration>${issued.expiration.toISOString()}</Expiration>
+    </Credentials>`;
+}

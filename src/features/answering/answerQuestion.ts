@@ -146,13 +146,11 @@ export class Answering {
       ...(options.askedBy ? { askedBy: options.askedBy, askerTeamsId: turn.activity.from.id, viewer: 'others' as const } : {}),
       ...(outcome.failedAttachments.length ? { failedAttachments: outcome.failedAttachments } : {}),
     });
-    const { view: _view, viewer: _viewer, ...storedCard } = model;
-    await deps.answers.save(answerKey, {
+    await deps.answers.saveShown(answerKey, model, {
       askerKey: user.key,
       ...(user.name ? { askerName: user.name } : {}),
       qConversationId: outcome.conversationId,
       systemMessageId: outcome.systemMessageId,
-      card: storedCard,
     });
     await presenter.final(cardMessage(card, { aiGenerated: true }));
     answerTimer.end('answered');

@@ -62,6 +62,12 @@ export class AnswerStore {
     await this.records.add(this.records.key(answerKey), record);
   }
 
+  /** A new answer as its card was shown: stored without who-sees-what (view, viewer), which each re-render decides. */
+  saveShown(answerKey: string, shown: AnswerCardModel, rated: { askerKey: string; askerName?: string; qConversationId: string; systemMessageId: string }): Promise<void> {
+    const { view: _view, viewer: _viewer, feedbackProblem: _problem, ...card } = shown;
+    return this.save(answerKey, { ...rated, card });
+  }
+
   /** Writes the record only if nobody changed it since it was read; the new eTag, or undefined. */
   replace(answerKey: string, record: AnswerRecord, eTag: string): Promise<string | undefined> {
     return this.records.replace(this.records.key(answerKey), record, eTag);

@@ -88,13 +88,11 @@ async function askAsPerson(deps: AnsweringDependencies, user: ExtensionUser, que
     // Teams' 28 KB for a result card, less the rate button added below.
     cardBudget('messageExtensionResult') - RATE_BUTTON_RESERVE_UTF16_BYTES,
   );
-  const { view: _view, viewer: _viewer, ...storedCard } = model;
-  await deps.answers.save(answerKey, {
+  await deps.answers.saveShown(answerKey, model, {
     askerKey: user.key,
     ...(user.name ? { askerName: user.name } : {}),
     qConversationId: outcome.conversationId,
     systemMessageId: outcome.systemMessageId,
-    card: storedCard,
   });
   return { kind: 'answer', item: { card: withRateButton(card, answerKey), preview: { title: question, text: markdownPreview(cited.markdown, 200) } } };
 }
