@@ -3,7 +3,7 @@
  * A pure function of `AnswerCardModel`; every state of the feedback flow is a re-render of it.
  */
 import { FEEDBACK_COMMENT_MAX_LENGTH, FEEDBACK_REASONS, type FailedAttachment, type FeedbackState, type NegativeFeedbackReason, type Source } from '../domain/answer';
-import { safeLink } from '../content/links';
+import { markdownLinkTo, safeLink } from '../content/links';
 import { escapeMarkdown, markdownLine, TEXT_LIMITS } from '../content/plainText';
 import { markdownToCardElements } from './markdown';
 import { feedbackAction, submitAction } from './actions';
@@ -109,7 +109,7 @@ function sourcesSection(sources: Source[]): CardElement[] {
 function sourceEntry(source: Source): CardElement {
   const link = safeLink(source.url);
   const title = markdownLine(source.title, TEXT_LIMITS.title) || '\\(untitled\\)';
-  const line = link ? `[${title}](${link.href}) · ${escapeMarkdown(link.host)}` : title;
+  const line = link ? `${markdownLinkTo(title, link)} · ${escapeMarkdown(link.host)}` : title;
   const items: CardElement[] = [textBlock(`${source.number}. ${line}`, { spacing: 'Small' })];
   const details = [source.snippet ? markdownLine(source.snippet, TEXT_LIMITS.snippet) : undefined, source.updatedOn ? `Updated ${markdownLine(source.updatedOn, 10)}` : undefined].filter(Boolean);
   if (details.length > 0) items.push(textBlock(details.join(' · '), { isSubtle: true, size: 'Small', spacing: 'None' }));

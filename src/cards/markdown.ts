@@ -11,7 +11,7 @@
  */
 import { Lexer, type Token, type Tokens } from 'marked';
 import { sanitiseAnswerMarkdown } from '../content/answerMarkdown';
-import { safeLink } from '../content/links';
+import { markdownLinkTo, safeLink } from '../content/links';
 import { escapeMarkdown } from '../content/plainText';
 import { textBlock, type CardElement } from './types';
 
@@ -138,12 +138,12 @@ function inlineTokens(tokens: Token[]): string {
           // The boundary has already made every link canonical; a target that still fails the policy shows as text.
           const link = token as Tokens.Link;
           const target = safeLink(link.href);
-          return target && target.href === link.href ? `[${inlineText(link.tokens)}](${target.href})` : inlineText(link.tokens);
+          return target && target.href === link.href ? markdownLinkTo(inlineText(link.tokens), target) : inlineText(link.tokens);
         }
         case 'image': {
           const image = token as Tokens.Image;
           const target = safeLink(image.href);
-          return target ? `[${escapeMarkdown(image.text || target.host)}](${target.href})` : escapeMarkdown(image.text);
+          return target ? markdownLinkTo(escapeMarkdown(image.text || target.host), target) : escapeMarkdown(image.text);
         }
         case 'codespan':
           return escapeMarkdown((token as Tokens.Codespan).text);

@@ -9,7 +9,7 @@
  */
 import { Lexer, type Token, type Tokens } from 'marked';
 import { HIDDEN_IN_PROSE } from './characters';
-import { decideLink, safeLink, type SafeLink } from './links';
+import { decideLink, markdownLinkTo, safeLink, type SafeLink } from './links';
 import { escapeMarkdown, plainLine } from './plainText';
 
 const LINK_TEXT_MAX_LENGTH = 300;
@@ -55,7 +55,7 @@ function withBoundedNesting(markdown: string): string {
 export function markdownLink(text: string, link: SafeLink): string {
   const label = plainLine(text, LINK_TEXT_MAX_LENGTH) || link.host;
   const shown = namesAnotherPlace(label, link) ? `${label} (${link.host})` : label;
-  return `[${escapeMarkdown(shown)}](${link.href})`;
+  return markdownLinkTo(escapeMarkdown(shown), link);
 }
 
 /** Every link target `marked` finds in the text, images included: what the tests and the guard check. */

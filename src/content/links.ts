@@ -58,6 +58,15 @@ export function safeLink(raw: unknown): SafeLink | undefined {
   return decision.ok ? decision.link : undefined;
 }
 
+/**
+ * The one place a markdown link is written. Only a `SafeLink` can be a target, and its `href`
+ * has brackets, parentheses and angle brackets percent-encoded, so it cannot close the link and
+ * open another. `label` must already be escaped markdown.
+ */
+export function markdownLinkTo(label: string, link: SafeLink): string {
+  return `[${label}](${link.href})`;
+}
+
 /** A target for a button that opens a sign-in page: https only, same rules otherwise. */
 export function safeHttpsLink(raw: unknown): SafeLink | undefined {
   const link = safeLink(raw);
