@@ -5,63 +5,25 @@
  * conversation and message that produced the answer. Screenshots go to test-results/.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { freePort } from '../helpers/botProcess';
+import type { Page } from 'playwright-core';
+import { openPlayground, RESULTS, skipWithoutChromium, type PlaygroundInBrowser } from '../helpers/playgroundInBrowser';
 import { idcUserIdOf } from '../helpers/stack';
 import { ADA } from '../helpers/teamsActivities';
 
-const ROOT = resolve(__dirname, '../../..');
-const RESULTS = resolve(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
 describe('end to end in the Agents Playground (headless Chromium)', function () {
   this.timeout(120000);
-  let playground: ChildProcess | undefined;
-  let output = '';
-  let browser: Browser | undefined;
+  let playground: PlaygroundInBrowser | undefined;
   let page: Page;
   let qUrl: string;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      // CI installs Chromium and sets REQUIRE_E2E, so there this is a failure, never a skip.
-      if (process.env.REQUIRE_E2E) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium`);
-      console.warn(`      (skipped: no Chromium at ${CHROMIUM}; install it with apt-get install chromium, or set CHROMIUM_PATH)`);
-      this.skip();
-    }
-    const [botPort, qPort, playgroundPort] = [await freePort(), await freePort(), await freePort()];
-    qUrl = `http://127.0.0.1:${qPort}`;
-    playground = spawn(process.execPath, ['scripts/playground.js', '--skip-install', '--bot-port', String(botPort), '--q-port', String(qPort), '--playground-port', String(playgroundPort)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    playground.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    playground.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 90000;
-    while (!output.includes('Everything is running')) {
-      if (Date.now() > deadline || playground.exitCode !== null) throw new Error(`playground did not start:\n${output}`);
-      await new Promise((done) => setTimeout(done, 250));
-    }
-
-    mkdirSync(RESULTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-    // The playground page asks a CDN for fonts; this machine has no internet, so only loopback may load.
-    await page.route('**/*', (route) => (['localhost', '127.0.0.1'].includes(new URL(route.request().url()).hostname) ? route.continue() : route.abort()));
-    await page.goto(`http://localhost:${playgroundPort}`);
+    skipWithoutChromium(this);
+    playground = await openPlayground({ viewport: { width: 1400, height: 1100 }, startTimeoutMs: 90000 });
+    ({ page, qUrl } = playground);
   });
 
-  after(async () => {
-    await browser?.close();
-    if (playground && playground.exitCode === null) {
-      playground.kill('SIGTERM');
-      await new Promise((done) => playground?.once('exit', done));
-    }
-  });
+  after(() => playground?.close());
 
   const localQ = async (path: string): Promise<any> => (await fetch(`${qUrl}${path}`)).json();
 
