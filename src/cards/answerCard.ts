@@ -35,6 +35,11 @@ export interface AnswerCardModel {
   feedbackProblem?: string;
   /** The vote in `feedback` is not recorded by Q yet: it will be sent again automatically. */
   votePending?: boolean;
+  /**
+   * Inserted into a message by the message extension: no "New conversation" button, which only
+   * means something in the chat with the bot (each extension question is its own Q conversation).
+   */
+  inserted?: boolean;
 }
 
 export const VISIBLE_SOURCES = 3;
@@ -129,7 +134,7 @@ function failedAttachmentsSection(failed: FailedAttachment[]): CardElement {
 
 function voteControls(model: AnswerCardModel): { elements: CardElement[]; actions: CardAction[] } {
   const key = { answerKey: model.answerKey };
-  const newConversation = submitAction('New conversation', VERBS.newConversation, {});
+  const newConversation: CardAction[] = model.inserted ? [] : [submitAction('New conversation', VERBS.newConversation, {})];
   switch (model.feedback.vote) {
     case 'none':
       return {
@@ -137,13 +142,13 @@ function voteControls(model: AnswerCardModel): { elements: CardElement[]; action
         actions: [
           feedbackAction('👍 Helpful', VERBS.feedbackUp, key),
           feedbackAction('👎 Not helpful', VERBS.feedbackDown, key),
-          newConversation,
+          ...newConversation,
         ],
       };
     case 'up':
       return {
         elements: [model.votePending ? pendingVote('helpful') : recordedVote('You rated this answer as helpful. Thank you!')],
-        actions: [feedbackAction('👎 Change to not helpful', VERBS.feedbackDown, key), newConversation],
+        actions: [feedbackAction('👎 Change to not helpful', VERBS.feedbackDown, key), ...newConversation],
       };
     case 'down':
       return {
@@ -155,7 +160,7 @@ function voteControls(model: AnswerCardModel): { elements: CardElement[]; action
         actions: [
           feedbackAction('👍 Change to helpful', VERBS.feedbackUp, key),
           feedbackAction('Change reason', VERBS.feedbackDown, key),
-          newConversation,
+          ...newConversation,
         ],
       };
   }
