@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config';
 import type { StateStorage } from './state/stateStorage';
 import { azureWebIdentity, type AzureWebIdentity } from './identity/azureWebIdentity';
-import { runWebIdentitySelfTest, type WebIdentitySelfTestResult } from './identity/webIdentitySelfTest';
+import { isTransient, WebIdentitySelfTest } from './identity/webIdentitySelfTest';
 
 export interface ReadinessCheck {
   name: string;
@@ -94,19 +94,22 @@ export function readinessChecks(config: AppConfig, storage: Pick<StateStorage, '
   return checks;
 }
 
-/** The self-test's outcome: pending until it has run, then its result for the life of the process. */
+/** The self-test's latest outcome: pending until its first attempt, then the result of the latest one (transient failures are retried). */
 function webIdentityCheck(identity: AzureWebIdentity): ReadinessCheck {
-  let result: Promise<WebIdentitySelfTestResult> | undefined;
+  let selfTest: WebIdentitySelfTest | undefined;
   return {
     name: 'awsWebIdentity',
     start: (logger) => {
-      result = runWebIdentitySelfTest(identity, logger);
+      selfTest = new WebIdentitySelfTest(identity, logger);
+      selfTest.start();
     },
     run: async () => {
-      if (!result) throw new Error('the AWS identity self-test has not started');
-      const outcome = await result;
+      const outcome = await selfTest?.latest();
+      if (!selfTest || !outcome) throw new Error('the AWS identity self-test has not started');
+      if (outcome.ok) return;
       // The code only: the token's claims are in the start-up log line, not on a public endpoint.
-      if (!outcome.ok) throw new Error(outcome.stage === 'managedIdentityToken' ? 'no managed identity token (see the awsWebIdentitySelfTest log line)' : `AssumeRoleWithWebIdentity refused: ${outcome.awsErrorCode ?? 'error'} (see the awsWebIdentitySelfTest log line)`);
+      const what = outcome.stage === 'managedIdentityToken' ? 'no managed identity token' : `AssumeRoleWithWebIdentity refused: ${outcome.awsErrorCode ?? 'error'}`;
+      throw new Error(`${what}${isTransient(outcome) ? `, transient: retrying (${selfTest.retries} retries so far)` : ''} (see the awsWebIdentitySelfTest log line)`);
     },
   };
 }
