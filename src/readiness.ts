@@ -77,8 +77,10 @@ export class Readiness {
 }
 
 /** The checks for this configuration: config, state store, and each AWS endpoint the bot calls. */
-export function readinessChecks(config: AppConfig, storage: Pick<StateStorage, 'read'>): ReadinessCheck[] {
+export function readinessChecks(config: AppConfig, storage: Pick<StateStorage, 'read'>, tokenKeys?: Promise<unknown>): ReadinessCheck[] {
   const checks: ReadinessCheck[] = [configCheck(config), stateStoreCheck(storage)];
+  // Envelope encryption: the data key must have been unwrapped, or no one can sign in here.
+  if (config.sso?.tokenStoreKeyVaultKeyUrl && tokenKeys) checks.push(tokenStoreKeyCheck(tokenKeys));
   checks.push(endpointCheck('qbusiness', () => sdkEndpoint(new QBusinessClient(probeClientConfig(config.qbusiness.region)), new ChatSyncCommand({ applicationId: config.qbusiness.applicationId }))));
   const identityRegion = config.sso?.idcRegion ?? config.qbusiness.region;
   if (config.sso) {
@@ -114,12 +116,26 @@ function webIdentityCheck(identity: AzureWebIdentity): ReadinessCheck {
   };
 }
 
+function tokenStoreKeyCheck(tokenKeys: Promise<unknown>): ReadinessCheck {
+  return {
+    name: 'tokenStoreKey',
+    run: async () => {
+      try {
+        await tokenKeys;
+      } catch (error) {
+        // The kind only: the details (key URL, Key Vault's message) are in the tokenStoreKey log line.
+        throw new Error(`the token-store key could not be unwrapped: ${(error as { kind?: string }).kind ?? 'error'} (see the tokenStoreKey log line)`);
+      }
+    },
+  };
+}
+
 function configCheck(config: AppConfig): ReadinessCheck {
   return {
     name: 'config',
     run: async () => {
       // Loaded and validated at start; what can still be wrong is a key App Service failed to resolve.
-      if (config.sso && config.sso.tokenStoreKey.length !== 32) throw new Error('TOKEN_STORE_KEY is not a 32-byte key');
+      if (config.sso && !config.sso.tokenStoreKeyVaultKeyUrl && config.sso.tokenStoreKey.length !== 32) throw new Error('TOKEN_STORE_KEY is not a 32-byte key');
     },
   };
 }

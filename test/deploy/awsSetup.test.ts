@@ -37,6 +37,8 @@ let sts: ReturnType<typeof mockClient>;
 let q: ReturnType<typeof mockClient>;
 /** Write calls across both mocked accounts, in the order the script made them. */
 let order: string[] = [];
+/** The fake IAM's roles: trust and inline policy documents by role name. */
+let roleDocuments = new Map<string, { trust: string; policy: string }>();
 
 interface Run {
   code: number;
@@ -97,7 +99,7 @@ function world(existing: { roles?: boolean; issuer?: boolean; application?: bool
     sso.on(ssoSdk.ListApplicationAccessScopesCommand).resolves({ Scopes: [] });
   }
   const noSuchEntity = Object.assign(new Error('The role cannot be found.'), { name: 'NoSuchEntityException' });
-  const roleDocuments = new Map<string, { trust: string; policy: string }>();
+  roleDocuments = new Map<string, { trust: string; policy: string }>();
   if (existing.roles) {
     const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/${MI_ISSUER}`;
     roleDocuments.set('AmazonQBusinessTeamsUser-dev', {
@@ -343,7 +345,8 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     const result = await run(['--target', 'azure']);
     assert.equal(result.code, 0, result.output.join('\n'));
     assert.deepEqual(writes(), [], 'nothing created twice');
-    assert.equal(sso.commandCalls(ssoSdk.ListApplicationsCommand as never).length, 2, 'both pages read');
+    // Listed twice: once to scope the bot role's token exchange to the application, once to ensure it.
+    assert.equal(sso.commandCalls(ssoSdk.ListApplicationsCommand as never).length, 4, 'both pages read, each time');
     assert.match(result.env, new RegExp(`^RUNTIME_IDC_APPLICATION_ARN=${APP_ARN.replace(/[/.]/g, '\\$&')}$`, 'm'));
   });
 
@@ -366,12 +369,13 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
   it('retries a write IAM refuses while a new role is not yet visible ("Invalid principal"), with bounded waits', async () => {
     world({}, BOT_ROLE);
     let refusals = 0;
-    iam.on(iamSdk.CreateRoleCommand).callsFake((input: { RoleName: string }) => {
+    iam.on(iamSdk.CreateRoleCommand).callsFake((input: { RoleName: string; AssumeRolePolicyDocument: string }) => {
       if (input.RoleName === 'AmazonQBusinessTeamsUser-dev' && refusals < 2) {
         refusals += 1;
         throw Object.assign(new Error(`Invalid principal in policy: "AWS":"${BOT_ROLE}"`), { name: 'MalformedPolicyDocumentException' });
       }
       order.push('CreateRoleCommand');
+      roleDocuments.set(input.RoleName, { trust: input.AssumeRolePolicyDocument, policy: '' });
       return {};
     });
     const sleeps: number[] = [];
