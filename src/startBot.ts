@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { ManagedIdentityCredential } from '@azure/identity';
+import type { CryptographyClientOptions } from '@azure/keyvault-keys';
 import type pino from 'pino';
 import { createBotApplication } from './app';
 import { keepCustomEntityProperties } from './teams/keepEntityProperties';
@@ -33,6 +34,8 @@ import { logHooks, startTelemetry, traceAwsClient, tracedQClients, tracedStorage
 
 export interface StartOptions {
   storage?: StateStorage;
+  /** Options of the Key Vault clients (local doubles: trust their test CA, accept a host that is not *.vault.azure.net). */
+  keyVaultClientOptions?: CryptographyClientOptions;
   logDestination?: pino.DestinationStream;
   now?: () => Date;
   host?: string;
@@ -72,7 +75,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   if (config.sso) {
     const sso = config.sso;
     chain = new AwsIdentityChain(sso, ownAwsCredentials, telemetry ? traceAwsClient : undefined);
-    tokenKeys = tokenStoreKeys(sso, storage, logger);
+    tokenKeys = tokenStoreKeys(sso, storage, logger, options.keyVaultClientOptions);
     const sessions = new UserSessions({ chain, refreshTokens: new RefreshTokenStore(storage, tokenKeys), logger, now });
     clients = new PerUserClientProvider(config.qbusiness.region, sessions);
     identity = {
@@ -147,9 +150,9 @@ function storageKind(config: AppConfig, options: StartOptions): string {
  * The token-store key ring: with a Key Vault key, the data key unwrapped by the managed identity
  * (envelope encryption; TOKEN_STORE_KEY, if still set, is adopted once); otherwise TOKEN_STORE_KEY.
  */
-function tokenStoreKeys(sso: SsoConfig, storage: StateStorage, logger: Logger): Promise<TokenKeyRing> {
+function tokenStoreKeys(sso: SsoConfig, storage: StateStorage, logger: Logger, clientOptions?: CryptographyClientOptions): Promise<TokenKeyRing> {
   if (!sso.tokenStoreKeyVaultKeyUrl) return Promise.resolve(new TokenKeyRing(sso.tokenStoreKey, sso.tokenStorePreviousKeys, logger));
-  const wrapping = keyVaultKeyWrapping(sso.tokenStoreKeyVaultKeyUrl, new ManagedIdentityCredential({ clientId: sso.tokenStoreKeyVaultClientId ?? '' }));
+  const wrapping = keyVaultKeyWrapping(sso.tokenStoreKeyVaultKeyUrl, new ManagedIdentityCredential({ clientId: sso.tokenStoreKeyVaultClientId ?? '' }), clientOptions);
   const legacyKeys = { ...(sso.tokenStoreKey.length === 32 ? { current: sso.tokenStoreKey } : {}), previous: sso.tokenStorePreviousKeys };
   const loading = loadEnvelopedKeyRing({ storage, wrapping, legacyKeys, logger });
   loading.catch((error: Error & { kind?: string }) =>
