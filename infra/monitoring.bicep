@@ -54,9 +54,7 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 
 // App Service's own logs: every HTTP request with its status (AppServiceHTTPLogs), the bot's
 // stdout JSON lines (AppServiceConsoleLogs), platform events (restarts, health check evictions).
-// diagnosticSettings has no GA API version that supports this shape (2016-09-01 is the classic
-// service-level one): the preview is the current version, and the linter's exception is explicit.
-#disable-next-line use-recent-api-versions
+#disable-next-line use-recent-api-versions // diagnosticSettings has no GA version with categories (2016-09-01 is the classic one)
 resource webAppDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: webApp
@@ -75,7 +73,7 @@ resource webAppDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-pre
 }
 
 // Who read or changed the token-store key.
-#disable-next-line use-recent-api-versions
+#disable-next-line use-recent-api-versions // diagnosticSettings has no GA version with categories (2016-09-01 is the classic one)
 resource keyVaultDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: vault
@@ -90,7 +88,7 @@ resource keyVaultDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-p
   }
 }
 
-#disable-next-line use-recent-api-versions
+#disable-next-line use-recent-api-versions // diagnosticSettings has no GA version with categories (2016-09-01 is the classic one)
 resource stateDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: blobService
