@@ -237,5 +237,5 @@ output BOT_TENANT_ID string = identity.properties.tenantId
 output BOT_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
 output BOT_STORAGE_ACCOUNT_NAME string = storage.name
 output BOT_KEY_VAULT_NAME string = tokenStoreKey.outputs.keyVaultName
-output BOT_TOKEN_STORE_KEY_ID string = tokenStoreKey.outputs.keyResourceId
+output BOT_KEY_VAULT_KEY_RESOURCE_ID string = tokenStoreKey.outputs.keyResourceId
 output BOT_LOG_ANALYTICS_WORKSPACE_ID string = monitoring.outputs.logAnalyticsWorkspaceId

@@ -325,7 +325,7 @@ describe('infra/ with Microsoft\'s Bicep compiler', function () {
       mkdirSync(join(project, 'scripts'));
       writeFileSync(join(project, 'scripts/azure-role-assignments.sh'), readFileSync(join(ROOT, 'scripts/azure-role-assignments.sh')));
       const keyId = '/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.KeyVault/vaults/qkvvault/keys/token-store';
-      const env = { AZURE_SUBSCRIPTION_ID: 'sub-1', AZURE_RESOURCE_GROUP_NAME: 'rg-1', BOT_MANAGED_IDENTITY_PRINCIPAL_ID: 'bot-principal', BOT_STORAGE_ACCOUNT_NAME: 'qstaccount', BOT_TOKEN_STORE_KEY_ID: keyId };
+      const env = { AZURE_SUBSCRIPTION_ID: 'sub-1', AZURE_RESOURCE_GROUP_NAME: 'rg-1', BOT_MANAGED_IDENTITY_PRINCIPAL_ID: 'bot-principal', BOT_STORAGE_ACCOUNT_NAME: 'qstaccount', BOT_KEY_VAULT_KEY_RESOURCE_ID: keyId };
       writeFileSync(join(project, 'env/.env.dev'), Object.entries(env).map(([name, value]) => `${name}=${value}`).join('\n'));
       const output = execFileSync('bash', [join(project, 'scripts/azure-role-assignments.sh'), 'dev'], { encoding: 'utf8', env: { PATH: `${join(folder, 'bin')}:${process.env.PATH ?? ''}` } });
       const calls = readFileSync(join(folder, 'calls'), 'utf8').trim().split('\n');

@@ -137,7 +137,7 @@ describe('token store: envelope encryption with a Key Vault key (local key servi
     const env: Record<string, string> = {
       PORT: '0', AMAZON_Q_APP_ID: services.applicationId, AMAZON_Q_REGION: 'us-east-1', AWS_ENDPOINT_URL: services.url, AWS_ACCESS_KEY_ID: 'AKIALOCAL', AWS_SECRET_ACCESS_KEY: 'local',
       AAD_APP_CLIENT_ID: '0c5a7e3b-1d2f-4a6b-9c8d-7e6f5a4b3c2d', AAD_APP_TENANT_ID: '5f1d3c2b-8a7e-4b6c-9d0e-1f2a3b4c5d6e', IDC_APPLICATION_ARN: 'arn:aws:sso::111122223333:application/ssoins-7223a1b2c3d4e5f6/apl-0a1b2c3d4e5f6a7b', Q_USER_ROLE_ARN: 'arn:aws:iam::111122223333:role/QBusinessTeamsUserRole',
-      BOT_ID: LOCAL_MI_CLIENT_ID, SSO_RESOURCE_URI: `api://botid-${LOCAL_MI_CLIENT_ID}`, TOKEN_STORE_KEY_VAULT_KEY_URL: vault.keyUrl(name),
+      BOT_ID: LOCAL_MI_CLIENT_ID, BOT_TYPE: 'UserAssignedMsi', BOT_TENANT_ID: LOCAL_MI_TENANT_ID, SSO_RESOURCE_URI: `api://botid-${LOCAL_MI_CLIENT_ID}`, TOKEN_STORE_KEY_VAULT_KEY_URL: vault.keyUrl(name),
     };
     const config = loadConfig(env);
     const { destination, lines } = capture();
