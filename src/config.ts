@@ -26,8 +26,15 @@ export interface SsoConfig {
   qUserRoleArn: string;
   /** Application ID URI named in the OAuthCard's tokenExchangeResource. */
   resourceUri: string;
-  /** AES-256-GCM key for stored Identity Center refresh tokens: new records use it. */
+  /**
+   * TOKEN_STORE_KEY: AES-256-GCM key for stored Identity Center refresh tokens (new records use it),
+   * or empty when a Key Vault key wraps the data key; with both set, the key is adopted once (migration).
+   */
   tokenStoreKey: Buffer;
+  /** TOKEN_STORE_KEY_VAULT_KEY_URL: the Key Vault key (https://<vault>/keys/<name>, no version) that wraps the token-store data key. */
+  tokenStoreKeyVaultKeyUrl?: string;
+  /** The managed identity that unwraps it (BOT_ID). */
+  tokenStoreKeyVaultClientId?: string;
   /** Earlier keys, still accepted to read records written before a rotation (TOKEN_STORE_PREVIOUS_KEYS). */
   tokenStorePreviousKeys: Buffer[];
   /** Public base URL of the bot, for the fallback sign-in pages. */
@@ -354,13 +361,18 @@ function readSso(read: (name: string) => string | undefined, problems: string[],
   const keyText = read('TOKEN_STORE_KEY');
   const tokenStoreKey = keyText ? Buffer.from(keyText, 'base64') : Buffer.alloc(0);
   const tokenStorePreviousKeys = readPreviousTokenStoreKeys(read, problems);
+  const tokenStoreKeyVaultKeyUrl = read('TOKEN_STORE_KEY_VAULT_KEY_URL')?.replace(/\/+$/, '');
+  if (tokenStoreKeyVaultKeyUrl && !/^https:\/\/[^/\s]+\/keys\/[\w-]+$/.test(tokenStoreKeyVaultKeyUrl)) {
+    problems.push(`TOKEN_STORE_KEY_VAULT_KEY_URL must be a Key Vault key without a version (https://<vault>.vault.azure.net/keys/<name>), got "${tokenStoreKeyVaultKeyUrl}".`);
+  }
   if (keyText && isUnresolvedKeyVaultReference(keyText)) {
     problems.push(unresolvedKeyVaultReference('TOKEN_STORE_KEY'));
-  } else if (tokenStoreKey.length !== 32) {
+  } else if (keyText ? tokenStoreKey.length !== 32 : !tokenStoreKeyVaultKeyUrl) {
     problems.push(
-      `TOKEN_STORE_KEY ${keyText ? 'must be 32 bytes, base64-encoded' : 'is not set: the key that encrypts stored sign-ins'}. Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))". ${WHERE}`,
+      `TOKEN_STORE_KEY ${keyText ? 'must be 32 bytes, base64-encoded' : 'is not set: the key that encrypts stored sign-ins (on Azure set TOKEN_STORE_KEY_VAULT_KEY_URL instead: provisioning does)'}. Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))". ${WHERE}`,
     );
   }
+  if (tokenStoreKeyVaultKeyUrl && !botId) problems.push('TOKEN_STORE_KEY_VAULT_KEY_URL needs BOT_ID: the managed identity that unwraps the token-store key.');
 
   const devLocalSignIn = read('DEV_LOCAL_SIGN_IN') === 'true';
   if (devLocalSignIn) {
@@ -387,6 +399,7 @@ function readSso(read: (name: string) => string | undefined, problems: string[],
     resourceUri,
     tokenStoreKey,
     tokenStorePreviousKeys,
+    ...(tokenStoreKeyVaultKeyUrl ? { tokenStoreKeyVaultKeyUrl, ...(botId ? { tokenStoreKeyVaultClientId: botId } : {}) } : {}),
     devLocalSignIn,
     ...(devLocalSignInUser ? { devLocalSignInUser } : {}),
     ...(botEndpoint ? { botEndpoint } : {}),
