@@ -3,7 +3,9 @@
  * once at start-up; a missing or malformed value stops the process with a message naming the
  * variable and where to set it.
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { parseKnowledgeScopes, type KnowledgeScope } from './domain/knowledgeScopes';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type BotAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -65,6 +67,10 @@ export interface AppConfig {
   devAllowLoopbackServices?: true;
   /** Stream answers in 1:1 chats with Q's Chat (STREAMING, default on); off: ChatSync and one card everywhere. */
   streaming: boolean;
+  /** Answers in channels, group and meeting chats: private to the asker until shared (default), or posted for all. */
+  sharedSpaceAnswers: 'private' | 'public';
+  /** Knowledge scopes per team, channel or chat (KNOWLEDGE_SCOPES_FILE); empty: every space searches everything. */
+  knowledgeScopes: KnowledgeScope[];
   /** Which instance this process is, in logs and telemetry: App Service's WEBSITE_INSTANCE_ID, else the host name. */
   instance: string;
   /** OpenTelemetry export (src/telemetry); absent: off, and nothing is instrumented. */
@@ -174,6 +180,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const allowedTenantIds = readAllowedTenants(read, problems, bot);
   const devAllowLoopbackServices = read('DEV_ALLOW_LOOPBACK_SERVICES') === 'true';
   const streaming = readStreaming(read, problems);
+  const sharedSpaceAnswers = readSharedSpaceAnswers(read, problems);
+  const knowledgeScopes = readKnowledgeScopes(read, problems);
   const telemetry = readTelemetry(read, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -197,6 +205,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     qbusiness: { applicationId, region },
     awsSdkEnvironment,
     streaming,
+    sharedSpaceAnswers,
+    knowledgeScopes,
     instance: read('WEBSITE_INSTANCE_ID') ?? hostname(),
     ...(telemetry ? { telemetry } : {}),
   };
@@ -236,6 +246,29 @@ function readStreaming(read: (name: string) => string | undefined, problems: str
   if (['off', 'false', '0'].includes(value)) return false;
   problems.push(`STREAMING must be "on" or "off", got "${value}".`);
   return true;
+}
+
+function readSharedSpaceAnswers(read: (name: string) => string | undefined, problems: string[]): 'private' | 'public' {
+  const value = (read('SHARED_SPACE_ANSWERS') ?? 'private').toLowerCase();
+  if (value === 'private' || value === 'public') return value;
+  problems.push(`SHARED_SPACE_ANSWERS must be "private" (answers in channels and group chats stay the asker's until shared) or "public", got "${value}".`);
+  return 'private';
+}
+
+/** The scopes file is read once, at start-up: a broken file stops the bot instead of searching too much. */
+function readKnowledgeScopes(read: (name: string) => string | undefined, problems: string[]): KnowledgeScope[] {
+  const file = read('KNOWLEDGE_SCOPES_FILE');
+  if (!file) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    problems.push(`KNOWLEDGE_SCOPES_FILE "${file}" could not be read as JSON: ${(error as Error).message}`);
+    return [];
+  }
+  const parsed = parseKnowledgeScopes(json);
+  for (const problem of parsed.problems) problems.push(`KNOWLEDGE_SCOPES_FILE "${file}": ${problem}.`);
+  return parsed.scopes;
 }
 
 const OTEL_VARIABLES = [

@@ -6,6 +6,7 @@ import { FEEDBACK_COMMENT_MAX_LENGTH, FEEDBACK_REASONS, type FailedAttachment, t
 import { markdownLinkTo, safeLink } from '../content/links';
 import { escapeMarkdown, markdownLine, TEXT_LIMITS } from '../content/plainText';
 import { markdownToCardElements } from './markdown';
+import { scopeFooter } from './privateAnswerCards';
 import { feedbackAction, submitAction } from './actions';
 import { VERBS } from './verbs';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction, type CardElement } from './types';
@@ -35,6 +36,8 @@ export interface AnswerCardModel {
   feedbackProblem?: string;
   /** The vote in `feedback` is not recorded by Q yet: it will be sent again automatically. */
   votePending?: boolean;
+  /** The knowledge scope the question was asked in (src/domain/knowledgeScopes): named in the footer. */
+  searchedScope?: string;
 }
 
 export const VISIBLE_SOURCES = 3;
@@ -66,6 +69,7 @@ export function buildAnswerCard(model: AnswerCardModel): AdaptiveCardJson {
   }
   if (model.failedAttachments?.length) body.push(failedAttachmentsSection(model.failedAttachments));
   body.push(...sourcesSection(model.sources));
+  if (model.searchedScope) body.push(scopeFooter(model.searchedScope));
 
   if (model.askerTeamsId && model.viewer === 'others') {
     body.push(textBlock(`Only ${model.askedBy ? markdownLine(model.askedBy, TEXT_LIMITS.fieldLabel) : 'the person who asked'} can rate this answer.`, { isSubtle: true, size: 'Small', separator: true }));
