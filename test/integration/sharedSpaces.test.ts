@@ -24,14 +24,19 @@ function leaks(...things: unknown[]): string[] {
   return ANSWER_MARKERS.filter((marker) => raw.includes(marker));
 }
 
-/** Every string in a card (TextBlock text and RichTextBlock TextRuns), in document order. */
+/** Every text of a card (TextBlocks, and each RichTextBlock's runs joined), in document order. */
 function allTexts(card: unknown): string {
   const texts: string[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {
       const record = node as Record<string, unknown>;
-      if ((record.type === 'TextBlock' || record.type === 'TextRun') && typeof record.text === 'string') texts.push(record.text);
+      if (record.type === 'TextBlock' && typeof record.text === 'string') texts.push(record.text);
+      // A RichTextBlock reads as its runs put together.
+      if (record.type === 'RichTextBlock' && Array.isArray(record.inlines)) {
+        texts.push(record.inlines.map((inline) => String((inline as Record<string, unknown>).text ?? '')).join(''));
+        return;
+      }
       Object.values(record).forEach(walk);
     }
   };
