@@ -30,7 +30,7 @@ import { answerOrSignIn, SignInFlow } from './features/signIn/signInFlow';
 import { WaitingQuestionStore } from './features/signIn/waitingQuestions';
 import { registerSharedSpaces } from './features/sharedSpaces/routes';
 import { Sharing } from './features/sharedSpaces/sharing';
-import { spacePolicies, type SpaceSettings } from './features/sharedSpaces/spacePolicy';
+import { spacePolicies, type SpaceSettings } from './domain/spacePolicy';
 import { registerThreadContext } from './features/threadContext/routes';
 import { ThreadContextStore } from './features/threadContext/threadContext';
 import { createTeamsApplication, type TeamsAdapter, type TeamsApplication } from './teams/application';

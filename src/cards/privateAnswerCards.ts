@@ -7,6 +7,8 @@
  * Pure functions.
  */
 import { plainLine } from '../content/plainText';
+import type { SpacePolicy } from '../domain/spacePolicy';
+import { helpCard } from './messageCards';
 import { VERBS } from './verbs';
 import { adaptiveCard, type AdaptiveCardJson, type CardAction, type CardElement } from './types';
 
@@ -90,4 +92,11 @@ export function spaceHelpSection(space: { privateAnswers: boolean; scopeName?: s
     ? 'Answers here are private: only the person who asked sees the answer, until they choose "Share with everyone here". Anyone can ask the same question as themselves.'
     : 'Answers here are posted for everyone in this conversation.';
   return [richText(searches, { separator: true }), richText([run(privacy)])];
+}
+
+/** The help card; in a channel or group chat it also says what is searched there and whether answers are private. */
+export function helpCardFor(space: SpacePolicy): AdaptiveCardJson {
+  const card = helpCard();
+  if (!space.shared) return card;
+  return { ...card, body: [...card.body, ...spaceHelpSection({ privateAnswers: space.privateAnswers, ...(space.scope ? { scopeName: space.scope.name } : {}) })] };
 }

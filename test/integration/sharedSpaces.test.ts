@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { cardOf, cardTexts, idcUserIdOf, startStack, type Stack } from '../helpers/stack';
 import { startScaledStack, type ScaledStack } from '../helpers/scaledStack';
-import { ADA, composeExtension, executeInThread, GRACE, GROUP_CHAT, mention, message, personalConversationId, submit, type TeamsUser } from '../helpers/teamsActivities';
+import { ADA, composeExtension, executeInThread, GRACE, GROUP_CHAT, mention, message, personalConversationId, submit, teamsUser, type TeamsUser } from '../helpers/teamsActivities';
 
 const SCOPES_FILE = resolve(__dirname, '../../../test/fixtures/knowledge-scopes.json');
 const QUESTION = 'How do I reset my VPN token?';
@@ -195,6 +195,28 @@ describe('answers in shared spaces: private until the asker shares', () => {
     const graceCard = cardOf(await stack.connector.waitFor("Grace's placeholder", () => stack.connector.messages(thread).find((activity) => activity.body.attachments)));
     assert.deepEqual(graceCard.refresh.userIds, [GRACE.id], "Grace's answer is private to her");
     assert.deepEqual(leaks(stack.connector.sent), []);
+  });
+
+  it('"Ask this as me" from someone not signed in: in-place sign-in (Universal Actions), then their own private answer', async () => {
+    const thread = '19:general@thread.tacv2;messageid=private-4b';
+    const alan = teamsUser('Alan Turing');
+    const { answerKey, messageId } = await adaAsks(thread);
+    stack.connector.clear();
+    stack.q.state.reset();
+    const pressed = await stack.post(executeIn(stack.serviceUrl, alan, 'answer.askAsMe', { answerKey }, thread, messageId));
+    assert.equal(pressed.status, 200);
+    const signInCard = cardOf(await stack.connector.waitFor('in-place sign-in card', () => stack.connector.messages(thread)[0]));
+    const action = signInCard.actions[0];
+    assert.equal(action.verb, 'signin.inplace');
+    const challenge = await stack.post(executeInThread(stack.serviceUrl, alan, action.verb, action.data, undefined, thread));
+    assert.equal(challenge.body.statusCode, 401, 'Teams is asked for a token (loginRequest)');
+    const token = await stack.mintToken({ aadObjectId: alan.aadObjectId });
+    const signedIn = await stack.post(executeInThread(stack.serviceUrl, alan, action.verb, action.data, token, thread));
+    assert.equal(signedIn.status, 200);
+    const placeholder = cardOf(await stack.connector.waitFor("Alan's placeholder", () => stack.connector.messages(thread).find((sent, index) => index > 0 && sent.body.attachments)));
+    assert.deepEqual(placeholder.refresh.userIds, [alan.id], "Alan's answer is private to him");
+    assert.equal(chatSyncs()[0]?.principal, idcUserIdOf(alan));
+    assert.deepEqual(leaks(pressed.body, challenge.body, signedIn.body, stack.connector.sent), []);
   });
 
   it('does not feed a private answer into another person’s Q prompt (thread context)', async () => {

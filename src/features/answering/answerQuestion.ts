@@ -24,7 +24,7 @@ import type { AnswerStore } from '../feedback/answerStore';
 import { cardReply } from '../replies/cardReply';
 import type { AnswerPresenter } from '../replies/presenter';
 import { placeholderOf } from '../feedback/feedbackHandler';
-import { spacePolicies, NO_SPACE_RULES, type SpacePolicies } from '../sharedSpaces/spacePolicy';
+import { spacePolicies, NO_SPACE_RULES, type SpacePolicies } from '../../domain/spacePolicy';
 import { askQ } from './askQ';
 import type { ConversationTurns } from './conversationTurns';
 import type { RetryStore } from './retryStore';

@@ -10,8 +10,8 @@ import type { FeatureRoutes } from '../routes';
 import type { ThreadContextStore } from '../threadContext/threadContext';
 import { withThreadContext } from '../threadContext/threadContext';
 import type { Ask } from './answerQuestion';
-import { helpFor } from '../commands/routes';
-import type { SpacePolicies } from '../sharedSpaces/spacePolicy';
+import { helpCardFor } from '../../cards/privateAnswerCards';
+import type { SpacePolicies } from '../../domain/spacePolicy';
 import { collectFiles, hasFiles } from './fileAttachments';
 import type { RetryStore } from './retryStore';
 
@@ -52,7 +52,7 @@ export function registerAnswering(routes: FeatureRoutes, deps: AnsweringRoutesDe
       if (!question && attachments.length > 0) question = `Summarize the attached file${attachments.length > 1 ? 's' : ''}.`;
     }
     if (!question) {
-      await turn.send(cardMessage(helpFor(turn, deps.spaces)));
+      await turn.send(cardMessage(helpCardFor(deps.spaces(turn.activity))));
       return;
     }
     if (activity.conversation.conversationType === 'personal') {

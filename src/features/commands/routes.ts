@@ -1,13 +1,12 @@
 /** Commands and greetings: the welcome card, /new (and its button), help. Sign-out lives with sign-in. */
 import { cardMessage } from '../../cards/messages';
-import { helpCard, newConversationCard, welcomeCard } from '../../cards/messageCards';
+import { newConversationCard, welcomeCard } from '../../cards/messageCards';
 import { VERBS } from '../../cards/verbs';
 import type { TeamsTurn } from '../../domain/turn';
 import type { ConversationTurns } from '../answering/conversationTurns';
 import type { FeatureRoutes } from '../routes';
-import type { SpacePolicies } from '../sharedSpaces/spacePolicy';
-import { spaceHelpSection } from '../../cards/privateAnswerCards';
-import type { AdaptiveCardJson } from '../../cards/types';
+import type { SpacePolicies } from '../../domain/spacePolicy';
+import { helpCardFor } from '../../cards/privateAnswerCards';
 
 const NEW_CONVERSATION_COMMANDS = ['/new', 'new', 'new conversation', '/reset'];
 const HELP_COMMANDS = ['help', '/help', '?'];
@@ -23,16 +22,9 @@ export function registerCommands(routes: FeatureRoutes, turns: ConversationTurns
   };
   routes.command(NEW_CONVERSATION_COMMANDS, startNewConversation);
   routes.command(HELP_COMMANDS, async (turn) => {
-    await turn.send(cardMessage(helpFor(turn, spaces)));
+    await turn.send(cardMessage(helpCardFor(spaces(turn.activity))));
   });
   // Action.Submit buttons arrive as message activities carrying `value.verb`.
   routes.cardSubmit(VERBS.newConversation, startNewConversation);
 }
 
-/** In a channel or group chat, help also says what is searched there and whether answers are private. */
-export function helpFor(turn: TeamsTurn, spaces: SpacePolicies): AdaptiveCardJson {
-  const card = helpCard();
-  const space = spaces(turn.activity);
-  if (!space.shared) return card;
-  return { ...card, body: [...card.body, ...spaceHelpSection({ privateAnswers: space.privateAnswers, ...(space.scope ? { scopeName: space.scope.name } : {}) })] };
-}

@@ -11,13 +11,13 @@ import type { AdaptiveCardJson } from '../../cards/types';
 import type { TeamsTurn } from '../../domain/turn';
 import { errorForLog } from '../../errors';
 import { UNCHANGED } from '../../state/expiringRecords';
-import type { Ask } from '../answering/answerQuestion';
 import type { AnswerRecord, AnswerStore } from '../feedback/answerStore';
 import { askerView, viewForEveryone } from '../feedback/feedbackHandler';
 
 export interface SharingDependencies {
   answers: AnswerStore;
-  ask: Ask;
+  /** The answer loop, with sign-in first when needed (src/features/signIn answerOrSignIn). */
+  ask: (turn: TeamsTurn, question: string, options: { askedBy: string }) => Promise<void>;
   logger: Logger;
 }
 

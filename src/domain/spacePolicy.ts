@@ -4,8 +4,8 @@
  * stays private until they share it — unless the operator chose public answers, or the space's
  * knowledge scope says everyone there may see its documents. Also which scope the space searches.
  */
-import { scopeFor, type KnowledgeScope } from '../../domain/knowledgeScopes';
-import type { InboundActivity } from '../../domain/turn';
+import { scopeFor, type KnowledgeScope } from './knowledgeScopes';
+import type { InboundActivity } from './turn';
 
 export interface SpacePolicy {
   /** A channel, group chat or meeting chat (not a 1:1 chat). */
