@@ -3,7 +3,9 @@
  * once at start-up; a missing or malformed value stops the process with a message naming the
  * variable and where to set it.
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { parseKnowledgeScopes, type KnowledgeScope } from './domain/knowledgeScopes';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type BotAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -72,6 +74,10 @@ export interface AppConfig {
   devAllowLoopbackServices?: true;
   /** Stream answers in 1:1 chats with Q's Chat (STREAMING, default on); off: ChatSync and one card everywhere. */
   streaming: boolean;
+  /** Answers in channels, group and meeting chats: private to the asker until shared (default), or posted for all. */
+  sharedSpaceAnswers: 'private' | 'public';
+  /** Knowledge scopes per team, channel or chat (KNOWLEDGE_SCOPES_FILE); empty: every space searches everything. */
+  knowledgeScopes: KnowledgeScope[];
   /** Which instance this process is, in logs and telemetry: App Service's WEBSITE_INSTANCE_ID, else the host name. */
   instance: string;
   /** OpenTelemetry export (src/telemetry); absent: off, and nothing is instrumented. */
@@ -181,6 +187,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const allowedTenantIds = readAllowedTenants(read, problems, bot);
   const devAllowLoopbackServices = read('DEV_ALLOW_LOOPBACK_SERVICES') === 'true';
   const streaming = readStreaming(read, problems);
+  const sharedSpaceAnswers = readSharedSpaceAnswers(read, problems);
+  const knowledgeScopes = readKnowledgeScopes(read, problems);
   const telemetry = readTelemetry(read, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -204,6 +212,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     qbusiness: { applicationId, region },
     awsSdkEnvironment,
     streaming,
+    sharedSpaceAnswers,
+    knowledgeScopes,
     instance: read('WEBSITE_INSTANCE_ID') ?? hostname(),
     ...(telemetry ? { telemetry } : {}),
   };
@@ -243,6 +253,29 @@ function readStreaming(read: (name: string) => string | undefined, problems: str
   if (['off', 'false', '0'].includes(value)) return false;
   problems.push(`STREAMING must be "on" or "off", got "${value}".`);
   return true;
+}
+
+function readSharedSpaceAnswers(read: (name: string) => string | undefined, problems: string[]): 'private' | 'public' {
+  const value = (read('SHARED_SPACE_ANSWERS') ?? 'private').toLowerCase();
+  if (value === 'private' || value === 'public') return value;
+  problems.push(`SHARED_SPACE_ANSWERS must be "private" (answers in channels and group chats stay the asker's until shared) or "public", got "${value}".`);
+  return 'private';
+}
+
+/** The scopes file is read once, at start-up: a broken file stops the bot instead of searching too much. */
+function readKnowledgeScopes(read: (name: string) => string | undefined, problems: string[]): KnowledgeScope[] {
+  const file = read('KNOWLEDGE_SCOPES_FILE');
+  if (!file) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    problems.push(`KNOWLEDGE_SCOPES_FILE "${file}" could not be read as JSON: ${(error as Error).message}`);
+    return [];
+  }
+  const parsed = parseKnowledgeScopes(json);
+  for (const problem of parsed.problems) problems.push(`KNOWLEDGE_SCOPES_FILE "${file}": ${problem}.`);
+  return parsed.scopes;
 }
 
 const OTEL_VARIABLES = [
@@ -509,6 +542,8 @@ export interface DoctorConfig {
   armUrl: string;
   /** Running inside App Service: Azure reads use the managed identity. */
   onAzure: boolean;
+  /** The bot's knowledge scopes file (KNOWLEDGE_SCOPES_FILE), checked by src/doctor/knowledgeScopes. */
+  knowledgeScopesFile?: string;
 }
 
 export function loadDoctorConfig(files: Record<string, string>, env: Record<string, string | undefined> = process.env): DoctorConfig {
@@ -546,6 +581,7 @@ export function loadDoctorConfig(files: Record<string, string>, env: Record<stri
     ...optional('managedIdentityPrincipalId', read('BOT_MANAGED_IDENTITY_PRINCIPAL_ID')),
     ...optional('resourceUri', read('SSO_RESOURCE_URI', 'RUNTIME_SSO_RESOURCE_URI') ?? (botId ? `api://botid-${botId}` : undefined)),
     ...optional('botEndpoint', read('BOT_ENDPOINT')?.replace(/\/+$/, '')),
+    ...optional('knowledgeScopesFile', read('KNOWLEDGE_SCOPES_FILE')),
     claimAttribute: read('IDC_CLAIM_ATTRIBUTE') ?? 'email',
     identityStoreAttribute: read('IDC_IDENTITY_STORE_ATTRIBUTE') ?? 'emails.value',
     ...(subscriptionId && resourceGroup && botResourceName ? { azure: { subscriptionId, resourceGroup, botResourceName } } : {}),

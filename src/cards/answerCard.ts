@@ -6,6 +6,7 @@ import { FEEDBACK_COMMENT_MAX_LENGTH, FEEDBACK_REASONS, type FailedAttachment, t
 import { markdownLinkTo, safeLink } from '../content/links';
 import { escapeMarkdown, markdownLine, TEXT_LIMITS } from '../content/plainText';
 import { markdownToCardElements } from './markdown';
+import { scopeFooter } from './privateAnswerCards';
 import { feedbackAction, submitAction } from './actions';
 import { VERBS } from './verbs';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction, type CardElement } from './types';
@@ -40,6 +41,8 @@ export interface AnswerCardModel {
    * means something in the chat with the bot (each extension question is its own Q conversation).
    */
   inserted?: boolean;
+  /** The knowledge scope the question was asked in (src/domain/knowledgeScopes): named in the footer. */
+  searchedScope?: string;
 }
 
 export const VISIBLE_SOURCES = 3;
@@ -71,6 +74,7 @@ export function buildAnswerCard(model: AnswerCardModel): AdaptiveCardJson {
   }
   if (model.failedAttachments?.length) body.push(failedAttachmentsSection(model.failedAttachments));
   body.push(...sourcesSection(model.sources));
+  if (model.searchedScope) body.push(scopeFooter(model.searchedScope));
 
   if (model.askerTeamsId && model.viewer === 'others') {
     body.push(textBlock(`Only ${model.askedBy ? markdownLine(model.askedBy, TEXT_LIMITS.fieldLabel) : 'the person who asked'} can rate this answer.`, { isSubtle: true, size: 'Small', separator: true }));

@@ -4,6 +4,7 @@
  * Q paths (ChatSync and Chat), the answer loop and the features that continue a Q conversation.
  */
 import type { AskingUser } from './askingUser';
+import type { AttributeFilter } from './knowledgeScopes';
 import type { FailedAttachment, FeedbackState, SourceAttribution } from './answer';
 import type { PluginActionExecution, PluginActionReview } from './plugin';
 
@@ -28,6 +29,8 @@ export type QInput =
 export type AskRequest = QInput & {
   user: AskingUser;
   conversation?: ConversationPointer;
+  /** The space's knowledge scope (src/domain/knowledgeScopes): Q searches only what it matches. */
+  attributeFilter?: AttributeFilter;
 };
 
 /** The ids every Q reply carries. */

@@ -7,7 +7,7 @@ import { ChatSyncCommand, PutFeedbackCommand, type QBusinessClient } from '@aws-
 import type { AskingUser } from '../domain/askingUser';
 import { ReplyRefusedBeforeAsking, type AskOutcome, type AskRequest, type FeedbackRequest, type QProgress } from '../domain/qTurn';
 import type { QClientProvider } from './qbusinessClients';
-import { toActionReview, toAskOutcome, toChatInput, toFailedAttachment, toQFailure, toSourceAttributions } from './qbusinessMapping';
+import { toActionReview, toAskOutcome, toChatInput, toQAttributeFilter, toFailedAttachment, toQFailure, toSourceAttributions } from './qbusinessMapping';
 import { chatStream } from './qbusinessStream';
 
 export class QBusinessService {
@@ -70,7 +70,12 @@ export class QBusinessService {
   }
 
   private async chatSync(client: QBusinessClient, request: AskRequest): Promise<AskOutcome> {
-    const output = await client.send(new ChatSyncCommand({ applicationId: this.applicationId, ...toChatInput(request), ...(request.conversation ?? {}) }));
+    const output = await client.send(new ChatSyncCommand({
+        applicationId: this.applicationId,
+        ...toChatInput(request),
+        ...(request.conversation ?? {}),
+        ...(request.attributeFilter ? { attributeFilter: toQAttributeFilter(request.attributeFilter) } : {}),
+      }));
     return toAskOutcome(request, {
       conversationId: output.conversationId,
       systemMessageId: output.systemMessageId,

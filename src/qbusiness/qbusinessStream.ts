@@ -5,7 +5,7 @@
  */
 import { ChatCommand, type ActionExecutionEvent, type AuthChallengeResponseEvent, type ChatInputStream, type QBusinessClient } from '@aws-sdk/client-qbusiness';
 import { ReplyRefusedBeforeAsking, type AskOutcome, type AskRequest, type QProgress } from '../domain/qTurn';
-import { toActionReview, toAskOutcome, toChatInput, toFailedAttachment, toSourceAttributions, type QSaid } from './qbusinessMapping';
+import { toActionReview, toAskOutcome, toChatInput, toQAttributeFilter, toFailedAttachment, toSourceAttributions, type QSaid } from './qbusinessMapping';
 
 export async function chatStream(client: QBusinessClient, applicationId: string, request: AskRequest, listener: QProgress): Promise<AskOutcome> {
   const said: QSaid = { text: '', sources: [], failedAttachments: [] };
@@ -42,6 +42,8 @@ export async function chatStream(client: QBusinessClient, applicationId: string,
 
 /** The turn as Chat's input events: what is asked (or answered), then the end of input. */
 async function* inputEvents(request: AskRequest): AsyncIterable<ChatInputStream> {
+  // A scoped space: Chat takes the filter in its configuration event, before the question.
+  if (request.attributeFilter) yield { configurationEvent: { attributeFilter: toQAttributeFilter(request.attributeFilter) } };
   if ('question' in request) {
     yield { textEvent: { userMessage: request.question } };
     for (const attachment of request.attachments ?? []) yield { attachmentEvent: { attachment: { name: attachment.name, data: attachment.data } } };

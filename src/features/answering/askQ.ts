@@ -6,6 +6,7 @@
  * Returns what Q said or why it did not; presenting it is the caller's job.
  */
 import type { AskingUser } from '../../domain/askingUser';
+import type { AttributeFilter } from '../../domain/knowledgeScopes';
 import { QFailure } from '../../domain/failure';
 import { ReplyRefusedBeforeAsking, type AskOutcome, type AskRequest, type ConversationPointer, type QAttachment, type QInput, type QProgress } from '../../domain/qTurn';
 import { IdentityFailure } from '../../identity/identityFailure';
@@ -22,6 +23,8 @@ export interface AskTurn {
   input?: Exclude<QInput, { question: string }>;
   conversation?: ConversationPointer;
   attachments?: QAttachment[];
+  /** The space's knowledge scope: sent with every Q call of this turn. */
+  attributeFilter?: AttributeFilter;
 }
 
 export type AskResult =
@@ -32,7 +35,8 @@ export type AskResult =
 
 export async function askQ(q: QBusinessService, turns: ConversationTurns, teamsConversationId: string, turn: AskTurn, progress?: QProgress): Promise<AskResult> {
   const { user } = turn;
-  const callQ: CallQ = (request) => q.ask(request, progress);
+  const scoped = turn.attributeFilter ? { attributeFilter: turn.attributeFilter } : {};
+  const callQ: CallQ = (request) => q.ask({ ...request, ...scoped }, progress);
   let restarted = false;
   try {
     const outcome = await turns.run(teamsConversationId, user.key, async (pointer) => {
