@@ -4,7 +4,7 @@
  * escaped where the text goes into a markdown TextBlock or message, so it shows as written and
  * can never become a link, a list or emphasis.
  */
-import { HIDDEN_CHARACTERS, LONE_SURROGATES } from './characters';
+import { stripHidden } from './characters';
 import { capText } from './sizeBudget';
 
 /** Caps per kind of field, in UTF-16 code units. */
@@ -20,7 +20,7 @@ export const TEXT_LIMITS = {
 
 /** Removes hidden characters and lone surrogates; keeps line breaks and tabs. */
 export function withoutHiddenCharacters(raw: string): string {
-  return raw.normalize('NFC').replace(LONE_SURROGATES, '\uFFFD').replace(HIDDEN_CHARACTERS, '');
+  return stripHidden(raw.normalize('NFC'));
 }
 
 /** One line of text: hidden characters removed, every run of whitespace (line breaks included) one space, capped. */
