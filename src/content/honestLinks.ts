@@ -16,7 +16,7 @@ export interface LinkLabel {
   before?: string;
 }
 
-const CITATION_LIKE = /^[\s[(（【〔]*[0-9]{1,6}[\s\])）】〕]*$/u;
+const CITATION_LIKE = /^[\s[(（【〔]*\p{Nd}{1,6}[\s\])）】〕]*$/u;
 const HOST_LIKE = /(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]+/;
 const SCHEME_LIKE = /[a-z][a-z0-9+.-]*:\/\//;
 
@@ -32,7 +32,10 @@ export function honestLabel(label: string, link: SafeLink): LinkLabel {
   // Honest only when every name in the text is, in ASCII, the target host itself (or a parent of it).
   const target = link.host.replace(/\.$/, '');
   const named = namedHosts(text);
-  const honest = named.length > 0 && named.every((host) => host === target || target.endsWith(`.${host}`)) && !seen.includes('@');
+  const hostsMatch = named.length > 0 && named.every((host) => host === target || target.endsWith(`.${host}`));
+  // An address in the text is honest only on a mail link to exactly that address.
+  const address = link.scheme === 'mailto' ? decodeURIComponent(link.href.slice('mailto:'.length)).toLowerCase() : undefined;
+  const honest = hostsMatch && (!seen.includes('@') || (address !== undefined && dotted(text).toLowerCase().trim() === address));
   return honest ? { text } : { text: `${text} (${target})` };
 }
 
