@@ -136,7 +136,7 @@ export function questionDialog(model: QuestionDialogModel): Record<string, unkno
     errorMessage: 'Type a question to ask.',
     maxLength: MAX_QUESTION_CHARACTERS,
     placeholder: 'What would you like to know about this message?',
-    value: model.question.slice(0, MAX_QUESTION_CHARACTERS),
+    value: stripHidden(model.question).slice(0, MAX_QUESTION_CHARACTERS),
   });
   if (model.notIncluded.length > 0) {
     // File and card names come from the message: runs, not markdown.
