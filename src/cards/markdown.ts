@@ -45,6 +45,19 @@ export function renderAnswer(markdown: string, citations: CitationTargets = new 
   const blocks: AnswerBlock[] = [];
   let end = 0;
   for (const token of answerTokens(prepared.text)) {
+    if (token.type === 'list') {
+      // Each item is a block of its own: the size search then cuts between items, never re-rendering the list.
+      const list = token as Tokens.List;
+      const start = end;
+      list.items.forEach((item, index) => {
+        end += item.raw.length;
+        const elements = listItemElements(list, item, index, context, 0);
+        if (elements.length > 0) blocks.push({ elements, end });
+      });
+      end = start + token.raw.length;
+      if (blocks.length > 0) (blocks.at(-1) as AnswerBlock).end = Math.max((blocks.at(-1) as AnswerBlock).end, end);
+      continue;
+    }
     end += token.raw.length;
     const elements = blockToElements(token, context, 0);
     if (elements.length > 0) blocks.push({ elements, end });
@@ -127,28 +140,30 @@ function paragraph(runs: TextRun[], extra: Record<string, unknown> = {}): CardEl
 
 /** One RichTextBlock per list item: a bullet or number the bot writes, indented by depth. */
 function listElements(list: Tokens.List, context: Context, depth: number): CardElement[] {
+  return list.items.flatMap((item, index) => listItemElements(list, item, index, context, depth));
+}
+
+function listItemElements(list: Tokens.List, item: Tokens.ListItem, index: number, context: Context, depth: number): CardElement[] {
   const elements: CardElement[] = [];
   const level = Math.min(depth, MAX_LIST_DEPTH - 1);
-  list.items.forEach((item, index) => {
-    const bullet = list.ordered ? `${Number(list.start || 1) + index}.` : level % 2 === 0 ? '•' : '◦';
-    const marker = textRun(`${INDENT.repeat(level)}${bullet} ${item.task ? (item.checked ? '☑ ' : '☐ ') : ''}`);
-    let first = true;
-    for (const child of item.tokens) {
-      if (child.type === 'list') {
-        elements.push(...listElements(child as Tokens.List, context, depth + 1));
-      } else if ((child.type === 'text' || child.type === 'paragraph') && first) {
-        const text = child as Tokens.Text;
-        elements.push(richTextBlock([marker, ...trimRuns(text.tokens ? inlineRuns(text.tokens, context, {}) : plainRuns(text.text, context, {}))], { spacing: 'Small' }));
-        first = false;
-      } else if (child.type !== 'checkbox' && child.type !== 'space') {
-        const inner = blockToElements(child, context, depth + 1);
-        if (first && inner.length) elements.push(richTextBlock([marker], { spacing: 'Small' }));
-        first = false;
-        elements.push(...inner);
-      }
+  const bullet = list.ordered ? `${Number(list.start || 1) + index}.` : level % 2 === 0 ? '•' : '◦';
+  const marker = textRun(`${INDENT.repeat(level)}${bullet} ${item.task ? (item.checked ? '☑ ' : '☐ ') : ''}`);
+  let first = true;
+  for (const child of item.tokens) {
+    if (child.type === 'list') {
+      elements.push(...listElements(child as Tokens.List, context, depth + 1));
+    } else if ((child.type === 'text' || child.type === 'paragraph') && first) {
+      const text = child as Tokens.Text;
+      elements.push(richTextBlock([marker, ...trimRuns(text.tokens ? inlineRuns(text.tokens, context, {}) : plainRuns(text.text, context, {}))], { spacing: 'Small' }));
+      first = false;
+    } else if (child.type !== 'checkbox' && child.type !== 'space') {
+      const inner = blockToElements(child, context, depth + 1);
+      if (first && inner.length) elements.push(richTextBlock([marker], { spacing: 'Small' }));
+      first = false;
+      elements.push(...inner);
     }
-    if (first) elements.push(richTextBlock([marker], { spacing: 'Small' }));
-  });
+  }
+  if (first) elements.push(richTextBlock([marker], { spacing: 'Small' }));
   return elements;
 }
 
