@@ -171,6 +171,11 @@ export function cardTexts(card: unknown): string[] {
     else if (node && typeof node === 'object') {
       const record = node as Record<string, unknown>;
       if (record.type === 'TextBlock' && typeof record.text === 'string') texts.push(record.text);
+      // A RichTextBlock as one line of its runs, bold runs marked ** as a reader would describe them.
+      if (record.type === 'RichTextBlock' && Array.isArray(record.inlines)) {
+        texts.push((record.inlines as Array<Record<string, unknown>>).map((run) => (run.weight === 'Bolder' && !/^\[\d+\]$/.test(String(run.text)) ? `**${String(run.text)}**` : String(run.text))).join(''));
+        return;
+      }
       Object.values(record).forEach(walk);
     }
   };
