@@ -44,6 +44,11 @@ const ISSUE_CASES: Case[] = [
   },
   { name: 'issue: 40,000 characters of [a<a', body: '[a<a'.repeat(10_000), attributions: attributionsFor(PORTAL, '[a') },
   { name: 'issue: 2,000-item list', body: Array.from({ length: 2000 }, (_, index) => `- item ${index} [x](${EVIL})`).join('\n'), attributions: attributionsFor(PORTAL, 'item') },
+  {
+    name: 'issue 29: 60,000-character hostile answer',
+    body: Array.from({ length: 1200 }, (_, line) => `Line ${line}: ${'reset '.repeat(8)}[p](javascript:alert(${line}))`).join('\n').slice(0, 60_000),
+    attributions: attributionsFor(PORTAL, 'Line'),
+  },
   { name: 'issue: 300-level nested list', body: Array.from({ length: 300 }, (_, depth) => `${'  '.repeat(depth)}- level ${depth}`).join('\n'), attributions: attributionsFor(PORTAL, 'level') },
 ];
 
@@ -71,9 +76,10 @@ function median(values: number[]): number {
 }
 
 function main(): void {
-  const cases = [...ISSUE_CASES, ...CORPUS_CASES];
+  // BENCH_ONLY=<text>: only the cases whose name contains it.
+  const cases = [...ISSUE_CASES, ...CORPUS_CASES].filter((item) => !process.env.BENCH_ONLY || item.name.includes(process.env.BENCH_ONLY));
   // Warm-up: the JIT and marked's first parse.
-  for (const item of cases.slice(-10)) cardPipeline(item);
+  for (const item of [...CORPUS_CASES.slice(0, 10), ...cases.slice(-3)]) cardPipeline(item);
   const results = cases.map((item) => {
     const card = median(Array.from({ length: RUNS }, () => cpuMs(() => cardPipeline(item))));
     const stream = median(Array.from({ length: RUNS }, () => cpuMs(() => streamableMarkdown(item.body))));
@@ -82,8 +88,8 @@ function main(): void {
   results.sort((a, b) => b.card + b.stream - (a.card + a.stream));
   console.log('hostile answers: ms CPU (median of %d) — card = placeCitations + fitAnswerToTeams; stream = streamed text of the whole answer', RUNS);
   for (const result of results.slice(0, 12)) console.log(`${result.name.padEnd(48)} ${String(result.characters).padStart(7)} chars   card ${result.card.toFixed(1).padStart(7)} ms   stream ${result.stream.toFixed(1).padStart(7)} ms`);
-  const fit60000 = results.find((result) => result.name === 'answer-60000');
-  if (fit60000) console.log(`60,000-character hostile answer (answer-60000): card ${fit60000.card.toFixed(1)} ms CPU`);
+  const fit60000 = results.find((result) => result.name.startsWith('issue 29'));
+  if (fit60000) console.log(`fitting a 60,000-character hostile answer: card ${fit60000.card.toFixed(1)} ms CPU`);
   const worst = results[0] as (typeof results)[number];
   console.log(`worst hostile answer: ${worst.name}, ${(worst.card + worst.stream).toFixed(1)} ms CPU (budget ${BUDGET_MS} ms)`);
   process.exitCode = worst.card + worst.stream <= BUDGET_MS ? 0 : 1;
