@@ -41,9 +41,6 @@ export const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\
 /** Any hidden character (contextual ones included), or any whitespace: none of these may appear in a link target. */
 export const NOT_IN_LINKS = new RegExp(`[${ALWAYS}\\u200C\\u200D\\uFE0E\\uFE0F\\s]`, 'u');
 
-/** Bidi controls alone, for tests and for telling a person why a link was refused. */
-export const BIDI_CHARACTERS = new RegExp(`[${BIDI}]`, 'u');
-
 /** Untrusted text with every hidden character removed and lone surrogates replaced; line breaks and tabs kept. */
 export function stripHidden(raw: string): string {
   return raw.replace(LONE_SURROGATES, '\uFFFD').replace(HIDDEN_CHARACTERS, '');
