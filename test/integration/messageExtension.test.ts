@@ -6,7 +6,7 @@
  * never reach Q one by one. A slow Q: a working item, then the answer from the cache.
  */
 import assert from 'node:assert/strict';
-import { idcUserIdOf, nextLog, startAuthenticatedStack, startStack, type Stack } from '../helpers/stack';
+import { cardTexts, idcUserIdOf, nextLog, startAuthenticatedStack, startStack, type Stack } from '../helpers/stack';
 import { schemaErrors } from '../helpers/cardValidation';
 import { ADA, composeExtension, execute, GRACE, GROUP_CHAT, LINUS, message, searchQuery, teamsUser } from '../helpers/teamsActivities';
 
@@ -16,7 +16,7 @@ const ME_CARD_LIMIT_UTF16_BYTES = 28 * 1024;
 
 type Body = Record<string, any>;
 const attachmentsOf = (body: Body): Body[] => body.composeExtension?.attachments ?? [];
-const textOfCard = (card: unknown): string => JSON.stringify(card);
+const textOfCard = (card: unknown): string => cardTexts(card).join('\n');
 
 function onlyItem(response: { status: number; body: Body }): Body {
   assert.equal(response.status, 200, JSON.stringify(response.body));
