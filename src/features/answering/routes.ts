@@ -6,6 +6,7 @@ import { cardMessage } from '../../cards/messages';
 import { channelFilesCard, fileProblemsCard, helpCard } from '../../cards/messageCards';
 import { VERBS } from '../../cards/verbs';
 import type { QAttachment } from '../../domain/qTurn';
+import { isOneToOne } from '../../domain/turn';
 import type { FeatureRoutes } from '../routes';
 import type { ThreadContextStore } from '../threadContext/threadContext';
 import { withThreadContext } from '../threadContext/threadContext';
@@ -52,7 +53,7 @@ export function registerAnswering(routes: FeatureRoutes, deps: AnsweringRoutesDe
       await turn.send(cardMessage(helpCard()));
       return;
     }
-    if (activity.conversation.conversationType === 'personal') {
+    if (isOneToOne(turn.surface)) {
       await deps.ask(turn, question, attachments ? { attachments } : {});
       return;
     }
