@@ -73,7 +73,7 @@ export class Answering {
     const { deps } = this;
     const user = turn.asker;
     const prompt = options.promptForQ && options.promptForQ.length <= USER_MESSAGE_MAX_LENGTH ? options.promptForQ : question;
-    const log = deps.logger.child({ activityId: turn.activity.id, event: 'answer' });
+    const log = deps.logger.child({ activityId: turn.activity.id, event: 'answer', surface: turn.surface });
     const answerTimer = telemetry.answers.start();
     const reply = async (activity: OutgoingActivity): Promise<AnswerResult> => {
       await presenter.final(activity);
