@@ -67,6 +67,12 @@ describe('in Microsoft 365 Copilot Chat (custom engine agent)', () => {
       assert.equal(streamInfoOf(final.body)?.streamType, 'final', `${marks}: streamed, as in a 1:1 chat`);
       assert.match(cardTexts(cardOf(final)).join(' '), /Sources/);
     }
+    // A sender writing the Agents SDK's compound id into channelId: the front door lets it through, the bot sees Copilot.
+    stack.connector.clear();
+    const plain = message(stack.serviceUrl, ADA, VPN);
+    const compound = { ...plain, channelId: 'msteams:COPILOT', conversation: { id: copilotConversationId(ADA), tenantId: (plain.conversation as { tenantId: string }).tenantId } };
+    const final = await send(compound);
+    assert.equal(streamInfoOf(final.body)?.streamType, 'final', 'msteams:COPILOT: streamed');
   });
 
   it('help, /new and /signout work as in a Teams 1:1 chat', async () => {
