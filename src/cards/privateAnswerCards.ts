@@ -9,6 +9,7 @@
 import { plainLine } from '../content/plainText';
 import type { SpacePolicy } from '../domain/spacePolicy';
 import { helpCard } from './messageCards';
+import { richTextBlock as richText, textRun as run } from './richText';
 import { VERBS } from './verbs';
 import { adaptiveCard, type AdaptiveCardJson, type CardAction, type CardElement } from './types';
 
@@ -29,14 +30,6 @@ export interface PlaceholderModel {
   kind: 'answer' | 'pluginAction';
   /** Shown to someone who pressed a button that is not theirs. */
   notice?: string;
-}
-
-export function run(text: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { type: 'TextRun', text, ...extra };
-}
-
-export function richText(inlines: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}): CardElement {
-  return { type: 'RichTextBlock', inlines, ...extra };
 }
 
 /** A card action as Action.Execute with an Action.Submit fallback for clients without Universal Actions. */

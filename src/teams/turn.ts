@@ -75,7 +75,11 @@ class ContextTurn implements TeamsTurn {
   }
 
   address(): ConversationAddress {
-    return TurnContext.getConversationReference(this.context.activity) as unknown as ConversationAddress;
+    const reference = TurnContext.getConversationReference(this.context.activity);
+    // A proactive turn is rebuilt from this address alone, without Copilot's marks: a Copilot chat
+    // (possibly sent without a conversation type) must come back as the 1:1 chat it is.
+    if (this.surface === 'copilot' && reference.conversation) reference.conversation = { ...reference.conversation, conversationType: 'personal' };
+    return reference as unknown as ConversationAddress;
   }
 }
 
