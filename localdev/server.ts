@@ -7,6 +7,7 @@
  * development tool: not part of the product.
  */
 import { handleControl } from './control';
+import { LocalGraphMeetings } from './graph/meetings';
 import { listen, type Exchange } from './http';
 import { signatureMatches, signatureScope } from './sigv4';
 import { LocalEntraIssuer } from './identity/entra';
@@ -62,6 +63,8 @@ export interface LocalServices {
   resetAdmin(layout?: AdminLayout): void;
   /** The documents Q answers from (tests switch the hostile ones on here). */
   knowledge: Knowledge;
+  /** Microsoft Graph's meeting transcripts and the Entra token endpoint for the bot's app-only tokens. */
+  graph: LocalGraphMeetings;
   close(): Promise<void>;
 }
 
@@ -82,6 +85,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   const iam = new LocalIam();
   const managedIdentity = await LocalManagedIdentity.create(clock);
   const { roleArn: botAwsRoleArn } = trustLocalManagedIdentity(iam, managedIdentity);
+  const graph = new LocalGraphMeetings(clock, managedIdentity.keys);
 
   const record = (operation: string, principal: string, details: Record<string, unknown>): void => {
     state.calls.push({ operation, principal, body: details, requestId: IdentityState.requestId(), at: new Date().toISOString() });
@@ -103,6 +107,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     if (path === '/token' && exchange.method === 'POST') return handleCreateTokenWithIAM(exchange, identityContext);
     if (isStsRequest(exchange)) return handleSts(exchange, identityContext);
     if (managedIdentity.handles(exchange)) return managedIdentity.handle(exchange);
+    if (await graph.handle(exchange)) return;
     if (entra.handle(exchange)) return;
     exchange.respond(404, { 'content-type': 'application/json' }, JSON.stringify({ message: `Nothing at ${exchange.method} ${path}` }));
   };
@@ -114,7 +119,12 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   });
   url = `http://127.0.0.1:${door.port}`;
   resetAdmin();
-  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, iam, managedIdentity, botAwsRoleArn, clock, knowledge, admin, resetAdmin, close: door.close };
+  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, iam, managedIdentity, botAwsRoleArn, clock, knowledge, admin, resetAdmin, graph,
+    close: async () => {
+      await graph.close();
+      await door.close();
+    },
+  };
 }
 
 /**

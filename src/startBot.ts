@@ -24,6 +24,9 @@ import { LocalDevTokens } from './identity/localDevTokens';
 import { RefreshTokenStore } from './identity/refreshTokenStore';
 import { TokenKeyRing } from './identity/tokenKeyRing';
 import { UserSessions } from './identity/userSessions';
+import { appOnlyGraphCredential } from './graph/appOnlyCredential';
+import { GraphClient } from './graph/graphClient';
+import { MeetingTranscripts } from './graph/meetingTranscripts';
 import { DefaultChainClientProvider, PerUserClientProvider, type QClientProvider } from './qbusiness/qbusinessClients';
 import { QBusinessService } from './qbusiness/qbusinessService';
 import { connectorSpans } from './teams/connectorSpans';
@@ -98,6 +101,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     streaming: config.streaming,
     ...(config.bot ? { botAppId: config.bot.appId } : {}),
     ...(identity ? { identity } : {}),
+    ...(config.meetingRecaps ? { meetingTranscripts: meetingTranscripts(config.meetingRecaps) } : {}),
   });
   const authPages = config.sso
     ? { clientId: config.sso.clientId, tenantId: config.sso.tenantId, authorityHost: config.sso.authorityHost, scope: `${config.sso.resourceUri}/access_as_user` }
@@ -132,6 +136,11 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await telemetry?.shutdown();
     },
   };
+}
+
+function meetingTranscripts(settings: NonNullable<AppConfig['meetingRecaps']>): MeetingTranscripts {
+  const credential = appOnlyGraphCredential({ ...settings, assertionAudience: 'api://AzureADTokenExchange' });
+  return new MeetingTranscripts(new GraphClient({ baseUrl: settings.graphBaseUrl, credential }));
 }
 
 function storageKind(config: AppConfig, options: StartOptions): string {

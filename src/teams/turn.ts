@@ -2,8 +2,8 @@
  * Our `TeamsTurn` on botbuilder's TurnContext: the one place a turn's SDK object is turned into
  * the bot's own terms. One TeamsTurn per TurnContext, so every feature in a turn shares it.
  */
-import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
-import type { ConversationAddress, InboundActivity, OutgoingActivity, TeamsTurn } from '../domain/turn';
+import { TeamsInfo, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import type { ConversationAddress, InboundActivity, OutgoingActivity, TeamsMeeting, TeamsTurn } from '../domain/turn';
 
 const turns = new WeakMap<TurnContext, TeamsTurn>();
 
@@ -40,6 +40,22 @@ class ContextTurn implements TeamsTurn {
 
   address(): ConversationAddress {
     return TurnContext.getConversationReference(this.context.activity) as unknown as ConversationAddress;
+  }
+
+  /** Teams' meeting API (GET {serviceUrl}/v1/meetings/{channelData.meeting.id}); errors keep their `statusCode`. */
+  async meeting(): Promise<TeamsMeeting | undefined> {
+    const meetingId = (this.context.activity.channelData as { meeting?: { id?: unknown } } | undefined)?.meeting?.id;
+    if (typeof meetingId !== 'string' || !meetingId) return undefined;
+    const info = await TeamsInfo.getMeetingInfo(this.context, meetingId);
+    const details = (info.details ?? {}) as { msGraphResourceId?: string; type?: string; scheduledEndTime?: unknown };
+    const end = details.scheduledEndTime;
+    return {
+      ...(details.msGraphResourceId ? { graphMeetingId: details.msGraphResourceId } : {}),
+      ...(info.organizer?.aadObjectId ? { organizerAadObjectId: info.organizer.aadObjectId } : {}),
+      ...(details.type ? { type: details.type } : {}),
+      ...(end ? { scheduledEndTime: end instanceof Date ? end.toISOString() : String(end) } : {}),
+      ...(info.conversation?.conversationType ? { conversationType: info.conversation.conversationType } : {}),
+    };
   }
 }
 
