@@ -38,6 +38,13 @@ export function handleMicrosoft(exchange: Exchange, data: AdminData): boolean {
   const rest = decodeURIComponent(path.slice((graph ? GRAPH_PREFIX : ARM_PREFIX).length));
   data.served.push(`${graph ? 'graph' : 'arm'} ${exchange.method} ${rest}`);
   if (graph) {
+    const credentials = /^\/v1\.0\/applications\(appId='([^']+)'\)\/federatedIdentityCredentials$/.exec(rest);
+    if (credentials) {
+      const found = data.entraApps.find((candidate) => candidate.appId === credentials[1]);
+      if (!found) error(404, 'Request_ResourceNotFound', `Resource '${credentials[1]}' does not exist or one of its queried reference-property objects are not present.`);
+      else json(exchange, 200, { value: found.federatedIdentityCredentials ?? [] });
+      return true;
+    }
     const app = /^\/v1\.0\/applications\(appId='([^']+)'\)$/.exec(rest);
     if (app) {
       const found = data.entraApps.find((candidate) => candidate.appId === app[1]);
