@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { LOCAL_MI_CLIENT_ID, LOCAL_MI_PATH } from '../../localdev/identity/managedIdentity';
 import { MS_GRAPH_PREFIX, SAMPLE_GRAPH_MEETING_ID, SAMPLE_MEETING_CHAT_ID, SAMPLE_MEETING_ORGANIZER_ID, SAMPLE_TEAMS_MEETING_ID } from '../../localdev/graph/meetings';
 import { RECAP_PROMPT } from '../../src/features/meetingRecap/meetingRecap';
-import { cardOf, cardTexts, idcUserIdOf, suiteStack } from '../helpers/stack';
+import { cardOf, cardTexts, idcUserIdOf, startStack, suiteStack, type Stack } from '../helpers/stack';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/telemetryReceivers';
+import type { LocalServices } from '../../localdev/server';
 import { ADA, GRACE, GROUP_CHAT, mention } from '../helpers/teamsActivities';
 
 const HOUR = 60 * 60 * 1000;
@@ -41,22 +43,23 @@ function twoHourVtt(): string {
   return `WEBVTT\n\n${cues.join('\n\n')}\n`;
 }
 
+/** The bot's recap settings against the local services: Graph double, HTTPS Entra authority, App Service managed identity. */
+async function recapEnv(services: LocalServices): Promise<Record<string, string>> {
+  const authority = await services.graph.httpsAuthority();
+  return {
+    GRAPH_BASE_URL: `${services.url}${MS_GRAPH_PREFIX}`,
+    GRAPH_AUTHORITY_HOST: authority.url,
+    GRAPH_MANAGED_IDENTITY_CLIENT_ID: LOCAL_MI_CLIENT_ID,
+    // What App Service gives a web app with a managed identity; @azure/identity reads them itself.
+    IDENTITY_ENDPOINT: `${services.url}${LOCAL_MI_PATH}`,
+    IDENTITY_HEADER: services.managedIdentity.identityHeader,
+    NODE_EXTRA_CA_CERTS: authority.caFile,
+  };
+}
+
 describe('meeting recaps', function () {
   this.timeout(30_000);
-  const stack = suiteStack([ADA, GRACE], {
-    env: async (services) => {
-      const authority = await services.graph.httpsAuthority();
-      return {
-        GRAPH_BASE_URL: `${services.url}${MS_GRAPH_PREFIX}`,
-        GRAPH_AUTHORITY_HOST: authority.url,
-        GRAPH_MANAGED_IDENTITY_CLIENT_ID: LOCAL_MI_CLIENT_ID,
-        // What App Service gives a web app with a managed identity; @azure/identity reads them itself.
-        IDENTITY_ENDPOINT: `${services.url}${LOCAL_MI_PATH}`,
-        IDENTITY_HEADER: services.managedIdentity.identityHeader,
-        NODE_EXTRA_CA_CERTS: authority.caFile,
-      };
-    },
-  });
+  const stack = suiteStack([ADA, GRACE], { env: recapEnv });
 
   beforeEach(async () => {
     stack.q.graph.reset();
@@ -201,5 +204,41 @@ describe('meeting recaps', function () {
     assert.match(sent, /Item 0: /);
     assert.match(sent, /Item 2399: /, 'nothing trimmed: it all fits');
     assert.doesNotMatch(cardTexts(card).join(' '), /longer than Amazon Q Business takes/);
+  });
+});
+
+describe('meeting recaps in telemetry', function () {
+  this.timeout(60_000);
+  let otlp: OtlpReceiver;
+  let stack: Stack;
+
+  before(async () => {
+    otlp = await startOtlpReceiver();
+    stack = await startStack(async (services) => ({
+      ...(await recapEnv(services)),
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_TRACES_SAMPLER: 'always_on',
+      TELEMETRY_LOG_LEVEL: 'info',
+    }));
+    await stack.signIn(ADA);
+  });
+  after(async () => {
+    await otlp?.close();
+  });
+
+  it('exports the recap turn, and never the transcript', async () => {
+    stack.connector.meetings.set(SAMPLE_TEAMS_MEETING_ID, meetingInfo());
+    const activity = mention(stack.serviceUrl, ADA, 'recap', SAMPLE_MEETING_CHAT_ID);
+    activity.channelData = { ...(activity.channelData as object), meeting: { id: SAMPLE_TEAMS_MEETING_ID } };
+    await stack.post(activity);
+    const card = cardOf(await stack.connector.waitFor('recap', () => stack.connector.messages(SAMPLE_MEETING_CHAT_ID)[0]));
+    assert.match(cardTexts(card).join(' '), /Decisions/);
+    // SIGTERM: the bot flushes what it buffered before it exits.
+    await stack.stop();
+    const exported = otlp.raw.join('\n');
+    assert.ok(otlp.received['/v1/traces']!.length > 0 && otlp.received['/v1/logs']!.length > 0, 'traces and logs were exported');
+    assert.match(exported, /meeting recap/, 'the recap log line was exported');
+    for (const said of ['300 USD a night', 'book the hotel block', 'department head approval', 'Thanks for joining', 'agreed on the 12th']) assert.ok(!exported.includes(said), `"${said}" is not exported`);
   });
 });
