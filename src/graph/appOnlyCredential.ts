@@ -5,8 +5,7 @@
  * identity credential (issuer = the tenant's v2 issuer, subject = the identity's principal id).
  * Locally the same code runs against the local Entra issuer and managed identity (localdev/).
  */
-import { ClientAssertionCredential, ManagedIdentityCredential } from '@azure/identity';
-import type { TokenCredential } from '@azure/core-auth';
+import { ClientAssertionCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 
 export interface AppOnlyGraphSettings {
   /** The Entra app registration the Teams app's resource-specific consent is granted to. */

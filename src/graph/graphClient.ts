@@ -4,7 +4,7 @@
  * Graph's throttling honoured (429 + Retry-After, retried while the caller's deadline allows), and
  * every refusal turned into a `GraphFailure` with a `kind`. Response bodies are never logged here.
  */
-import type { TokenCredential } from '@azure/core-auth';
+import type { TokenCredential } from '@azure/identity';
 
 export type GraphFailureKind = 'forbidden' | 'notFound' | 'throttled' | 'unavailable';
 

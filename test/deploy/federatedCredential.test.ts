@@ -4,7 +4,7 @@
  * next run, and refuses to overwrite a same-named credential for another identity.
  */
 import assert from 'node:assert/strict';
-import type { TokenCredential } from '@azure/core-auth';
+import type { TokenCredential } from '@azure/identity';
 import { localAzToken } from '../../localdev/admin/microsoft';
 import { startLocalServices, type LocalServices } from '../../localdev/server';
 import { ensureFederatedCredential, settingsFrom } from '../../deploy/entra/federatedCredential';
