@@ -7,13 +7,13 @@
  * development tool: not part of the product.
  */
 import { handleControl } from './control';
-import { LocalGraphMeetings } from './graph/meetings';
+import { LocalGraphMeetings, MS_GRAPH_PREFIX } from './graph/meetings';
 import { listen, type Exchange } from './http';
 import { signatureMatches, signatureScope } from './sigv4';
 import { LocalEntraIssuer } from './identity/entra';
 import { handleCreateTokenWithIAM } from './identity/identityCenter';
 import { LocalIam } from './identity/iam';
-import { LocalManagedIdentity, trustLocalManagedIdentity } from './identity/managedIdentity';
+import { LOCAL_MI_CLIENT_ID, LOCAL_MI_PATH, LocalManagedIdentity, trustLocalManagedIdentity } from './identity/managedIdentity';
 import { IdentityState, LocalClock } from './identity/state';
 import { handleSts, isStsRequest } from './identity/sts';
 import { Knowledge } from './qbusiness/knowledge';
@@ -86,6 +86,14 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   const managedIdentity = await LocalManagedIdentity.create(clock);
   const { roleArn: botAwsRoleArn } = trustLocalManagedIdentity(iam, managedIdentity);
   const graph = new LocalGraphMeetings(clock, managedIdentity.keys);
+  // What a bot on this machine sets to read meetings here (the playground script asks /_local/graph).
+  const graphBotSettings = (): Record<string, string> => ({
+    GRAPH_BASE_URL: `${url}${MS_GRAPH_PREFIX}`,
+    GRAPH_MANAGED_IDENTITY_CLIENT_ID: LOCAL_MI_CLIENT_ID,
+    IDENTITY_ENDPOINT: `${url}${LOCAL_MI_PATH}`,
+    IDENTITY_HEADER: managedIdentity.identityHeader,
+    DEV_TEAMS_MEETING_API_URL: url,
+  });
 
   const record = (operation: string, principal: string, details: Record<string, unknown>): void => {
     state.calls.push({ operation, principal, body: details, requestId: IdentityState.requestId(), at: new Date().toISOString() });
@@ -101,13 +109,13 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
 
   const route = async (exchange: Exchange): Promise<void> => {
     const path = exchange.url.pathname;
+    if (await graph.handle(exchange, graphBotSettings)) return;
     if (handleAdminControl(exchange, admin, resetAdmin) || handleMicrosoft(exchange, admin) || (await handleAdminAws(exchange, admin))) return;
     if (path.startsWith('/_local/')) return handleControl(exchange, { state, identity, entra, clock, applicationId: LOCAL_APPLICATION_ID, documentCount: knowledge.documentCount });
     if (path.startsWith('/applications/')) return handleQ(exchange, qContext);
     if (path === '/token' && exchange.method === 'POST') return handleCreateTokenWithIAM(exchange, identityContext);
     if (isStsRequest(exchange)) return handleSts(exchange, identityContext);
     if (managedIdentity.handles(exchange)) return managedIdentity.handle(exchange);
-    if (await graph.handle(exchange)) return;
     if (entra.handle(exchange)) return;
     exchange.respond(404, { 'content-type': 'application/json' }, JSON.stringify({ message: `Nothing at ${exchange.method} ${path}` }));
   };

@@ -35,6 +35,7 @@ import { registerThreadContext } from './features/threadContext/routes';
 import { ThreadContextStore } from './features/threadContext/threadContext';
 import { createTeamsApplication, type TeamsAdapter, type TeamsApplication } from './teams/application';
 import { proactiveTurns } from './teams/proactive';
+import { devMeetingLookup } from './teams/devMeetingApi';
 
 export interface BotOptions {
   adapter: TeamsAdapter;
@@ -55,6 +56,8 @@ export interface BotOptions {
   identity?: { sso: SsoConfig; sessions: UserSessions; validator: EntraTokenValidator; devTokens?: LocalDevTokens };
   /** Meeting transcripts through Microsoft Graph; absent: "recap" explains that recaps are not set up. */
   meetingTranscripts?: MeetingTranscripts;
+  /** Development only: Teams' meeting API from the local services (the playground has none). */
+  devTeamsMeetingApiUrl?: string;
 }
 
 export interface BotApplication {
@@ -97,7 +100,15 @@ export function createBotApplication(options: BotOptions): BotApplication {
   const ask = answerOrSignIn(answering, signIn);
   const plugins = new PluginActions({ store: pluginStore, logger, continueWith: (turn, input, conversation) => ask(turn, '', { input, conversation }) });
   const feedback = createFeedback({ storage, answers, q, proactive, logger, now });
-  const recap = new MeetingRecap({ ask, turns, storage, logger, now, ...(options.meetingTranscripts ? { transcripts: options.meetingTranscripts } : {}) });
+  const recap = new MeetingRecap({
+    ask,
+    turns,
+    storage,
+    logger,
+    now,
+    ...(options.meetingTranscripts ? { transcripts: options.meetingTranscripts } : {}),
+    ...(options.devTeamsMeetingApiUrl ? { findMeeting: devMeetingLookup(options.devTeamsMeetingApiUrl) } : {}),
+  });
   const threads = new ThreadContextStore(storage, (options.threadContextDays ?? 7) * 24 * 60 * 60 * 1000, now);
   const identity = options.identity;
   const extension = new MessageExtension(

@@ -71,6 +71,8 @@ export interface AppConfig {
   telemetry?: TelemetryConfig;
   /** Meeting recaps: Microsoft Graph app-only access for the SSO app, secretless (src/graph); absent: off. */
   meetingRecaps?: MeetingRecapsConfig;
+  /** Development only: Teams' meeting API served by the local services (the Agents Playground has none). */
+  devTeamsMeetingApiUrl?: string;
 }
 
 export interface MeetingRecapsConfig {
@@ -188,6 +190,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const streaming = readStreaming(read, problems);
   const telemetry = readTelemetry(read, problems);
   const meetingRecaps = readMeetingRecaps(read, problems, sso, bot);
+  const devTeamsMeetingApiUrl = read('DEV_TEAMS_MEETING_API_URL')?.replace(/\/+$/, '');
+  if (devTeamsMeetingApiUrl && (!LOOPBACK.test(devTeamsMeetingApiUrl) || bot)) problems.push(`DEV_TEAMS_MEETING_API_URL is for the local playground only: it must be a loopback URL (http://127.0.0.1:…) and BOT_ID must be unset, got "${devTeamsMeetingApiUrl}".`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const awsSdkEnvironment: Record<string, string> = {};
@@ -213,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     instance: read('WEBSITE_INSTANCE_ID') ?? hostname(),
     ...(telemetry ? { telemetry } : {}),
     ...(meetingRecaps ? { meetingRecaps } : {}),
+    ...(devTeamsMeetingApiUrl ? { devTeamsMeetingApiUrl } : {}),
   };
 }
 

@@ -102,6 +102,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     ...(config.bot ? { botAppId: config.bot.appId } : {}),
     ...(identity ? { identity } : {}),
     ...(config.meetingRecaps ? { meetingTranscripts: meetingTranscripts(config.meetingRecaps) } : {}),
+    ...(config.devTeamsMeetingApiUrl ? { devTeamsMeetingApiUrl: config.devTeamsMeetingApiUrl } : {}),
   });
   const authPages = config.sso
     ? { clientId: config.sso.clientId, tenantId: config.sso.tenantId, authorityHost: config.sso.authorityHost, scope: `${config.sso.resourceUri}/access_as_user` }
@@ -119,6 +120,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     { port, qApplicationId: config.qbusiness.applicationId, qRegion: config.qbusiness.region, perUserSignIn: Boolean(config.sso), state: config.state.kind, awsSdk: config.awsSdkEnvironment },
     'bot listening',
   );
+  if (config.devTeamsMeetingApiUrl) logger.warn('DEV_TEAMS_MEETING_API_URL is set: meetings are looked up in the local services, not in Teams (development only).');
   if (config.telemetry) {
     const { azureMonitorConnectionString, otlp, otelEnvironment } = config.telemetry;
     logger.info({ event: 'telemetry', azureMonitor: Boolean(azureMonitorConnectionString), otlp: otlp?.protocol ?? false, otel: otelEnvironment }, 'telemetry on');

@@ -53,6 +53,24 @@ export interface FederatedCredential {
   audiences: string[];
 }
 
+/** Teams' meeting API answer for the sample meeting (as `GET /v1/meetings/{id}` gives it): it ended two hours ago. */
+export function sampleTeamsMeetingInfo(meeting: LocalMeeting, now: Date): Record<string, unknown> {
+  const end = new Date(now.getTime() - 2 * 60 * 60 * 1000);
+  return {
+    details: {
+      id: SAMPLE_TEAMS_MEETING_ID,
+      msGraphResourceId: SAMPLE_GRAPH_MEETING_ID,
+      scheduledStartTime: new Date(end.getTime() - 60 * 60 * 1000).toISOString(),
+      scheduledEndTime: end.toISOString(),
+      joinUrl: 'https://teams.microsoft.com/l/meetup-join/local-sample',
+      title: 'Berlin sales offsite planning',
+      type: 'Scheduled',
+    },
+    conversation: { id: meeting.chatId, isGroup: true, conversationType: 'groupChat' },
+    organizer: { id: '29:local-organizer', aadObjectId: meeting.organizerId, tenantId: LOCAL_TENANT_ID },
+  };
+}
+
 export class LocalGraphMeetings {
   readonly meetings = new Map<string, LocalMeeting>();
   federatedCredentials: FederatedCredential[] = [];
@@ -107,10 +125,26 @@ export class LocalGraphMeetings {
     return true;
   }
 
-  /** Graph's transcript endpoints (and the token endpoint, for plain-HTTP clients such as tests). */
-  async handle(exchange: Exchange): Promise<boolean> {
+  /**
+   * Graph's transcript endpoints (and the token endpoint, for plain-HTTP clients such as tests);
+   * for the playground, which has no Teams meeting API, Teams' `GET /v1/meetings/{id}` for the
+   * sample meeting; and `GET /_local/graph`: the settings a bot needs to reach all this.
+   */
+  async handle(exchange: Exchange, botSettings: () => Record<string, string>): Promise<boolean> {
     if (await this.handleToken(exchange)) return true;
     const path = exchange.url.pathname;
+    if (exchange.method === 'GET' && path === '/_local/graph') {
+      const authority = await this.httpsAuthority();
+      json(exchange, 200, { GRAPH_AUTHORITY_HOST: authority.url, NODE_EXTRA_CA_CERTS: authority.caFile, ...botSettings() });
+      return true;
+    }
+    const teamsMeeting = /^\/v1\/meetings\/([^/]+)$/.exec(path);
+    if (exchange.method === 'GET' && teamsMeeting) {
+      const meeting = decodeURIComponent(teamsMeeting[1] ?? '') === SAMPLE_TEAMS_MEETING_ID ? this.sampleMeeting() : undefined;
+      if (!meeting) json(exchange, 404, { error: { code: 'NotFound', message: 'Meeting not found.' } });
+      else json(exchange, 200, sampleTeamsMeetingInfo(meeting, this.clock.now()));
+      return true;
+    }
     if (!path.startsWith(`${MS_GRAPH_PREFIX}/`)) return false;
     this.graph(exchange, decodeURIComponent(path.slice(MS_GRAPH_PREFIX.length)));
     return true;

@@ -44,19 +44,29 @@ class ContextTurn implements TeamsTurn {
 
   /** Teams' meeting API (GET {serviceUrl}/v1/meetings/{channelData.meeting.id}); errors keep their `statusCode`. */
   async meeting(): Promise<TeamsMeeting | undefined> {
-    const meetingId = (this.context.activity.channelData as { meeting?: { id?: unknown } } | undefined)?.meeting?.id;
-    if (typeof meetingId !== 'string' || !meetingId) return undefined;
-    const info = await TeamsInfo.getMeetingInfo(this.context, meetingId);
-    const details = (info.details ?? {}) as { msGraphResourceId?: string; type?: string; scheduledEndTime?: unknown };
-    const end = details.scheduledEndTime;
-    return {
-      ...(details.msGraphResourceId ? { graphMeetingId: details.msGraphResourceId } : {}),
-      ...(info.organizer?.aadObjectId ? { organizerAadObjectId: info.organizer.aadObjectId } : {}),
-      ...(details.type ? { type: details.type } : {}),
-      ...(end ? { scheduledEndTime: end instanceof Date ? end.toISOString() : String(end) } : {}),
-      ...(info.conversation?.conversationType ? { conversationType: info.conversation.conversationType } : {}),
-    };
+    const meetingId = meetingIdOf(this.activity);
+    if (!meetingId) return undefined;
+    return meetingFromInfo(await TeamsInfo.getMeetingInfo(this.context, meetingId));
   }
+}
+
+/** The Teams meeting id of a meeting chat's activity (`channelData.meeting.id`). */
+export function meetingIdOf(activity: InboundActivity): string | undefined {
+  const meetingId = (activity.channelData as { meeting?: { id?: unknown } } | undefined)?.meeting?.id;
+  return typeof meetingId === 'string' && meetingId ? meetingId : undefined;
+}
+
+/** Teams' meeting info (its meeting API's JSON) in the bot's terms. */
+export function meetingFromInfo(info: { details?: unknown; organizer?: { aadObjectId?: string }; conversation?: { conversationType?: string } }): TeamsMeeting {
+  const details = (info.details ?? {}) as { msGraphResourceId?: string; type?: string; scheduledEndTime?: unknown };
+  const end = details.scheduledEndTime;
+  return {
+    ...(details.msGraphResourceId ? { graphMeetingId: details.msGraphResourceId } : {}),
+    ...(info.organizer?.aadObjectId ? { organizerAadObjectId: info.organizer.aadObjectId } : {}),
+    ...(details.type ? { type: details.type } : {}),
+    ...(end ? { scheduledEndTime: end instanceof Date ? end.toISOString() : String(end) } : {}),
+    ...(info.conversation?.conversationType ? { conversationType: info.conversation.conversationType } : {}),
+  };
 }
 
 export function conversationReference(address: ConversationAddress): ConversationReference {

@@ -129,6 +129,12 @@ describe('config', () => {
       );
     });
 
+    it('accepts the development meeting API (playground) only on loopback and without a bot identity', () => {
+      assert.equal(loadConfig({ ...minimal, DEV_TEAMS_MEETING_API_URL: 'http://127.0.0.1:8088/' }).devTeamsMeetingApiUrl, 'http://127.0.0.1:8088');
+      assert.match(problemsOf({ ...minimal, DEV_TEAMS_MEETING_API_URL: 'https://smba.trafficmanager.net' })[0] ?? '', /^DEV_TEAMS_MEETING_API_URL is for the local playground only/);
+      assert.match(problemsOf({ ...sso, DEV_TEAMS_MEETING_API_URL: 'http://127.0.0.1:8088' })[0] ?? '', /BOT_ID must be unset/);
+    });
+
     it('refuses a partial setup and names what is missing', () => {
       const { IDC_APPLICATION_ARN: _omitted, ...partial } = sso;
       assert.match(problemsOf(partial).join('\n'), /IDC_APPLICATION_ARN is not set: per-user sign-in needs all of AAD_APP_CLIENT_ID, AAD_APP_TENANT_ID, IDC_APPLICATION_ARN/);

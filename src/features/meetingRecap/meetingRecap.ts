@@ -45,6 +45,8 @@ export interface MeetingRecapDependencies {
   storage: StateStorage;
   logger: Logger;
   now: Clock;
+  /** How the meeting is found; default Teams' meeting API for the turn (development: the local services'). */
+  findMeeting?: (turn: TeamsTurn) => Promise<TeamsMeeting | undefined>;
 }
 
 export class MeetingRecap {
@@ -66,7 +68,7 @@ export class MeetingRecap {
     const started = this.deps.now().getTime();
     let meeting: TeamsMeeting | undefined;
     try {
-      meeting = await turn.meeting();
+      meeting = await (this.deps.findMeeting ? this.deps.findMeeting(turn) : turn.meeting());
     } catch (error) {
       const status = (error as { statusCode?: unknown }).statusCode;
       if (status === 403) return fail('consentMissing', { status });
