@@ -80,6 +80,7 @@ export class MeetingRecap {
     if (meeting.type !== 'Scheduled' || !meeting.graphMeetingId || !meeting.organizerAadObjectId) return fail('notScheduled');
 
     let transcript;
+    const graphStarted = Date.now();
     try {
       transcript = await transcripts.latest(meeting.organizerAadObjectId, meeting.graphMeetingId, Date.now() + GRAPH_BUDGET_MS);
     } catch (error) {
@@ -104,7 +105,7 @@ export class MeetingRecap {
     const notice = fitted.droppedLines > 0
       ? `The transcript was longer than Amazon Q Business takes (${fitted.files.length} files of 10 MB): this recap covers the meeting up to ${fitted.coveredUntil ?? 'the last line that fit'}.`
       : undefined;
-    log.info({ outcome: 'asking', transcriptBytes: Buffer.byteLength(transcript.vtt), files: alreadySent ? 0 : fitted.files.length, lines: fitted.lines, droppedLines: fitted.droppedLines, graphMs: Date.now() - started }, 'meeting recap');
+    log.info({ outcome: 'asking', transcriptBytes: Buffer.byteLength(transcript.vtt), files: alreadySent ? 0 : fitted.files.length, lines: fitted.lines, droppedLines: fitted.droppedLines, graphMs: Date.now() - graphStarted }, 'meeting recap');
 
     await this.deps.ask(turn, 'recap', {
       promptForQ: RECAP_PROMPT,
