@@ -4,18 +4,27 @@
 
 param webAppName string
 
+@description('App settings: names to string values.')
+type settings = {
+  *: string
+}
+
 @secure()
+type secureSettings = {
+  *: string
+}
+
 @description('The site\'s current settings: list(\'<site id>/config/appsettings\', <api>).properties. Secure, so they stay out of deployment history.')
-param currentAppSettings object
+param currentAppSettings secureSettings
 
 @description('Settings to add or change; these win over the current ones.')
-param appSettings object
+param appSettings settings
 
-resource webApp 'Microsoft.Web/sites@2023-01-01' existing = {
+resource webApp 'Microsoft.Web/sites@2025-03-01' existing = {
   name: webAppName
 }
 
-resource mergedSettings 'Microsoft.Web/sites/config@2023-01-01' = {
+resource mergedSettings 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: webApp
   name: 'appsettings'
   properties: union(currentAppSettings, appSettings)

@@ -1,7 +1,8 @@
 // Azure resources of the Amazon Q Business bot: a user-assigned managed identity (the bot's
 // identity towards Bot Framework, and towards AWS through AssumeRoleWithWebIdentity), a Linux App
 // Service plan and web app on Node 22, the Azure Bot with the Teams channel, a storage account for
-// bot state, a Key Vault holding the token-store key (generated here, in Azure), and monitoring:
+// bot state, a Key Vault with the key that wraps the token-store data key (tokenStoreKey.bicep: no
+// deployment script, no container, no shared key), and monitoring:
 // Log Analytics, Application Insights, diagnostic settings and alert rules (monitoring.bicep).
 // App settings that need the AWS ARNs are applied by botSettings.bicep during `deploy`; both
 // templates merge into the site's current settings instead of replacing them.
@@ -25,14 +26,8 @@ param instanceCount int = 2
 @description('E-mail address that receives the alerts; empty: alerts fire in the portal only.')
 param alertEmail string = ''
 
-@description('Set to true for one provision to rotate the token-store key: the current key moves to the previous keys (still read), a new one is generated.')
-param rotateTokenStoreKey bool = false
-
-@description('Makes the key script run on every provision (it changes nothing when the key exists).')
-param provisionTime string = utcNow()
-
 @allowed(['template', 'admin'])
-@description('Who creates the three Azure role assignments (bot → state storage, bot → Key Vault secrets, key writer → Key Vault secrets). template: this deployment (the deployer needs Owner, User Access Administrator or Role Based Access Control Administrator); admin: an administrator runs scripts/azure-role-assignments.sh once after the first provision, and a Contributor can provision (README, Before you provision).')
+@description('Who creates the two Azure role assignments (bot → state storage: Storage Blob Data Contributor; bot → the token-store key: Key Vault Crypto User). template: this deployment (the deployer needs Owner, User Access Administrator or Role Based Access Control Administrator); admin: an administrator runs scripts/azure-role-assignments.sh once after the first provision, and a Contributor can provision (README, Before you provision).')
 param roleAssignments string = 'template'
 
 @allowed(['default', 'recover'])
@@ -43,7 +38,7 @@ param location string = resourceGroup().location
 
 var templateAssignsRoles = roleAssignments == 'template'
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: resourceBaseName
   location: location
 }
@@ -56,7 +51,7 @@ var storageAccountName = 'qst${nameHash}'
 var keyVaultName = 'qkv${nameHash}'
 
 // Linux plan: `reserved: true` is what makes a plan Linux in the API (kind alone does not).
-resource serverfarm 'Microsoft.Web/serverfarms@2023-01-01' = {
+resource serverfarm 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: resourceBaseName
   location: location
   kind: 'linux'
@@ -69,7 +64,7 @@ resource serverfarm 'Microsoft.Web/serverfarms@2023-01-01' = {
   }
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: storageAccountName
   location: location
   kind: 'StorageV2'
@@ -80,22 +75,24 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
     minimumTlsVersion: 'TLS1_2'
     allowBlobPublicAccess: false
     allowSharedKeyAccess: false
+    // The portal and tools use Entra ID for data access, like the bot.
+    defaultToOAuthAuthentication: true
     supportsHttpsTrafficOnly: true
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-01-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-06-01' = {
   parent: storage
   name: 'default'
 }
 
-resource stateContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-01-01' = {
+resource stateContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = {
   parent: blobService
   name: 'bot-state'
 }
 
 // Bot state older than the bot's own retention (30 days for answers and conversations) is removed.
-resource stateRetention 'Microsoft.Storage/storageAccounts/managementPolicies@2023-01-01' = {
+resource stateRetention 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01' = {
   parent: storage
   name: 'default'
   properties: {
@@ -135,7 +132,7 @@ resource stateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (
   }
 }
 
-resource webApp 'Microsoft.Web/sites@2023-01-01' = {
+resource webApp 'Microsoft.Web/sites@2025-03-01' = {
   name: resourceBaseName
   location: location
   kind: 'app,linux'
@@ -149,6 +146,9 @@ resource webApp 'Microsoft.Web/sites@2023-01-01' = {
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      remoteDebuggingEnabled: false
+      http20Enabled: true
       // node itself, not npm: App Service's SIGTERM reaches the bot, which closes gracefully.
       appCommandLine: 'node lib/src/index.js'
       // Readiness (config, state store, AWS endpoints): an instance failing it leaves rotation.
@@ -163,15 +163,24 @@ resource webApp 'Microsoft.Web/sites@2023-01-01' = {
   }
 }
 
+// FTP publishing with basic credentials off (Azure Policy: "App Service apps should have local
+// authentication methods disabled for FTP deployments"). SCM basic credentials stay as the site
+// default: the toolkit's zip deploy is not verified without them here.
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: webApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
 module tokenStoreKey './tokenStoreKey.bicep' = {
   name: 'Token-store-key'
   params: {
-    resourceBaseName: resourceBaseName
     location: location
     keyVaultName: keyVaultName
     botPrincipalId: identity.properties.principalId
-    rotate: rotateTokenStoreKey
-    provisionTime: provisionTime
+    botIdentityId: identity.id
     assignRoles: templateAssignsRoles
     createMode: keyVaultCreateMode
   }
@@ -179,11 +188,13 @@ module tokenStoreKey './tokenStoreKey.bicep' = {
 
 module monitoring './monitoring.bicep' = {
   name: 'Monitoring'
+  dependsOn: [tokenStoreKey]
   params: {
     resourceBaseName: resourceBaseName
     location: location
     webAppName: webApp.name
-    keyVaultName: tokenStoreKey.outputs.keyVaultName
+    // The name is known before deployment; the vault must exist first.
+    keyVaultName: keyVaultName
     storageAccountName: storage.name
     alertEmail: alertEmail
   }
@@ -194,12 +205,12 @@ module provisionedSettings './appSettings.bicep' = {
   name: 'Merge-provisioned-settings'
   params: {
     webAppName: webApp.name
-    currentAppSettings: list('${webApp.id}/config/appsettings', '2023-01-01').properties
+    currentAppSettings: list('${webApp.id}/config/appsettings', '2025-03-01').properties
     appSettings: {
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.applicationInsightsConnectionString
-      // Resolved by App Service through the managed identity; the key never appears in a setting.
-      TOKEN_STORE_KEY: '@Microsoft.KeyVault(VaultName=${tokenStoreKey.outputs.keyVaultName};SecretName=${tokenStoreKey.outputs.currentKeySecretName})'
-      TOKEN_STORE_PREVIOUS_KEYS: '@Microsoft.KeyVault(VaultName=${tokenStoreKey.outputs.keyVaultName};SecretName=${tokenStoreKey.outputs.previousKeysSecretName})'
+      // The key that wraps the token-store data key; its material never leaves Key Vault. A deployment
+      // from before keeps its TOKEN_STORE_KEY setting until the bot has adopted it (operating guide).
+      TOKEN_STORE_KEY_VAULT_KEY_URL: tokenStoreKey.outputs.keyUrl
     }
   }
 }
@@ -226,6 +237,5 @@ output BOT_TENANT_ID string = identity.properties.tenantId
 output BOT_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
 output BOT_STORAGE_ACCOUNT_NAME string = storage.name
 output BOT_KEY_VAULT_NAME string = tokenStoreKey.outputs.keyVaultName
-// The identity the key script runs as (scripts/azure-role-assignments.sh grants it the vault's secrets).
-output BOT_KEY_WRITER_PRINCIPAL_ID string = tokenStoreKey.outputs.keyWriterPrincipalId
+output BOT_KEY_VAULT_KEY_RESOURCE_ID string = tokenStoreKey.outputs.keyResourceId
 output BOT_LOG_ANALYTICS_WORKSPACE_ID string = monitoring.outputs.logAnalyticsWorkspaceId

@@ -22,7 +22,7 @@ param ssoTenantId string
 param ssoAuthorityHost string = environment().authentication.loginEndpoint
 param ssoResourceUri string
 
-resource webApp 'Microsoft.Web/sites@2023-01-01' existing = {
+resource webApp 'Microsoft.Web/sites@2025-03-01' existing = {
   name: webAppName
 }
 
@@ -30,7 +30,7 @@ module botSettings 'appSettings.bicep' = {
   name: 'merge-bot-settings'
   params: {
     webAppName: webApp.name
-    currentAppSettings: list('${webApp.id}/config/appsettings', '2023-01-01').properties
+    currentAppSettings: list('${webApp.id}/config/appsettings', '2025-03-01').properties
     appSettings: {
       SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
       LOG_LEVEL: 'info'

@@ -13,24 +13,24 @@ param storageAccountName string
 param alertEmail string = ''
 param logRetentionDays int = 30
 
-resource webApp 'Microsoft.Web/sites@2023-01-01' existing = {
+resource webApp 'Microsoft.Web/sites@2025-03-01' existing = {
   name: webAppName
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+resource vault 'Microsoft.KeyVault/vaults@2026-02-01' existing = {
   name: keyVaultName
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-01-01' existing = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-06-01' existing = {
   parent: storage
   name: 'default'
 }
 
-resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
   name: '${resourceBaseName}-logs'
   location: location
   properties: {
@@ -54,6 +54,7 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 
 // App Service's own logs: every HTTP request with its status (AppServiceHTTPLogs), the bot's
 // stdout JSON lines (AppServiceConsoleLogs), platform events (restarts, health check evictions).
+#disable-next-line use-recent-api-versions // diagnosticSettings has no GA version with categories (2016-09-01 is the classic one)
 resource webAppDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: webApp
@@ -72,6 +73,7 @@ resource webAppDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-pre
 }
 
 // Who read or changed the token-store key.
+#disable-next-line use-recent-api-versions // diagnosticSettings has no GA version with categories (2016-09-01 is the classic one)
 resource keyVaultDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: vault
@@ -86,6 +88,7 @@ resource keyVaultDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-p
   }
 }
 
+#disable-next-line use-recent-api-versions // diagnosticSettings has no GA version with categories (2016-09-01 is the classic one)
 resource stateDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: blobService
@@ -116,7 +119,7 @@ resource alertReceivers 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empt
 var alertActions = empty(alertEmail) ? [] : [alertReceivers.id]
 
 // 5xx from the bot (App Service's Http5xx metric counts every 5xx the front end saw).
-resource serverErrorsAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+resource serverErrorsAlert 'Microsoft.Insights/metricAlerts@2026-01-01' = {
   name: '${resourceBaseName}-http-5xx'
   location: 'global'
   properties: {
@@ -171,7 +174,7 @@ var logAlerts = [
 // rule's query when the rule is created ("Failed to resolve table"): skipQueryValidation (in this
 // API version) creates the rules anyway, and they start working when data arrives. They wait for
 // Application Insights, whose workspace-based resource is what writes AppMetrics.
-resource botAlerts 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [for alert in logAlerts: {
+resource botAlerts 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = [for alert in logAlerts: {
   name: '${resourceBaseName}-${alert.name}'
   location: location
   dependsOn: [appInsights]

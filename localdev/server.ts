@@ -13,7 +13,8 @@ import { signatureMatches, signatureScope } from './sigv4';
 import { LocalEntraIssuer } from './identity/entra';
 import { handleCreateTokenWithIAM } from './identity/identityCenter';
 import { LocalIam } from './identity/iam';
-import { LOCAL_MI_CLIENT_ID, LOCAL_MI_PATH, LocalManagedIdentity, trustLocalManagedIdentity } from './identity/managedIdentity';
+import { seedLocalAwsAccount } from './identity/account';
+import { LOCAL_MI_CLIENT_ID, LOCAL_MI_PATH, LocalManagedIdentity } from './identity/managedIdentity';
 import { IdentityState, LocalClock } from './identity/state';
 import { handleSts, isStsRequest } from './identity/sts';
 import { Knowledge } from './qbusiness/knowledge';
@@ -79,12 +80,13 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   const admin = {} as AdminData;
   const resetAdmin = (layout = options.adminLayout): void => {
     for (const key of Object.keys(admin)) delete (admin as unknown as Record<string, unknown>)[key];
-    Object.assign(admin, seedAdminData(`${url}${BOT_PREFIX}`, layout));
+    Object.assign(admin, seedAdminData(`${url}${BOT_PREFIX}`, { iam, managedIdentityKeys: managedIdentity.keys }, layout));
   };
   if (options.hostileDocuments) knowledge.enableHostileDocuments();
   const iam = new LocalIam();
   const managedIdentity = await LocalManagedIdentity.create(clock);
-  const { roleArn: botAwsRoleArn } = trustLocalManagedIdentity(iam, managedIdentity);
+  // The one local account: STS, the managed identity's trust and the doctor's reads share it.
+  const { botRoleArn: botAwsRoleArn } = seedLocalAwsAccount(iam, managedIdentity.keys);
   const graph = new LocalGraphMeetings(clock, managedIdentity.keys);
   // What a bot on this machine sets to read meetings here (the playground script asks /_local/graph).
   const graphBotSettings = (): Record<string, string> => ({

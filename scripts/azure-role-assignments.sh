@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The three Azure role assignments of the bot, for a deployer who is only Contributor
+# The two Azure role assignments of the bot, for a deployer who is only Contributor
 # (AZURE_ROLE_ASSIGNMENTS=admin in env/.env.<env>): an administrator with Owner, User Access
 # Administrator or Role Based Access Control Administrator on the resource group runs this once,
-# after the first `teamsapp provision --env <env>` created the identities; then the deployer runs
-# provision again (it generates the token-store key) and deploy. Idempotent: an assignment that
+# after the first `teamsapp provision --env <env>` created the identity, the storage account and
+# the token-store key; then the deployer runs deploy (the bot unwraps its data key at start). Idempotent: an assignment that
 # exists is reported by az and left as it is.
 #   scripts/azure-role-assignments.sh <env> [--print]     (--print: show the az commands only)
 set -euo pipefail
@@ -21,15 +21,13 @@ need() {
 SUBSCRIPTION=$(need AZURE_SUBSCRIPTION_ID)
 GROUP=$(need AZURE_RESOURCE_GROUP_NAME)
 BOT=$(need BOT_MANAGED_IDENTITY_PRINCIPAL_ID)
-WRITER=$(need BOT_KEY_WRITER_PRINCIPAL_ID)
 STORAGE=$(need BOT_STORAGE_ACCOUNT_NAME)
-VAULT=$(need BOT_KEY_VAULT_NAME)
+KEY=$(need BOT_KEY_VAULT_KEY_RESOURCE_ID)
 SCOPE="/subscriptions/$SUBSCRIPTION/resourceGroups/$GROUP/providers"
 
 # Built-in roles, the same ids infra/ assigns when AZURE_ROLE_ASSIGNMENTS=template.
 STORAGE_BLOB_DATA_CONTRIBUTOR=ba92f5b4-2d11-453d-a403-e96b0029c9fe
-KEY_VAULT_SECRETS_USER=4633458b-17de-408a-b874-0445c86b69e6
-KEY_VAULT_SECRETS_OFFICER=b86a8fe4-44ce-4948-aee5-eccb2c155cd7
+KEY_VAULT_CRYPTO_USER=12338af0-0e69-4776-bea7-57ae8d297424
 
 assign() {
   local principal="$1" role="$2" scope="$3"
@@ -37,5 +35,5 @@ assign() {
   if [ "$PRINT" = "--print" ]; then printf '%q ' "${command[@]}"; echo; else "${command[@]}" && echo "✔ $role for $principal on ${scope##*/providers/}"; fi
 }
 assign "$BOT" "$STORAGE_BLOB_DATA_CONTRIBUTOR" "$SCOPE/Microsoft.Storage/storageAccounts/$STORAGE"
-assign "$BOT" "$KEY_VAULT_SECRETS_USER" "$SCOPE/Microsoft.KeyVault/vaults/$VAULT"
-assign "$WRITER" "$KEY_VAULT_SECRETS_OFFICER" "$SCOPE/Microsoft.KeyVault/vaults/$VAULT"
+# Scoped to the one key (its resource id), not the vault.
+assign "$BOT" "$KEY_VAULT_CRYPTO_USER" "$KEY"

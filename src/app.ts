@@ -31,6 +31,9 @@ import { OnceClaims } from './features/signIn/onceClaims';
 import { registerSignIn } from './features/signIn/routes';
 import { answerOrSignIn, SignInFlow } from './features/signIn/signInFlow';
 import { WaitingQuestionStore } from './features/signIn/waitingQuestions';
+import { registerSharedSpaces } from './features/sharedSpaces/routes';
+import { Sharing } from './features/sharedSpaces/sharing';
+import { spacePolicies, type SpaceSettings } from './domain/spacePolicy';
 import { registerThreadContext } from './features/threadContext/routes';
 import { ThreadContextStore } from './features/threadContext/threadContext';
 import { createTeamsApplication, type TeamsAdapter, type TeamsApplication } from './teams/application';
@@ -52,6 +55,8 @@ export interface BotOptions {
   allowLoopbackFileHosts?: boolean;
   /** Stream answers in 1:1 chats (Q's Chat → Teams streaming); off or absent: one card per answer. */
   streaming?: boolean;
+  /** Answers in channels and group chats: private until shared, or public; knowledge scopes per space. */
+  spaces?: SpaceSettings;
   /** Per-user sign-in (SSO → Identity Center → STS); absent: Q is called with the bot's own identity. */
   identity?: { sso: SsoConfig; sessions: UserSessions; validator: EntraTokenValidator; devTokens?: LocalDevTokens };
   /** Meeting transcripts through Microsoft Graph; absent: "recap" explains that recaps are not set up. */
@@ -77,7 +82,9 @@ export function createBotApplication(options: BotOptions): BotApplication {
   const answers = new AnswerStore(storage, now);
   const retries = new RetryStore(storage, now);
   const pluginStore = new PluginActionStore(storage, now);
+  const spaces = spacePolicies(options.spaces ?? { sharedSpaceAnswers: 'private', knowledgeScopes: [] });
   const answering = new Answering({
+    spaces,
     q,
     turns,
     answers,
@@ -134,13 +141,14 @@ export function createBotApplication(options: BotOptions): BotApplication {
   // Routes are tried in this order: thread context first (it decides what is answered at all),
   // the answer loop's catch-all message route last.
   registerThreadContext(routes, threads);
-  registerCommands(routes, turns);
+  registerCommands(routes, turns, spaces);
   registerMeetingRecap(routes, recap);
   registerSignIn(routes, signIn);
   registerPluginActions(routes, plugins);
   registerFeedback(routes, feedback.handler, logger);
   registerMessageExtension(routes, extension);
-  registerAnswering(routes, { ask, retries, threads, allowLoopbackFileHosts: Boolean(options.allowLoopbackFileHosts) });
+  registerSharedSpaces(routes, new Sharing({ answers, ask, logger }));
+  registerAnswering(routes, { ask, retries, threads, spaces, allowLoopbackFileHosts: Boolean(options.allowLoopbackFileHosts) });
 
   feedback.outbox.start();
   return { app, stop: () => feedback.outbox.stop() };

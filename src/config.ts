@@ -3,7 +3,9 @@
  * once at start-up; a missing or malformed value stops the process with a message naming the
  * variable and where to set it.
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { parseKnowledgeScopes, type KnowledgeScope } from './domain/knowledgeScopes';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type BotAppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -26,8 +28,15 @@ export interface SsoConfig {
   qUserRoleArn: string;
   /** Application ID URI named in the OAuthCard's tokenExchangeResource. */
   resourceUri: string;
-  /** AES-256-GCM key for stored Identity Center refresh tokens: new records use it. */
+  /**
+   * TOKEN_STORE_KEY: AES-256-GCM key for stored Identity Center refresh tokens (new records use it),
+   * or empty when a Key Vault key wraps the data key; with both set, the key is adopted once (migration).
+   */
   tokenStoreKey: Buffer;
+  /** TOKEN_STORE_KEY_VAULT_KEY_URL: the Key Vault key (https://<vault>/keys/<name>, no version) that wraps the token-store data key. */
+  tokenStoreKeyVaultKeyUrl?: string;
+  /** The managed identity that unwraps it (BOT_ID). */
+  tokenStoreKeyVaultClientId?: string;
   /** Earlier keys, still accepted to read records written before a rotation (TOKEN_STORE_PREVIOUS_KEYS). */
   tokenStorePreviousKeys: Buffer[];
   /** Public base URL of the bot, for the fallback sign-in pages. */
@@ -65,6 +74,10 @@ export interface AppConfig {
   devAllowLoopbackServices?: true;
   /** Stream answers in 1:1 chats with Q's Chat (STREAMING, default on); off: ChatSync and one card everywhere. */
   streaming: boolean;
+  /** Answers in channels, group and meeting chats: private to the asker until shared (default), or posted for all. */
+  sharedSpaceAnswers: 'private' | 'public';
+  /** Knowledge scopes per team, channel or chat (KNOWLEDGE_SCOPES_FILE); empty: every space searches everything. */
+  knowledgeScopes: KnowledgeScope[];
   /** Which instance this process is, in logs and telemetry: App Service's WEBSITE_INSTANCE_ID, else the host name. */
   instance: string;
   /** OpenTelemetry export (src/telemetry); absent: off, and nothing is instrumented. */
@@ -188,6 +201,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const allowedTenantIds = readAllowedTenants(read, problems, bot);
   const devAllowLoopbackServices = read('DEV_ALLOW_LOOPBACK_SERVICES') === 'true';
   const streaming = readStreaming(read, problems);
+  const sharedSpaceAnswers = readSharedSpaceAnswers(read, problems);
+  const knowledgeScopes = readKnowledgeScopes(read, problems);
   const telemetry = readTelemetry(read, problems);
   const meetingRecaps = readMeetingRecaps(read, problems, sso, bot);
   const devTeamsMeetingApiUrl = read('DEV_TEAMS_MEETING_API_URL')?.replace(/\/+$/, '');
@@ -214,6 +229,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     qbusiness: { applicationId, region },
     awsSdkEnvironment,
     streaming,
+    sharedSpaceAnswers,
+    knowledgeScopes,
     instance: read('WEBSITE_INSTANCE_ID') ?? hostname(),
     ...(telemetry ? { telemetry } : {}),
     ...(meetingRecaps ? { meetingRecaps } : {}),
@@ -273,6 +290,29 @@ function readStreaming(read: (name: string) => string | undefined, problems: str
   if (['off', 'false', '0'].includes(value)) return false;
   problems.push(`STREAMING must be "on" or "off", got "${value}".`);
   return true;
+}
+
+function readSharedSpaceAnswers(read: (name: string) => string | undefined, problems: string[]): 'private' | 'public' {
+  const value = (read('SHARED_SPACE_ANSWERS') ?? 'private').toLowerCase();
+  if (value === 'private' || value === 'public') return value;
+  problems.push(`SHARED_SPACE_ANSWERS must be "private" (answers in channels and group chats stay the asker's until shared) or "public", got "${value}".`);
+  return 'private';
+}
+
+/** The scopes file is read once, at start-up: a broken file stops the bot instead of searching too much. */
+function readKnowledgeScopes(read: (name: string) => string | undefined, problems: string[]): KnowledgeScope[] {
+  const file = read('KNOWLEDGE_SCOPES_FILE');
+  if (!file) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    problems.push(`KNOWLEDGE_SCOPES_FILE "${file}" could not be read as JSON: ${(error as Error).message}`);
+    return [];
+  }
+  const parsed = parseKnowledgeScopes(json);
+  for (const problem of parsed.problems) problems.push(`KNOWLEDGE_SCOPES_FILE "${file}": ${problem}.`);
+  return parsed.scopes;
 }
 
 const OTEL_VARIABLES = [
@@ -391,13 +431,18 @@ function readSso(read: (name: string) => string | undefined, problems: string[],
   const keyText = read('TOKEN_STORE_KEY');
   const tokenStoreKey = keyText ? Buffer.from(keyText, 'base64') : Buffer.alloc(0);
   const tokenStorePreviousKeys = readPreviousTokenStoreKeys(read, problems);
+  const tokenStoreKeyVaultKeyUrl = read('TOKEN_STORE_KEY_VAULT_KEY_URL')?.replace(/\/+$/, '');
+  if (tokenStoreKeyVaultKeyUrl && !/^https:\/\/[^/\s]+\/keys\/[\w-]+$/.test(tokenStoreKeyVaultKeyUrl)) {
+    problems.push(`TOKEN_STORE_KEY_VAULT_KEY_URL must be a Key Vault key without a version (https://<vault>.vault.azure.net/keys/<name>), got "${tokenStoreKeyVaultKeyUrl}".`);
+  }
   if (keyText && isUnresolvedKeyVaultReference(keyText)) {
     problems.push(unresolvedKeyVaultReference('TOKEN_STORE_KEY'));
-  } else if (tokenStoreKey.length !== 32) {
+  } else if (keyText ? tokenStoreKey.length !== 32 : !tokenStoreKeyVaultKeyUrl) {
     problems.push(
-      `TOKEN_STORE_KEY ${keyText ? 'must be 32 bytes, base64-encoded' : 'is not set: the key that encrypts stored sign-ins'}. Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))". ${WHERE}`,
+      `TOKEN_STORE_KEY ${keyText ? 'must be 32 bytes, base64-encoded' : 'is not set: the key that encrypts stored sign-ins (on Azure set TOKEN_STORE_KEY_VAULT_KEY_URL instead: provisioning does)'}. Generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))". ${WHERE}`,
     );
   }
+  if (tokenStoreKeyVaultKeyUrl && !botId) problems.push('TOKEN_STORE_KEY_VAULT_KEY_URL needs BOT_ID: the managed identity that unwraps the token-store key.');
 
   const devLocalSignIn = read('DEV_LOCAL_SIGN_IN') === 'true';
   if (devLocalSignIn) {
@@ -424,6 +469,7 @@ function readSso(read: (name: string) => string | undefined, problems: string[],
     resourceUri,
     tokenStoreKey,
     tokenStorePreviousKeys,
+    ...(tokenStoreKeyVaultKeyUrl ? { tokenStoreKeyVaultKeyUrl, ...(botId ? { tokenStoreKeyVaultClientId: botId } : {}) } : {}),
     devLocalSignIn,
     ...(devLocalSignInUser ? { devLocalSignInUser } : {}),
     ...(botEndpoint ? { botEndpoint } : {}),
@@ -533,6 +579,8 @@ export interface DoctorConfig {
   armUrl: string;
   /** Running inside App Service: Azure reads use the managed identity. */
   onAzure: boolean;
+  /** The bot's knowledge scopes file (KNOWLEDGE_SCOPES_FILE), checked by src/doctor/knowledgeScopes. */
+  knowledgeScopesFile?: string;
 }
 
 export function loadDoctorConfig(files: Record<string, string>, env: Record<string, string | undefined> = process.env): DoctorConfig {
@@ -570,6 +618,7 @@ export function loadDoctorConfig(files: Record<string, string>, env: Record<stri
     ...optional('managedIdentityPrincipalId', read('BOT_MANAGED_IDENTITY_PRINCIPAL_ID')),
     ...optional('resourceUri', read('SSO_RESOURCE_URI', 'RUNTIME_SSO_RESOURCE_URI') ?? (botId ? `api://botid-${botId}` : undefined)),
     ...optional('botEndpoint', read('BOT_ENDPOINT')?.replace(/\/+$/, '')),
+    ...optional('knowledgeScopesFile', read('KNOWLEDGE_SCOPES_FILE')),
     claimAttribute: read('IDC_CLAIM_ATTRIBUTE') ?? 'email',
     identityStoreAttribute: read('IDC_IDENTITY_STORE_ATTRIBUTE') ?? 'emails.value',
     ...(subscriptionId && resourceGroup && botResourceName ? { azure: { subscriptionId, resourceGroup, botResourceName } } : {}),

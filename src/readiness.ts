@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config';
 import type { StateStorage } from './state/stateStorage';
 import { azureWebIdentity, type AzureWebIdentity } from './identity/azureWebIdentity';
-import { runWebIdentitySelfTest, type WebIdentitySelfTestResult } from './identity/webIdentitySelfTest';
+import { isTransient, WebIdentitySelfTest } from './identity/webIdentitySelfTest';
 
 export interface ReadinessCheck {
   name: string;
@@ -77,8 +77,10 @@ export class Readiness {
 }
 
 /** The checks for this configuration: config, state store, and each AWS endpoint the bot calls. */
-export function readinessChecks(config: AppConfig, storage: Pick<StateStorage, 'read'>): ReadinessCheck[] {
+export function readinessChecks(config: AppConfig, storage: Pick<StateStorage, 'read'>, tokenKeys?: Promise<unknown>): ReadinessCheck[] {
   const checks: ReadinessCheck[] = [configCheck(config), stateStoreCheck(storage)];
+  // Envelope encryption: the data key must have been unwrapped, or no one can sign in here.
+  if (config.sso?.tokenStoreKeyVaultKeyUrl && tokenKeys) checks.push(tokenStoreKeyCheck(tokenKeys));
   checks.push(endpointCheck('qbusiness', () => sdkEndpoint(new QBusinessClient(probeClientConfig(config.qbusiness.region)), new ChatSyncCommand({ applicationId: config.qbusiness.applicationId }))));
   const identityRegion = config.sso?.idcRegion ?? config.qbusiness.region;
   if (config.sso) {
@@ -94,19 +96,36 @@ export function readinessChecks(config: AppConfig, storage: Pick<StateStorage, '
   return checks;
 }
 
-/** The self-test's outcome: pending until it has run, then its result for the life of the process. */
+/** The self-test's latest outcome: pending until its first attempt, then the result of the latest one (transient failures are retried). */
 function webIdentityCheck(identity: AzureWebIdentity): ReadinessCheck {
-  let result: Promise<WebIdentitySelfTestResult> | undefined;
+  let selfTest: WebIdentitySelfTest | undefined;
   return {
     name: 'awsWebIdentity',
     start: (logger) => {
-      result = runWebIdentitySelfTest(identity, logger);
+      selfTest = new WebIdentitySelfTest(identity, logger);
+      selfTest.start();
     },
     run: async () => {
-      if (!result) throw new Error('the AWS identity self-test has not started');
-      const outcome = await result;
+      const outcome = await selfTest?.latest();
+      if (!selfTest || !outcome) throw new Error('the AWS identity self-test has not started');
+      if (outcome.ok) return;
       // The code only: the token's claims are in the start-up log line, not on a public endpoint.
-      if (!outcome.ok) throw new Error(outcome.stage === 'managedIdentityToken' ? 'no managed identity token (see the awsWebIdentitySelfTest log line)' : `AssumeRoleWithWebIdentity refused: ${outcome.awsErrorCode ?? 'error'} (see the awsWebIdentitySelfTest log line)`);
+      const what = outcome.stage === 'managedIdentityToken' ? 'no managed identity token' : `AssumeRoleWithWebIdentity refused: ${outcome.awsErrorCode ?? 'error'}`;
+      throw new Error(`${what}${isTransient(outcome) ? `, transient: retrying (${selfTest.retries} retries so far)` : ''} (see the awsWebIdentitySelfTest log line)`);
+    },
+  };
+}
+
+function tokenStoreKeyCheck(tokenKeys: Promise<unknown>): ReadinessCheck {
+  return {
+    name: 'tokenStoreKey',
+    run: async () => {
+      try {
+        await tokenKeys;
+      } catch (error) {
+        // The kind only: the details (key URL, Key Vault's message) are in the tokenStoreKey log line.
+        throw new Error(`the token-store key could not be unwrapped: ${(error as { kind?: string }).kind ?? 'error'} (see the tokenStoreKey log line)`);
+      }
     },
   };
 }
@@ -116,7 +135,7 @@ function configCheck(config: AppConfig): ReadinessCheck {
     name: 'config',
     run: async () => {
       // Loaded and validated at start; what can still be wrong is a key App Service failed to resolve.
-      if (config.sso && config.sso.tokenStoreKey.length !== 32) throw new Error('TOKEN_STORE_KEY is not a 32-byte key');
+      if (config.sso && !config.sso.tokenStoreKeyVaultKeyUrl && config.sso.tokenStoreKey.length !== 32) throw new Error('TOKEN_STORE_KEY is not a 32-byte key');
     },
   };
 }

@@ -4,10 +4,11 @@
  */
 import type { AddressInfo } from 'node:net';
 import { ManagedIdentityCredential } from '@azure/identity';
+import type { CryptographyClientOptions } from '@azure/keyvault-keys';
 import type pino from 'pino';
 import { createBotApplication } from './app';
 import { keepCustomEntityProperties } from './teams/keepEntityProperties';
-import type { AppConfig } from './config';
+import type { AppConfig, SsoConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { BlobStateStorage } from './state/blobStateStorage';
 import { MemoryStateStorage } from './state/memoryStateStorage';
@@ -22,7 +23,9 @@ import { awsCredentialsFromAzureManagedIdentity } from './identity/azureWebIdent
 import { EntraTokenValidator } from './identity/entraToken';
 import { LocalDevTokens } from './identity/localDevTokens';
 import { RefreshTokenStore } from './identity/refreshTokenStore';
+import { keyVaultKeyWrapping } from './identity/keyVaultKeyWrapping';
 import { TokenKeyRing } from './identity/tokenKeyRing';
+import { loadEnvelopedKeyRing } from './identity/tokenStoreEnvelope';
 import { UserSessions } from './identity/userSessions';
 import { appOnlyGraphCredential } from './graph/appOnlyCredential';
 import { GraphClient } from './graph/graphClient';
@@ -34,6 +37,8 @@ import { logHooks, startTelemetry, traceAwsClient, tracedQClients, tracedStorage
 
 export interface StartOptions {
   storage?: StateStorage;
+  /** Options of the Key Vault clients (local doubles: trust their test CA, accept a host that is not *.vault.azure.net). */
+  keyVaultClientOptions?: CryptographyClientOptions;
   logDestination?: pino.DestinationStream;
   now?: () => Date;
   host?: string;
@@ -69,10 +74,12 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
   let clients: QClientProvider;
   let identity: Parameters<typeof createBotApplication>[0]['identity'];
   let chain: AwsIdentityChain | undefined;
+  let tokenKeys: Promise<TokenKeyRing> | undefined;
   if (config.sso) {
     const sso = config.sso;
     chain = new AwsIdentityChain(sso, ownAwsCredentials, telemetry ? traceAwsClient : undefined);
-    const sessions = new UserSessions({ chain, refreshTokens: new RefreshTokenStore(storage, new TokenKeyRing(sso.tokenStoreKey, sso.tokenStorePreviousKeys, logger)), logger, now });
+    tokenKeys = tokenStoreKeys(sso, storage, logger, options.keyVaultClientOptions);
+    const sessions = new UserSessions({ chain, refreshTokens: new RefreshTokenStore(storage, tokenKeys), logger, now });
     clients = new PerUserClientProvider(config.qbusiness.region, sessions);
     identity = {
       sso,
@@ -99,6 +106,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     threadContextDays: config.threadContextDays,
     allowLoopbackFileHosts: loopbackAllowed,
     streaming: config.streaming,
+    spaces: { sharedSpaceAnswers: config.sharedSpaceAnswers, knowledgeScopes: config.knowledgeScopes },
     ...(config.bot ? { botAppId: config.bot.appId } : {}),
     ...(identity ? { identity } : {}),
     ...(config.meetingRecaps ? { meetingTranscripts: meetingTranscripts(config.meetingRecaps) } : {}),
@@ -112,7 +120,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     allowedTenantIds: config.allowedTenantIds,
     allowLoopbackServiceUrl: loopbackAllowed,
   });
-  serveReadiness(server, new Readiness(readinessChecks(config, storage), logger));
+  serveReadiness(server, new Readiness(readinessChecks(config, storage, tokenKeys), logger));
   await new Promise<void>((resolve) => server.listen(config.port, options.host ?? '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -148,6 +156,25 @@ function meetingTranscripts(settings: NonNullable<AppConfig['meetingRecaps']>): 
 function storageKind(config: AppConfig, options: StartOptions): string {
   if (options.storage) return 'injected';
   return config.state.kind === 'memory' ? 'memory' : 'azure-blob';
+}
+
+/**
+ * The token-store key ring: with a Key Vault key, the data key unwrapped by the managed identity
+ * (envelope encryption; TOKEN_STORE_KEY, if still set, is adopted once); otherwise TOKEN_STORE_KEY.
+ */
+function tokenStoreKeys(sso: SsoConfig, storage: StateStorage, logger: Logger, clientOptions?: CryptographyClientOptions): Promise<TokenKeyRing> {
+  if (!sso.tokenStoreKeyVaultKeyUrl) return Promise.resolve(new TokenKeyRing(sso.tokenStoreKey, sso.tokenStorePreviousKeys, logger));
+  const wrapping = keyVaultKeyWrapping(sso.tokenStoreKeyVaultKeyUrl, new ManagedIdentityCredential({ clientId: sso.tokenStoreKeyVaultClientId ?? '' }), clientOptions);
+  const legacyKeys = { ...(sso.tokenStoreKey.length === 32 ? { current: sso.tokenStoreKey } : {}), previous: sso.tokenStorePreviousKeys };
+  const loading = loadEnvelopedKeyRing({ storage, wrapping, legacyKeys, logger });
+  loading.catch((error: Error & { kind?: string }) =>
+    logger.error(
+      { event: 'tokenStoreKey', outcome: 'unavailable', kind: error.kind ?? 'unexpected', keyUrl: sso.tokenStoreKeyVaultKeyUrl },
+      `the token-store key could not be unwrapped, so no one can sign in on this instance (not ready): ${error.message}. ` +
+        'Check that the bot\'s managed identity has the Key Vault Crypto User role on this key, that the key is enabled, and that the vault is reachable; then restart.',
+    ),
+  );
+  return loading;
 }
 
 function createStorage(config: AppConfig): StateStorage {

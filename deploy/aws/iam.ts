@@ -18,6 +18,7 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { MANAGED_TAG, type SetupContext } from './context';
+import { SetupError } from './settings';
 
 type PolicyDocument = { Version: string; Statement: Array<Record<string, unknown>> };
 
@@ -91,16 +92,27 @@ export function botTrustPolicy(providerArn: string, subscriptionTenantId: string
   };
 }
 
-export function botPermissions(qUserRoleArn: string): PolicyDocument {
+/**
+ * Least privilege: the token exchange at the bot's own Identity Center application only, and
+ * acting as the one Q user role. Without an application ARN (a first run, before the application
+ * exists) only the second statement: the setup completes the policy once the application is made.
+ */
+export function botPermissions(qUserRoleArn: string, idcApplicationArn: string | undefined): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'ExchangeTeamsTokens', Effect: 'Allow', Action: 'sso-oauth:CreateTokenWithIAM', Resource: '*' },
+      ...(idcApplicationArn ? [{ Sid: 'ExchangeTeamsTokens', Effect: 'Allow', Action: 'sso-oauth:CreateTokenWithIAM', Resource: idcApplicationArn }] : []),
       { Sid: 'ActAsTheSignedInPerson', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetContext'], Resource: qUserRoleArn },
     ],
   };
 }
 
+/**
+ * The provider for the managed identity's issuer. One this setup created (tagged) is brought to
+ * the client ids it needs; one it did not create is never widened silently: adding client ids
+ * lets tokens with those audiences from the whole tenant reach every role that trusts the
+ * provider, so the setup says what it found and stops unless --widen-oidc-provider is given.
+ */
 export async function ensureOidcProvider(ctx: SetupContext): Promise<string> {
   const { iam } = ctx.clients;
   const url = managedIdentityIssuer(ctx.settings.botTenantId);
@@ -108,7 +120,19 @@ export async function ensureOidcProvider(ctx: SetupContext): Promise<string> {
   const existing = await findOidcProvider(ctx);
   if (existing) {
     const provider = await ctx.read('read the IAM OIDC provider', () => iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: existing })));
-    for (const clientId of clientIds.filter((id) => !provider.ClientIDList?.includes(id))) {
+    const missing = clientIds.filter((id) => !provider.ClientIDList?.includes(id));
+    const ours = Boolean(provider.Tags?.some((tag) => tag.Key === MANAGED_TAG.Key && tag.Value === MANAGED_TAG.Value));
+    if (missing.length > 0 && !ours) {
+      const found = `found the IAM OIDC provider ${existing} (not created by this setup) with client ids ${(provider.ClientIDList ?? []).join(', ') || '(none)'}; the bot needs ${missing.join(', ')} as well`;
+      if (!ctx.settings.widenOidcProvider) {
+        throw new SetupError(
+          `${found}. Adding them would let tokens with those audiences from the whole tenant reach every role that trusts this provider, so the setup does not do it on its own: ` +
+            `review the roles that trust ${existing}, then run again with --widen-oidc-provider (teamsapp.yml: the AWS setup step's args), or add the client ids yourself (aws iam add-client-id-to-open-id-connect-provider).`,
+        );
+      }
+      ctx.log(`${found}; --widen-oidc-provider: adding them`);
+    }
+    for (const clientId of missing) {
       await ctx.change(`add the client id ${clientId} to the IAM OIDC provider`, () => iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: existing, ClientID: clientId })));
     }
     return existing;

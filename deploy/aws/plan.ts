@@ -33,7 +33,7 @@ export function describePlan(settings: SetupSettings, write: (line: string) => v
     write(`    client ids: ${managedIdentityClientIds(settings.managedIdentityClientId ?? '<BOT_ID>').join(', ')} (the token's azp and aud)`);
     write(`  would create the IAM role ${botRoleName(settings.environment)}, assumed by the bot's Azure managed identity`);
     document('trust policy', botTrustPolicy(`arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}`, tenant, settings.managedIdentityPrincipalId ?? '<BOT_MANAGED_IDENTITY_PRINCIPAL_ID>'));
-    document('inline policy bot-access', botPermissions(qUserRoleArn));
+    document('inline policy bot-access', botPermissions(qUserRoleArn, `arn:aws:sso::${ACCOUNT}:application/<instance>/<the application created below>`));
   }
   write(`  would create the IAM role ${qUserRoleName(settings.environment)}, assumed with each person's identity context`);
   document('trust policy', qUserTrustPolicy(botPrincipalArn));

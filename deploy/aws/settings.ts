@@ -10,6 +10,8 @@ export interface SetupSettings {
   target: Target;
   dryRun: boolean;
   delete: boolean;
+  /** --widen-oidc-provider: add the bot's client ids to an IAM OIDC provider this setup did not create. */
+  widenOidcProvider: boolean;
   environment: string;
   envFile: string;
   userEnvFile: string;
@@ -47,6 +49,7 @@ export function parseSettings(argv: string[], env: Record<string, string | undef
       target: { type: 'string', default: 'local' },
       'dry-run': { type: 'boolean', default: false },
       delete: { type: 'boolean', default: false },
+      'widen-oidc-provider': { type: 'boolean', default: false },
     },
   });
   const read = (name: string): string | undefined => env[name]?.trim() || undefined;
@@ -58,6 +61,7 @@ export function parseSettings(argv: string[], env: Record<string, string | undef
     target,
     dryRun: values['dry-run'] ?? false,
     delete: values.delete ?? false,
+    widenOidcProvider: values['widen-oidc-provider'] ?? false,
     environment,
     envFile: `${projectRoot}/env/.env.${environment}`,
     userEnvFile: `${projectRoot}/env/.env.${environment}.user`,

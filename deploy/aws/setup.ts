@@ -15,7 +15,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SetupContext, type SetupClients } from './context';
 import { announce, readEnvFile, updateEnvFile } from './envFile';
 import { botPermissions, botRoleName, botTrustPolicy, deleteOidcProvider, deleteRole, ensureOidcProvider, ensureRole, principalArnOf, reportLegacyOidcProviders, qUserPermissions, qUserRoleName, qUserTrustPolicy, roleArn } from './iam';
-import { deleteIdentityCenterResources, ensureApplication, ensureTrustedTokenIssuer, findInstance } from './identityCenter';
+import { deleteIdentityCenterResources, ensureApplication, ensureTrustedTokenIssuer, findApplication, findInstance } from './identityCenter';
 import { LOCAL_AAD_CLIENT_ID, LOCAL_APPLICATION_ID, LOCAL_IDC_APPLICATION_ARN, LOCAL_Q_USER_ROLE_ARN, LOCAL_SAMPLE_PERSON, LOCAL_SERVICES_URL, LOCAL_TENANT_ID } from './localServices';
 import { describePlan } from './plan';
 import { parseSettings, SetupError, type SetupSettings } from './settings';
@@ -120,22 +120,21 @@ async function setUpAws(settings: SetupSettings, io: SetupIo): Promise<Record<st
 
   // IAM first: the application's actor policy and the user role's trust name the bot principal.
   const azureOutputs: Record<string, string> = {};
+  // The bot role's token exchange names the application: known now on a re-run, after it is made on a first run.
+  const botRole = async (applicationArn: string | undefined, providerArn: string): Promise<void> =>
+    ensureRole(ctx, botRoleName(settings.environment), botTrustPolicy(providerArn, settings.botTenantId, settings.managedIdentityPrincipalId ?? ''), 'bot-access', botPermissions(qUserRoleArn, applicationArn), 'Amazon Q Business Teams bot: assumed by its Azure managed identity.');
+  let providerArn = '';
+  const existingApplicationArn = settings.target === 'azure' ? await findApplication(ctx, instanceArn) : undefined;
   if (settings.target === 'azure') {
-    const providerArn = await ensureOidcProvider(ctx);
+    providerArn = await ensureOidcProvider(ctx);
     await reportLegacyOidcProviders(ctx);
-    await ensureRole(
-      ctx,
-      botRoleName(settings.environment),
-      botTrustPolicy(providerArn, settings.botTenantId, settings.managedIdentityPrincipalId ?? ''),
-      'bot-access',
-      botPermissions(qUserRoleArn),
-      'Amazon Q Business Teams bot: assumed by its Azure managed identity.',
-    );
+    await botRole(existingApplicationArn, providerArn);
     Object.assign(azureOutputs, { BOT_AWS_ROLE_ARN: botRoleArn, AWS_OIDC_PROVIDER_ARN: providerArn });
   }
   await ensureRole(ctx, qUserRoleName(settings.environment), qUserTrustPolicy(botPrincipalArn), 'qbusiness-chat', qUserPermissions(qApplicationArn), 'Amazon Q Business Teams bot: chat as the signed-in person.');
   const issuerArn = await ensureTrustedTokenIssuer(ctx, instanceArn);
   const idcApplicationArn = await ensureApplication(ctx, instanceArn, issuerArn, botPrincipalArn);
+  if (settings.target === 'azure' && idcApplicationArn !== existingApplicationArn) await botRole(idcApplicationArn, providerArn);
 
   io.write(ctx.plan.length === 0 ? '✔ AWS is already set up: nothing to change.' : `✔ ${ctx.plan.length} change(s) made.`);
   return {

@@ -38,26 +38,53 @@ export const BREAKS: Record<string, (data: AdminData) => void> = {
     application.actorPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:role/SomeOtherRole' }, Action: 'sso-oauth:CreateTokenWithIAM', Resource: '*' }] };
   },
   'user-role-set-context': (data) => {
-    const role = data.roles.find((candidate) => candidate.arn === data.ids.qUserRoleArn);
+    const role = data.iam.role(data.ids.qUserRoleArn);
     if (role) role.trustPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: data.ids.botRoleArn }, Action: 'sts:AssumeRole' }] };
   },
   'user-role-principal': (data) => {
-    const role = data.roles.find((candidate) => candidate.arn === data.ids.qUserRoleArn);
+    const role = data.iam.role(data.ids.qUserRoleArn);
     if (role) role.trustPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ['sts:AssumeRole', 'sts:SetContext'] }] };
   },
   // The old setup: a v1 issuer provider with the token-exchange URI as its only client id.
   'oidc-provider-v1': (data) => {
-    const provider = first(data.oidcProviders, 'OIDC provider');
-    provider.url = `sts.windows.net/${data.ids.tenantId}/`;
-    provider.arn = `arn:aws:iam::111122223333:oidc-provider/${provider.url}`;
-    provider.clientIds = ['api://AzureADTokenExchange'];
+    const provider = first([...data.iam.providers.values()], 'OIDC provider');
+    data.iam.providers.delete(provider.arn);
+    data.iam.addOidcProvider(`https://sts.windows.net/${data.ids.botTenantId}/`, ['api://AzureADTokenExchange'], provider.keys);
   },
-  'oidc-client-ids': (data) => void (first(data.oidcProviders, 'OIDC provider').clientIds = ['api://AzureADTokenExchange']),
+  'oidc-client-ids': (data) => void (first([...data.iam.providers.values()], 'OIDC provider').clientIds = ['api://AzureADTokenExchange']),
   'bot-role-sub': (data) => {
-    const role = data.roles.find((candidate) => candidate.arn === data.ids.botRoleArn);
-    const statement = role?.trustPolicy.Statement[0] as { Condition: { StringEquals: Record<string, string> } } | undefined;
-    if (statement) statement.Condition.StringEquals = { [`login.microsoftonline.com/${data.ids.tenantId}/v2.0:sub`]: '00000000-0000-4000-8000-000000000000' };
+    const statement = data.iam.role(data.ids.botRoleArn)?.trustPolicy.Statement[0];
+    if (statement) statement.Condition = { StringEquals: { [`login.microsoftonline.com/${data.ids.botTenantId}/v2.0:sub`]: '00000000-0000-4000-8000-000000000000' } };
   },
+  // The six an independent check found passing as healthy (issue 25), and the simulator refused.
+  'idc-application-disabled': (data) => void (first(data.applications, 'application').status = 'DISABLED'),
+  'idc-assignment-required': (data) => void (first(data.applications, 'application').assignmentRequired = true),
+  'user-role-no-chat': (data) => {
+    const role = data.iam.role(data.ids.qUserRoleArn);
+    const policy = role?.permissionPolicies['qbusiness-chat'];
+    const statement = (Array.isArray(policy?.Statement) ? policy?.Statement[0] : undefined) as { Action: string[] } | undefined;
+    if (statement) statement.Action = statement.Action.filter((action) => action !== 'qbusiness:Chat' && action !== 'qbusiness:ChatSync');
+  },
+  'user-role-other-application': (data) => {
+    const role = data.iam.role(data.ids.qUserRoleArn);
+    const policy = role?.permissionPolicies['qbusiness-chat'];
+    const statement = (Array.isArray(policy?.Statement) ? policy?.Statement[0] : undefined) as { Resource: string } | undefined;
+    if (statement) statement.Resource = 'arn:aws:qbusiness:us-east-1:111122223333:application/99999999-aaaa-4bbb-8ccc-dddddddddddd';
+  },
+  // The bot role's token exchange names an application in another account (an old ARN, a copied policy).
+  'bot-role-no-create-token': (data) => {
+    const role = data.iam.role(data.ids.botRoleArn);
+    const policy = role?.permissionPolicies['bot-access'];
+    const statement = (Array.isArray(policy?.Statement) ? policy?.Statement[0] : undefined) as { Resource: string } | undefined;
+    if (statement) statement.Resource = data.ids.idcApplicationArn.replace(/::\d{12}:/, '::999988887777:');
+  },
+  // A v2 issuer named by the tenant's domain (tokens carry the tenant id), beside an old v1 issuer.
+  'issuer-domain-beside-v1': (data) => {
+    const issuer = first(data.trustedTokenIssuers, 'issuer');
+    issuer.issuerUrl = 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0';
+    data.trustedTokenIssuers.push({ ...issuer, arn: issuer.arn.replace(/tti-[\w-]+$/, 'tti-old-v1'), name: 'EntraID-v1', issuerUrl: `https://sts.windows.net/${data.ids.tenantId}/` });
+  },
+  'simulator-denied': (data) => void data.deniedToAdmin.push('iam SimulatePrincipalPolicy'),
   'entra-app-missing': (data) => void data.entraApps.splice(0),
   'entra-v1-tokens': (data) => void ((first(data.entraApps, 'app').api as Record<string, unknown>).requestedAccessTokenVersion = null),
   'entra-email-claim': (data) => void (first(data.entraApps, 'app').optionalClaims = { accessToken: [{ name: 'idtyp' }, { name: 'upn' }] }),

@@ -2,13 +2,18 @@
  * The administrators' view of the sample organisation, as AWS and Azure consoles would show it:
  * the Q Business application, the IAM Identity Center instance (its trusted token issuer, the
  * bot's application with grants, scopes and actor policy, the identity store's users and groups),
- * IAM roles and OIDC providers, the Entra app registration and users (Graph), and the Azure Bot
+ * IAM (the one local account model, localdev/identity/account.ts, shared with the local STS),
+ * the Entra app registration and users (Graph), and the Azure Bot
  * resource (ARM). Seeded consistently from directory.ts and deploy/aws/localServices.ts, so a
  * fresh seed is a correct deployment; tests break one piece at a time (breaks.ts). Read-only
  * calls only are served (services.ts, microsoft.ts). A development tool: not part of the product.
  */
+import type { JSONWebKeySet } from 'jose';
 import { LOCAL_APPLICATION_ID } from '../../deploy/aws/localServices';
-import { DIRECTORY, LOCAL_AAD_CLIENT_ID, LOCAL_IDC_APPLICATION_ARN, LOCAL_Q_USER_ROLE_ARN, LOCAL_TENANT_ID } from '../directory';
+import { DIRECTORY, LOCAL_AAD_CLIENT_ID, LOCAL_IDC_APPLICATION_ARN, LOCAL_TENANT_ID } from '../directory';
+import { seedLocalAwsAccount } from '../identity/account';
+import type { LocalIam } from '../identity/iam';
+import { LOCAL_MI_CLIENT_ID, LOCAL_MI_PRINCIPAL_ID, LOCAL_MI_TENANT_ID } from '../identity/managedIdentity';
 
 export type PolicyDocument = { Version: string; Statement: Array<Record<string, unknown>> };
 
@@ -21,7 +26,6 @@ export const LOCAL_ADMIN_KEYS: Record<string, { secretAccessKey: string; account
 export const Q_ACCOUNT_ID = '111122223333';
 export const Q_REGION = 'us-east-1';
 export const INSTANCE_ID = /application\/(ssoins-[0-9a-z]+)\//.exec(LOCAL_IDC_APPLICATION_ARN)?.[1] as string;
-const TOKEN_EXCHANGE_AUDIENCE = 'fb60f99c-7a34-4190-8149-302f77469936';
 
 export interface AdminLayout {
   /** The account that owns Identity Center (the organization's management account, or the Q account). */
@@ -40,10 +44,13 @@ export interface AdminIdentifiers {
   issuerArn: string;
   qUserRoleArn: string;
   botRoleArn: string;
-  /** The bot's user-assigned managed identity: client id (BOT_ID) and principal (object) id. */
+  /** The bot's user-assigned managed identity (the local services' one sample identity): client id (BOT_ID) and principal (object) id. */
   botId: string;
   managedIdentityPrincipalId: string;
+  /** The Microsoft 365 tenant of the people (SSO). */
   tenantId: string;
+  /** The Azure subscription's tenant, which owns the managed identity (BOT_TENANT_ID). */
+  botTenantId: string;
   ssoClientId: string;
   resourceUri: string;
   subscriptionId: string;
@@ -60,6 +67,9 @@ export interface IdcApplication {
   refreshToken: boolean;
   scopes: string[];
   actorPolicy?: PolicyDocument;
+  status: 'ENABLED' | 'DISABLED';
+  /** The API's default is true; the setup turns it off (everyone of the instance may use the bot). */
+  assignmentRequired: boolean;
 }
 
 export interface AdminData {
@@ -70,9 +80,10 @@ export interface AdminData {
   applications: IdcApplication[];
   users: Array<{ identityStoreId: string; userId: string; userName: string; displayName: string; emails: string[] }>;
   groups: Array<{ identityStoreId: string; groupId: string; displayName: string; members: string[] }>;
-  /** Same shape as the infra branch's LocalIam roles (localdev/identity/iam.ts), so the two can be unified. */
-  roles: Array<{ arn: string; name: string; trustPolicy: PolicyDocument }>;
-  oidcProviders: Array<{ arn: string; url: string; clientIds: string[] }>;
+  /** The Q account's IAM: the same LocalIam the local STS decides with (roles, their trust and permission policies, OIDC providers). */
+  iam: LocalIam;
+  /** Administrator calls refused with AccessDenied (`iam SimulatePrincipalPolicy`…), as for a read-only admin without that action. */
+  deniedToAdmin: string[];
   entraApps: Array<Record<string, unknown> & { appId: string }>;
   entraUsers: Array<{ id: string; displayName: string; mail: string | null; userPrincipalName: string }>;
   bots: Array<{ id: string; properties: { msaAppType: string; endpoint: string; msaAppId: string; msaAppTenantId: string } }>;
@@ -85,8 +96,11 @@ export interface AdminData {
 const ACCESS_AS_USER = '7f0a2b3c-4d5e-4f60-8a1b-2c3d4e5f6a7b';
 const SSO_CLIENTS = ['1fec8e78-bce4-4aaf-ab1b-5451cc387264', '5e3ce6c0-2b1f-4285-8d4b-75ee78787346', '4765445b-32c6-49b0-83e6-1d93765276ca', '0ec893e0-5785-4de6-99da-4ed124e5296c', 'd3590ed6-52b3-4102-aeff-aad2292ab01c', 'bc59ab01-8403-45c6-8796-ac3ef710b3e3', '27922004-5251-4030-b22d-91ecd9a37ea4', '00000002-0000-0ff1-ce00-000000000000', '4345a7b9-9a63-4910-a426-35363201d503'];
 
-/** A correct deployment. `botBaseUrl` is where the stand-in for the deployed bot's /readyz is served. */
-export function seedAdminData(botBaseUrl: string, layout: AdminLayout = { idcAccountId: Q_ACCOUNT_ID, idcRegion: Q_REGION }): AdminData {
+/**
+ * A correct deployment. `botBaseUrl` is where the stand-in for the deployed bot's /readyz is served;
+ * `account` is the local services' IAM, reset here to the setup script's roles and provider.
+ */
+export function seedAdminData(botBaseUrl: string, account: { iam: LocalIam; managedIdentityKeys: JSONWebKeySet }, layout: AdminLayout = { idcAccountId: Q_ACCOUNT_ID, idcRegion: Q_REGION }): AdminData {
   const idcArn = (kind: string, id: string): string => `arn:aws:sso::${layout.idcAccountId}:${kind}/${INSTANCE_ID}/${id}`;
   const ids: AdminIdentifiers = {
     qApplicationId: LOCAL_APPLICATION_ID,
@@ -96,20 +110,23 @@ export function seedAdminData(botBaseUrl: string, layout: AdminLayout = { idcAcc
     identityStoreId: 'd-90670a1b2c',
     idcApplicationArn: LOCAL_IDC_APPLICATION_ARN.replace(`::${Q_ACCOUNT_ID}:`, `::${layout.idcAccountId}:`),
     issuerArn: idcArn('trustedTokenIssuer', 'tti-5f1d3c2b-local'),
-    qUserRoleArn: LOCAL_Q_USER_ROLE_ARN,
-    botRoleArn: `arn:aws:iam::${Q_ACCOUNT_ID}:role/AmazonQBusinessTeamsBot-local`,
-    botId: '3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b',
-    managedIdentityPrincipalId: '4f5a6b7c-8d9e-4f0a-9b1c-2d3e4f5a6b7c',
+    qUserRoleArn: '',
+    botRoleArn: '',
+    botId: LOCAL_MI_CLIENT_ID,
+    managedIdentityPrincipalId: LOCAL_MI_PRINCIPAL_ID,
     tenantId: LOCAL_TENANT_ID,
+    botTenantId: LOCAL_MI_TENANT_ID,
     ssoClientId: LOCAL_AAD_CLIENT_ID,
-    resourceUri: 'api://botid-3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b',
+    resourceUri: `api://botid-${LOCAL_MI_CLIENT_ID}`,
     subscriptionId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
     resourceGroup: 'rg-qbot-local',
     botResourceName: 'qbotlocal',
     botDomain: botBaseUrl,
   };
+  const seeded = seedLocalAwsAccount(account.iam, account.managedIdentityKeys, { idcApplicationArn: ids.idcApplicationArn });
+  ids.botRoleArn = seeded.botRoleArn;
+  ids.qUserRoleArn = seeded.qUserRoleArn;
   const issuerPath = `login.microsoftonline.com/${ids.tenantId}/v2.0`;
-  const providerArn = `arn:aws:iam::${Q_ACCOUNT_ID}:oidc-provider/${issuerPath}`;
   const idcUsers = DIRECTORY.filter((person) => person.idcUserId);
   return {
     ids,
@@ -138,22 +155,14 @@ export function seedAdminData(botBaseUrl: string, layout: AdminLayout = { idcAcc
         refreshToken: true,
         scopes: ['qbusiness:conversations:access', 'qbusiness:messages:access'],
         actorPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ids.botRoleArn }, Action: 'sso-oauth:CreateTokenWithIAM', Resource: '*' }] },
+        status: 'ENABLED',
+        assignmentRequired: false,
       },
     ],
     users: idcUsers.map((person) => ({ identityStoreId: ids.identityStoreId, userId: person.idcUserId as string, userName: person.email, displayName: person.name, emails: [person.email] })),
     groups: [{ identityStoreId: ids.identityStoreId, groupId: 'group-q-business-users', displayName: 'Q Business users', members: idcUsers.map((person) => person.idcUserId as string) }],
-    roles: [
-      { arn: ids.qUserRoleArn, name: ids.qUserRoleArn.split('/').pop() as string, trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ids.botRoleArn }, Action: ['sts:AssumeRole', 'sts:SetContext'] }] } },
-      {
-        arn: ids.botRoleArn,
-        name: ids.botRoleArn.split('/').pop() as string,
-        trustPolicy: {
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Federated: providerArn }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`${issuerPath}:sub`]: ids.managedIdentityPrincipalId } } }],
-        },
-      },
-    ],
-    oidcProviders: [{ arn: providerArn, url: issuerPath, clientIds: [ids.botId, TOKEN_EXCHANGE_AUDIENCE] }],
+    iam: account.iam,
+    deniedToAdmin: [],
     entraApps: [
       {
         id: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a',
@@ -174,7 +183,7 @@ export function seedAdminData(botBaseUrl: string, layout: AdminLayout = { idcAcc
     bots: [
       {
         id: `/subscriptions/${ids.subscriptionId}/resourceGroups/${ids.resourceGroup}/providers/Microsoft.BotService/botServices/${ids.botResourceName}`,
-        properties: { msaAppType: 'UserAssignedMSI', endpoint: `${botBaseUrl}/api/messages`, msaAppId: ids.botId, msaAppTenantId: ids.tenantId },
+        properties: { msaAppType: 'UserAssignedMSI', endpoint: `${botBaseUrl}/api/messages`, msaAppId: ids.botId, msaAppTenantId: ids.botTenantId },
       },
     ],
     botSelfTest: 'ok',
@@ -194,7 +203,7 @@ export function doctorEnvironment(data: AdminData, services: { graphUrl: string;
     BOT_AWS_ROLE_ARN: ids.botRoleArn,
     BOT_ID: ids.botId,
     BOT_TYPE: 'UserAssignedMsi',
-    BOT_TENANT_ID: ids.tenantId,
+    BOT_TENANT_ID: ids.botTenantId,
     BOT_MANAGED_IDENTITY_PRINCIPAL_ID: ids.managedIdentityPrincipalId,
     BOT_ENDPOINT: ids.botDomain,
     AAD_APP_CLIENT_ID: ids.ssoClientId,

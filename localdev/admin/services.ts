@@ -1,7 +1,7 @@
 /**
  * The read-only administration calls of AWS the doctor makes, served from the admin data with
- * each service's own protocol: STS GetCallerIdentity and IAM GetRole / GetOpenIDConnectProvider
- * (awsQuery, XML), IAM Identity Center admin and identity store reads (awsJson1_1), and Q Business
+ * each service's own protocol: STS GetCallerIdentity and IAM GetRole / GetOpenIDConnectProvider /
+ * SimulatePrincipalPolicy (awsQuery, XML; IAM is the one local account model, LocalIam), IAM Identity Center admin and identity store reads (awsJson1_1), and Q Business
  * GetApplication / ListSubscriptions (restJson1 over HTTP/2). Callers are the administrators'
  * keys (data.ts), checked with SigV4 like AWS does; each sees only its own account and, for
  * Regional services, the Region it signed for. Anything that would write is not served.
@@ -68,25 +68,40 @@ function query(exchange: Exchange, data: AdminData, caller: Caller, requestId: s
   const params = new URLSearchParams(exchange.body);
   const action = params.get('Action') ?? '';
   data.served.push(`${caller.service} ${action}`);
+  if (data.deniedToAdmin.includes(`${caller.service} ${action}`)) throw new AwsError('AccessDenied', `User: ${caller.arn} is not authorized to perform: ${caller.service}:${action} because no identity-based policy allows the ${caller.service}:${action} action`, 403);
   const respond = (result: string): void => {
     const ns = caller.service === 'sts' ? 'https://sts.amazonaws.com/doc/2011-06-15/' : 'https://iam.amazonaws.com/doc/2010-05-08/';
     exchange.respond(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, `<${action}Response xmlns="${ns}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`);
   };
   if (caller.service === 'sts' && action === 'GetCallerIdentity') return respond(`<Arn>${caller.arn}</Arn><UserId>AIDALOCALADMIN</UserId><Account>${caller.accountId}</Account>`);
+  const members = (values: string[]): string => values.map((value) => `<member>${xmlEscape(value)}</member>`).join('');
+  const role = (arn: string) => (arn.startsWith(`arn:aws:iam::${caller.accountId}:`) ? data.iam.role(arn) : undefined);
   if (caller.service === 'iam' && action === 'GetRole') {
     const name = params.get('RoleName') ?? '';
-    const role = data.roles.find((candidate) => candidate.arn === `arn:aws:iam::${caller.accountId}:role/${name}`);
-    if (!role) throw new AwsError('NoSuchEntity', `The role with name ${name} cannot be found.`, 404);
+    const found = role(`arn:aws:iam::${caller.accountId}:role/${name}`);
+    if (!found) throw new AwsError('NoSuchEntity', `The role with name ${name} cannot be found.`, 404);
     return respond(
-      `<Role><Path>/</Path><RoleName>${xmlEscape(name)}</RoleName><RoleId>AROALOCAL${name.length}</RoleId><Arn>${role.arn}</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(role.trustPolicy))}</AssumeRolePolicyDocument><MaxSessionDuration>3600</MaxSessionDuration></Role>`,
+      `<Role><Path>/</Path><RoleName>${xmlEscape(name)}</RoleName><RoleId>AROALOCAL${name.length}</RoleId><Arn>${found.arn}</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(found.trustPolicy))}</AssumeRolePolicyDocument><MaxSessionDuration>3600</MaxSessionDuration></Role>`,
     );
   }
   if (caller.service === 'iam' && action === 'GetOpenIDConnectProvider') {
     const arn = params.get('OpenIDConnectProviderArn') ?? '';
-    const provider = data.oidcProviders.find((candidate) => candidate.arn === arn && arn.startsWith(`arn:aws:iam::${caller.accountId}:`));
+    const provider = arn.startsWith(`arn:aws:iam::${caller.accountId}:`) ? data.iam.providers.get(arn) : undefined;
     if (!provider) throw new AwsError('NoSuchEntity', `OpenIDConnect Provider not found for arn ${arn}`, 404);
-    const members = (values: string[]): string => values.map((value) => `<member>${xmlEscape(value)}</member>`).join('');
     return respond(`<Url>${xmlEscape(provider.url)}</Url><ClientIDList>${members(provider.clientIds)}</ClientIDList><ThumbprintList></ThumbprintList><CreateDate>2026-01-01T00:00:00Z</CreateDate>`);
+  }
+  // The policy simulator for a role's identity policies (policyEvaluator.ts says what it models).
+  if (caller.service === 'iam' && action === 'SimulatePrincipalPolicy') {
+    const source = params.get('PolicySourceArn') ?? '';
+    const listed = (name: string): string[] => [...params.entries()].filter(([key]) => key.startsWith(`${name}.member.`)).sort(([a], [b]) => Number(a.split('.').pop()) - Number(b.split('.').pop())).map(([, value]) => value);
+    const actions = listed('ActionNames');
+    const resources = listed('ResourceArns');
+    if (actions.length === 0) throw new AwsError('ValidationError', '1 validation error detected: Value null at \'actionNames\' failed to satisfy constraint: Member must not be null');
+    if (resources.length > 1) throw new AwsError('InvalidInput', 'The local simulator takes one resource ARN per call.');
+    const resource = resources[0] ?? '*';
+    if (!role(source)) throw new AwsError('NoSuchEntity', `The role ${source} cannot be found.`, 404);
+    const results = actions.map((name) => `<member><EvalActionName>${xmlEscape(name)}</EvalActionName><EvalResourceName>${xmlEscape(resource)}</EvalResourceName><EvalDecision>${data.iam.simulate(source, name, resource)}</EvalDecision><MatchedStatements/><MissingContextValues/></member>`);
+    return respond(`<IsTruncated>false</IsTruncated><EvaluationResults>${results.join('')}</EvaluationResults>`);
   }
   throw new AwsError('InvalidAction', `The local services do not serve ${caller.service} ${action} (only the doctor's reads).`);
 }
@@ -123,7 +138,10 @@ function jsonRpc(exchange: Exchange, data: AdminData, caller: Caller, requestId:
     }
     case 'sso DescribeApplication': {
       const found = application();
-      return reply({ ApplicationArn: found.arn, ApplicationProviderArn: 'arn:aws:sso::aws:applicationProvider/custom', Name: found.name, InstanceArn: found.instanceArn, Status: 'ENABLED', ApplicationAccount: caller.accountId });
+      return reply({ ApplicationArn: found.arn, ApplicationProviderArn: 'arn:aws:sso::aws:applicationProvider/custom', Name: found.name, InstanceArn: found.instanceArn, Status: found.status, ApplicationAccount: caller.accountId });
+    }
+    case 'sso GetApplicationAssignmentConfiguration': {
+      return reply({ AssignmentRequired: application().assignmentRequired });
     }
     case 'sso GetApplicationGrant': {
       const found = application();
@@ -165,15 +183,16 @@ function jsonRpc(exchange: Exchange, data: AdminData, caller: Caller, requestId:
 }
 
 function qbusiness(exchange: Exchange, data: AdminData, caller: Caller, requestId: string): void {
-  const match = /^\/applications\/([^/]+)(\/subscriptions)?$/.exec(exchange.url.pathname);
+  const match = /^\/applications\/([^/]+)(\/subscriptions|\/indices(?:\/([^/]+)(\/datasources)?)?)?$/.exec(exchange.url.pathname);
   data.served.push(`qbusiness ${exchange.method} ${exchange.url.pathname}`);
-  if (exchange.method !== 'GET' || !match) throw new AwsError('AccessDeniedException', 'The local services serve administrators only GetApplication and ListSubscriptions.', 403);
+  if (exchange.method !== 'GET' || !match) throw new AwsError('AccessDeniedException', 'The local services serve administrators only GetApplication, ListSubscriptions, ListIndices, GetIndex and ListDataSources.', 403);
   const application = data.qApplications.find((candidate) => candidate.applicationId === match[1] && candidate.accountId === caller.accountId && candidate.region === caller.region);
   if (!application) {
     json(exchange, 404, { message: `Application ${match[1]} not found.`, resourceId: match[1], resourceType: 'application' }, { 'x-amzn-errortype': 'ResourceNotFoundException', 'x-amzn-requestid': requestId });
     return;
   }
   const arn = `arn:aws:qbusiness:${application.region}:${application.accountId}:application/${application.applicationId}`;
+  if (match[2]?.startsWith('/indices')) return indexReads(exchange, match[3], Boolean(match[4]), requestId);
   if (match[2]) {
     return json(
       exchange,
@@ -196,4 +215,18 @@ function qbusiness(exchange: Exchange, data: AdminData, caller: Caller, requestI
     },
     { 'x-amzn-requestid': requestId },
   );
+}
+
+/**
+ * The local Q's one index, holding the sample documents (localdev/qbusiness/documents): the data
+ * sources their front matter names, and no custom attributes (only Q's reserved ones).
+ */
+const LOCAL_INDEX = { indexId: 'idx-local-documents', displayName: 'Sample documents', dataSources: ['hr-finance-sharepoint', 'it-wiki'] };
+
+function indexReads(exchange: Exchange, indexId: string | undefined, dataSources: boolean, requestId: string): void {
+  const headers = { 'x-amzn-requestid': requestId };
+  if (!indexId) return json(exchange, 200, { indices: [{ indexId: LOCAL_INDEX.indexId, displayName: LOCAL_INDEX.displayName, status: 'ACTIVE' }] }, headers);
+  if (indexId !== LOCAL_INDEX.indexId) return json(exchange, 404, { message: `Index ${indexId} not found.`, resourceId: indexId, resourceType: 'index' }, { ...headers, 'x-amzn-errortype': 'ResourceNotFoundException' });
+  if (dataSources) return json(exchange, 200, { dataSources: LOCAL_INDEX.dataSources.map((id) => ({ dataSourceId: id, displayName: id, type: 'CUSTOM', status: 'ACTIVE' })) }, headers);
+  return json(exchange, 200, { indexId, displayName: LOCAL_INDEX.displayName, status: 'ACTIVE', documentAttributeConfigurations: [] }, headers);
 }

@@ -1,14 +1,16 @@
 /**
- * The local AWS account's IAM, as much as web identity federation needs: OIDC identity providers
- * and roles with trust policies, in one registry, and the decision IAM makes for
- * `AssumeRoleWithWebIdentity` (the local STS answers with it).
+ * The local AWS account's IAM — the one model of it that the local STS (web identity), the
+ * managed identity's trust and the doctor's administrator reads (localdev/admin/) all use:
+ * OIDC identity providers and roles with trust and permission policies, the decision IAM makes
+ * for `AssumeRoleWithWebIdentity`, and the policy simulator's answer (policyEvaluator.ts).
  *
  * Shape (kept small so other local APIs can read it, e.g. GetRole / GetOpenIDConnectProvider):
  * - `providers`: by ARN `arn:aws:iam::<account>:oidc-provider/<host/path>`, each with `url`
  *   (host and path, no scheme: how IAM names the provider and its condition keys), `clientIds`
  *   (the provider's client id list) and `keys` (the issuer's JWKS, which real IAM fetches through
  *   the issuer's OpenID discovery; here it is registered with the provider).
- * - `roles`: by ARN, each with `name` and `trustPolicy` (the document, parsed).
+ * - `roles`: by ARN, each with `name`, `trustPolicy` (the document, parsed) and
+ *   `permissionPolicies` (inline policies by name, parsed).
  *
  * The decision follows IAM: the token's `iss` selects the provider; the signature must verify with
  * its keys and the token be unexpired; `aud` must be one of the client ids, and so must `azp` when
@@ -17,6 +19,7 @@
  * allow `sts:AssumeRoleWithWebIdentity` for that provider with every condition met
  * (`StringEquals` / `StringLike` on `<url>:sub`, `<url>:aud` — `azp` when present — and `<url>:oaud`).
  */
+import { evaluate, type EvalDecision, type PolicyDocument } from './policyEvaluator';
 import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 
 export const LOCAL_AWS_ACCOUNT_ID = '111122223333';
@@ -39,6 +42,8 @@ export interface LocalRole {
   arn: string;
   name: string;
   trustPolicy: { Version: string; Statement: TrustStatement[] };
+  /** Inline permission policies by name (PutRolePolicy). */
+  permissionPolicies: Record<string, PolicyDocument>;
 }
 
 export type WebIdentityDecision =
@@ -57,10 +62,25 @@ export class LocalIam {
     return provider;
   }
 
-  putRole(name: string, trustPolicy: LocalRole['trustPolicy']): LocalRole {
-    const role = { arn: `arn:aws:iam::${LOCAL_AWS_ACCOUNT_ID}:role/${name}`, name, trustPolicy };
+  putRole(name: string, trustPolicy: LocalRole['trustPolicy'], permissionPolicies: Record<string, PolicyDocument> = {}): LocalRole {
+    const role = { arn: `arn:aws:iam::${LOCAL_AWS_ACCOUNT_ID}:role/${name}`, name, trustPolicy, permissionPolicies };
     this.roles.set(role.arn, role);
     return role;
+  }
+
+  role(arn: string): LocalRole | undefined {
+    return this.roles.get(arn);
+  }
+
+  clear(): void {
+    this.providers.clear();
+    this.roles.clear();
+  }
+
+  /** SimulatePrincipalPolicy for a role: its permission policies' decision, or undefined when there is no such role. */
+  simulate(roleArn: string, action: string, resource: string): EvalDecision | undefined {
+    const role = this.roles.get(roleArn);
+    return role ? evaluate(Object.values(role.permissionPolicies), action, resource) : undefined;
   }
 
   async decideWebIdentity(roleArn: string, token: string, now: Date): Promise<WebIdentityDecision> {

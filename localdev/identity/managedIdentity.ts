@@ -8,13 +8,12 @@
  *
  * The local AWS account trusts it exactly as deploy/aws sets up the real one: an IAM OIDC
  * provider for its issuer with the setup script's client ids, and the bot role with the setup
- * script's trust policy (see `trustLocalManagedIdentity`).
+ * script's trust policy (see account.ts, the one local account model).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet } from 'jose';
-import { AZURE_AD_TOKEN_EXCHANGE_APP_ID, botRoleName, botTrustPolicy, managedIdentityClientIds, managedIdentityIssuer } from '../../deploy/aws/iam';
+import { AZURE_AD_TOKEN_EXCHANGE_APP_ID, managedIdentityIssuer } from '../../deploy/aws/iam';
 import { json, type Exchange } from '../http';
-import type { LocalIam } from './iam';
 import type { LocalClock } from './state';
 
 /** The Azure subscription's tenant: deliberately not the Microsoft 365 tenant of the sample people. */
@@ -22,6 +21,9 @@ export const LOCAL_MI_TENANT_ID = 'a2a2a2a2-b3b3-4c4c-8d5d-e6e6e6e6e6e6';
 export const LOCAL_MI_CLIENT_ID = 'c1c1c1c1-d2d2-4e3e-8f4f-a5a5a5a5a5a5';
 export const LOCAL_MI_PRINCIPAL_ID = 'e7e7e7e7-f8f8-4a9a-8b0b-c1c1c1c1c1c1';
 export const LOCAL_MI_PATH = '/msi/token';
+
+/** Resources this identity gets tokens for, and the `aud` Entra puts in them. */
+const RESOURCE_AUDIENCES: Record<string, string> = { 'api://AzureADTokenExchange': AZURE_AD_TOKEN_EXCHANGE_APP_ID, 'https://vault.azure.net': 'https://vault.azure.net' };
 
 type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
@@ -78,19 +80,10 @@ export class LocalManagedIdentity {
     const clientId = query.get('client_id');
     if (clientId && clientId !== LOCAL_MI_CLIENT_ID) return json(exchange, 400, { statusCode: 400, message: `No user-assigned identity with client id ${clientId} is assigned to this app` });
     const resource = query.get('resource') ?? '';
-    if (resource !== 'api://AzureADTokenExchange') return json(exchange, 400, { statusCode: 400, message: `This local identity only issues tokens for api://AzureADTokenExchange, not ${resource}` });
+    // The token exchange (AWS web identity) and Key Vault (the token-store key, localdev/keyvault/).
+    const audience = RESOURCE_AUDIENCES[resource.replace(/\/+$/, '')];
+    if (!audience) return json(exchange, 400, { statusCode: 400, message: `This local identity only issues tokens for ${Object.keys(RESOURCE_AUDIENCES).join(' and ')}, not ${resource}` });
     const expiresOn = Math.floor(this.clock.now().getTime() / 1000) + 86_400;
-    return json(exchange, 200, { access_token: await this.token(), expires_on: String(expiresOn), resource, token_type: 'Bearer', client_id: LOCAL_MI_CLIENT_ID });
+    return json(exchange, 200, { access_token: await this.token({ audience }), expires_on: String(expiresOn), resource, token_type: 'Bearer', client_id: LOCAL_MI_CLIENT_ID });
   }
 }
-
-/** What `deploy/aws/setup.js --target azure` creates for this identity, in the local account. */
-export function trustLocalManagedIdentity(iam: LocalIam, identity: LocalManagedIdentity, environment = 'local'): { providerArn: string; roleArn: string } {
-  const provider = iam.addOidcProvider(`https://${managedIdentityIssuer(LOCAL_MI_TENANT_ID)}`, managedIdentityClientIds(LOCAL_MI_CLIENT_ID), identity.keys);
-  // As IAM stores it: the JSON document the setup script sends.
-  const trust = JSON.parse(JSON.stringify(botTrustPolicy(provider.arn, LOCAL_MI_TENANT_ID, LOCAL_MI_PRINCIPAL_ID))) as LocalRoleTrust;
-  const role = iam.putRole(botRoleName(environment), trust);
-  return { providerArn: provider.arn, roleArn: role.arn };
-}
-
-type LocalRoleTrust = Parameters<LocalIam['putRole']>[1];

@@ -22,6 +22,13 @@ export interface HostileDocument {
   segments?: Array<{ beginOffset?: number; endOffset?: number }>;
 }
 
+/**
+ * Every hostile document's title, snippet and text carry this word, so a test can tell document
+ * text apart from the bot's own words on any card (it must never be in a TextBlock, a toggle title,
+ * an error message, a fact or a button title: renderers parse those as markdown).
+ */
+export const DOCUMENT_MARKER = 'Docmark';
+
 const PORTAL = 'https://intranet.example.com/it/password-reset';
 const EVIL = 'https://evil.example/reset';
 const TEXT = 'To reset your password, open the self-service portal and follow the steps.';
@@ -94,11 +101,46 @@ export const HOSTILE_DOCUMENTS: HostileDocument[] = [
   answer('answer-one-long-line', 'a 50,000-character answer without a break', 'x'.repeat(50_000)),
   answer('answer-escape-growth', 'markdown punctuation that grows when escaped', '[x] <y> *z* |w| '.repeat(700)),
   answer('answer-wide-characters', '20,000 emoji (two UTF-16 units each)', '🔑'.repeat(20_000)),
+  // Link text that reads as a host in another script, or as a citation (issue 24).
+  answer('answer-host-one-dot-leader', 'link text naming the intranet with U+2024 dots, pointing elsewhere', `Reset at [intranet\u2024example\u2024com](${EVIL}).`),
+  answer('answer-host-cyrillic', 'link text naming the intranet in Cyrillic look-alikes', `Reset at [\u0456ntranet.\u0435xample.com](${EVIL}).`),
+  answer('answer-host-fullwidth', 'link text with fullwidth dots', `Reset at [intranet\uFF0Eexample\uFF0Ecom](${EVIL}).`),
+  answer('answer-host-variation', 'link text with variation selectors inside the host', `Reset at [intra\uFE00net.exam\uFE01ple.com](${EVIL}).`),
+  answer('answer-citation-link', 'a link whose text is a citation marker', `Reset it here [[2]](${EVIL}) or [3](${EVIL}).`),
+  answer('answer-citation-before-paren', 'a citation marker placed right before "(" to make [1](url)', `Reset it at the portal(${EVIL}) today.`, { segments: [{ beginOffset: 0, endOffset: 'Reset it at the portal'.length }] }),
+  answer('answer-code-span-definition', 'a reference definition hidden in a code span, recreated by unescaping', 'Run `x`\n\\[1\\]: https://evil.example/def\n\nSee [1] for details.'),
+  answer('answer-entity-brackets', 'entity-encoded brackets and parentheses', `&#91;portal&#93;&#40;${EVIL}&#41; &lbrack;x&rbrack;(javascript:alert(1))`),
+  answer('answer-tab-target', 'a tab inside a link target', `[portal](${EVIL}\tx) and [y](java\tscript:alert(1)) and [z](https://evil.example/\t)`),
+  answer('answer-hidden-characters', 'Arabic letter mark, word joiners, BOM, tags and variation selectors in the text', `Pass\u061Cword\u2060 re\u2061set\u2062 \u2063now\u2064\uFEFF ${String.fromCodePoint(0xe0041, 0xe0042)}intra\uFE0Fnet`),
+  answer('answer-stars', '40,000 characters of "*a" (quadratic in markdown parsers)', '*a'.repeat(20_000)),
+  answer('answer-brackets', '40,000 characters of "[a" and "<a"', '[a<a'.repeat(10_000)),
+  { name: 'segments-100000', tries: 'a 78,000-character answer with 100,000 citation segments', title: 'Password reset', url: PORTAL, body: 'reset '.repeat(13_000), segments: Array.from({ length: 100_000 }, (_, index) => ({ beginOffset: 0, endOffset: (index * 7) % 78_000 })) },
+  // Titles and snippets written as links for parsers that ignore escapes.
+  { name: 'title-escaped-link', tries: 'a title written as an escaped link', title: `\\[Reset your password\\](${EVIL})`, url: PORTAL, body: TEXT },
+  { name: 'snippet-escaped-link', tries: 'a snippet written as an escaped link', title: 'Password reset', url: PORTAL, snippet: `Open \\[the portal\\](${EVIL}) or [here](javascript:alert(1))`, body: TEXT },
+  { name: 'title-hidden-more', tries: 'U+061C, word joiners, BOM, tags and variation selectors in a title', title: `Pass\u061Cword\u2060\u2061\u2062\u2063\u2064 re\uFEFFset ${String.fromCodePoint(0xe0049, 0xe0047)}in\uFE01tranet`, url: PORTAL, body: TEXT },
   // Sources.
   { name: 'sources-thousands', tries: '3,000 cited sources with long titles', title: 'Password reset', url: PORTAL, body: TEXT, sources: 3000 },
   { name: 'segments-out-of-range', tries: 'citation offsets outside the answer', title: 'Password reset', url: PORTAL, body: TEXT, segments: [{ beginOffset: -50, endOffset: -1 }, { beginOffset: 5, endOffset: 1e9 }, { endOffset: 3.5 }] },
 ];
 
+/** The document as the local Q returns it: title, snippet and text tagged with DOCUMENT_MARKER. */
 export function hostileDocument(name: string): HostileDocument | undefined {
-  return HOSTILE_DOCUMENTS.find((document) => document.name === name);
+  const document = HOSTILE_DOCUMENTS.find((candidate) => candidate.name === name);
+  if (!document) return undefined;
+  return {
+    ...document,
+    title: `${DOCUMENT_MARKER} ${document.title}`,
+    ...(document.snippet !== undefined ? { snippet: `${DOCUMENT_MARKER} ${document.snippet}` } : {}),
+    // A line of its own, so the body's first block keeps its shape (a table, a fence); segments shift with it.
+    body: `${DOCUMENT_MARKER}\n\n${document.body}`,
+    ...(document.segments ? { segments: document.segments.map((segment) => shifted(segment, DOCUMENT_MARKER.length + 2)) } : {}),
+  };
+}
+
+function shifted(segment: { beginOffset?: number; endOffset?: number }, by: number): { beginOffset?: number; endOffset?: number } {
+  return {
+    ...(segment.beginOffset !== undefined ? { beginOffset: segment.beginOffset + by } : {}),
+    ...(segment.endOffset !== undefined ? { endOffset: segment.endOffset + by } : {}),
+  };
 }

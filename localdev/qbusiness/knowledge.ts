@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import MiniSearch from 'minisearch';
+import type { DocumentAttributes } from './attributeFilter';
 import { HOSTILE_DOCUMENTS, hostileDocument, type HostileDocument } from './hostileDocuments';
 
 export interface KnowledgeDocument {
@@ -13,7 +14,12 @@ export interface KnowledgeDocument {
   title: string;
   url: string;
   updatedAt: Date;
+  /** What an attributeFilter sees (./attributeFilter): Q's reserved attributes from the front matter. */
+  attributes: DocumentAttributes;
 }
+
+/** Which documents a turn may draw from (its attributeFilter); absent: all. */
+export type DocumentFilter = (document: KnowledgeDocument) => boolean;
 
 interface Section {
   id: string;
@@ -106,11 +112,21 @@ export class Knowledge {
 
   add(documentId: string, markdown: string): void {
     const { meta, content } = parseFrontMatter(markdown);
+    const title = meta.title ?? documentId;
+    const url = meta.url ?? `https://intranet.example.com/${documentId}`;
+    const updatedAt = new Date(meta.updated ?? '2026-01-01');
     this.documents.set(documentId, {
       documentId,
-      title: meta.title ?? documentId,
-      url: meta.url ?? `https://intranet.example.com/${documentId}`,
-      updatedAt: new Date(meta.updated ?? '2026-01-01'),
+      title,
+      url,
+      updatedAt,
+      attributes: {
+        _document_title: title,
+        _source_uri: url,
+        _last_updated_at: updatedAt,
+        _data_source_id: meta.data_source ?? 'local-documents',
+        ...(meta.category ? { _category: meta.category } : {}),
+      },
     });
     const parts = content.split(/^## +/m).filter((part) => part.trim());
     parts.forEach((part, index) => {
@@ -151,7 +167,28 @@ export class Knowledge {
    * discussed. The earlier question disambiguates; it never supplies an answer the new question
    * does not ask for, so an unrelated question mid-conversation gets the no-answer message.
    */
-  answer(question: string, earlierQuestions: readonly string[] = []): ComposedAnswer {
+  answer(question: string, earlierQuestions: readonly string[] = [], allowed?: DocumentFilter): ComposedAnswer {
+    this.allowed = allowed;
+    try {
+      return this.answerFrom(question, earlierQuestions);
+    } finally {
+      this.allowed = undefined;
+    }
+  }
+
+  /** The attributes every sample document has, by name (for the local admin's data source listing). */
+  attributeNames(): string[] {
+    return [...new Set([...this.documents.values()].flatMap((document) => Object.keys(document.attributes)))].sort();
+  }
+
+  private allowed?: DocumentFilter;
+
+  private isAllowed(documentId: string | undefined): boolean {
+    const document = documentId ? this.documents.get(documentId) : undefined;
+    return Boolean(document) && (!this.allowed || this.allowed(document as KnowledgeDocument));
+  }
+
+  private answerFrom(question: string, earlierQuestions: readonly string[]): ComposedAnswer {
     if (this.hostileEnabled && /\bhostile\s+list\b/i.test(question)) return { text: HOSTILE_DOCUMENTS.map((document) => `- hostile ${document.name}: ${document.tries}`).join('\n'), attributions: [] };
     const hostile = this.hostileDocumentIn(question);
     if (hostile) return hostileAnswer(hostile);
@@ -169,7 +206,7 @@ export class Knowledge {
     // The same question again gets the same answer.
     if (added.length === 0 && sections.length > 0) return wholeSections();
     const hits = this.passageIndex
-      .search(added.join(' '), { fuzzy: false, prefix: (term) => term.length >= 5, filter: (hit) => topicDocuments.has(this.passages.get(String(hit.id))?.documentId) })
+      .search(added.join(' '), { fuzzy: false, prefix: (term) => term.length >= 5, filter: (hit) => topicDocuments.has(this.passages.get(String(hit.id))?.documentId) && this.isAllowed(this.passages.get(String(hit.id))?.documentId) })
       .filter((hit) => hit.score >= MIN_PASSAGE_SCORE);
     const best = hits[0]?.score ?? 0;
     const chosen = hits
@@ -183,7 +220,7 @@ export class Knowledge {
   }
 
   private relevantSections(question: string): Section[] {
-    const hits = this.index.search(question).filter((hit) => hit.score >= MIN_RELEVANCE_SCORE);
+    const hits = this.index.search(question).filter((hit) => hit.score >= MIN_RELEVANCE_SCORE && this.isAllowed(this.sections.get(String(hit.id))?.documentId));
     const best = hits[0]?.score ?? 0;
     return hits
       .filter((hit) => hit.score >= best * RELATIVE_SCORE_CUTOFF)
@@ -269,6 +306,7 @@ function hostileAnswer(document: HostileDocument): ComposedAnswer {
       title: count === 1 ? document.title : `${document.title} ${index + 1}: ${'a long document title '.repeat(8)}`,
       url: count === 1 ? document.url ?? '' : `${document.url ?? 'https://intranet.example.com'}/${index + 1}`,
       updatedAt: new Date('2026-11-01'),
+      attributes: { _data_source_id: 'hostile-documents' },
     },
     citationNumber: index + 1,
     snippet,

@@ -6,7 +6,8 @@ import { isTranscriptFile, recapAnswer } from './recap';
 import { randomUUID } from 'node:crypto';
 import type { Exchange } from '../http';
 import type { HostileDocument } from './hostileDocuments';
-import type { Knowledge } from './knowledge';
+import type { DocumentFilter, Knowledge } from './knowledge';
+import { FilterError, matchesFilter } from './attributeFilter';
 import { answerReadyMs, sleep } from './pacing';
 import type { Conversation, Fault, LocalQState } from './state';
 
@@ -222,7 +223,8 @@ export function chatSync(context: Pick<RouteContext, 'knowledge' | 'state' | 'ap
   const transcript = (conversation.files ?? []).filter((file) => isTranscriptFile(file.name));
   const recap = transcript.length > 0 && /\brecap\b/i.test(userMessage) ? recapAnswer(transcript.map((file) => file.text).join('\n'), context.knowledge) : undefined;
   const fromFiles = recap ?? (conversation.files?.length && (/\b(file|attach|document|summar)/i.test(userMessage) || Array.isArray(body.attachments)) ? answerFromFiles(conversation.files) : undefined);
-  const answer = fault?.response === 'emptyAnswer' ? { text: '', attributions: [] } : fromFiles ?? context.knowledge.answer(userMessage, earlierQuestions);
+  const allowed = documentFilterOf(body.attributeFilter);
+  const answer = fault?.response === 'emptyAnswer' ? { text: '', attributions: [] } : fromFiles ?? context.knowledge.answer(userMessage, earlierQuestions, allowed);
   return reply(answer.text, {
     sourceAttributions: answer.attributions.map((attribution) => ({
       title: attribution.document.title,
@@ -234,6 +236,18 @@ export function chatSync(context: Pick<RouteContext, 'knowledge' | 'state' | 'ap
       textMessageSegments: attribution.segments,
     })),
   });
+}
+
+/** The turn's attributeFilter as a document test (checked first: a malformed filter is Q's ValidationException). */
+function documentFilterOf(filter: unknown): DocumentFilter | undefined {
+  if (filter === undefined || filter === null) return undefined;
+  try {
+    matchesFilter(filter, {});
+  } catch (error) {
+    if (error instanceof FilterError) throw validationError(error.message, 'FIELD_VALIDATION_FAILED', 'attributeFilter');
+    throw error;
+  }
+  return (document) => matchesFilter(filter, document.attributes);
 }
 
 const TEXT_TYPES = ['txt', 'md', 'csv', 'json', 'html', 'htm', 'xml', 'rtf'];

@@ -3,9 +3,11 @@
  * A pure function of `AnswerCardModel`; every state of the feedback flow is a re-render of it.
  */
 import { FEEDBACK_COMMENT_MAX_LENGTH, FEEDBACK_REASONS, type FailedAttachment, type FeedbackState, type NegativeFeedbackReason, type Source } from '../domain/answer';
-import { markdownLinkTo, safeLink } from '../content/links';
-import { escapeMarkdown, markdownLine, TEXT_LIMITS } from '../content/plainText';
-import { markdownToCardElements } from './markdown';
+import { safeLink } from '../content/links';
+import { plainLine, TEXT_LIMITS } from '../content/plainText';
+import { markdownToCardElements, type CitationTargets } from './markdown';
+import { linkRun, plainTextBlock, richTextBlock, textRun } from './richText';
+import { scopeFooter } from './privateAnswerCards';
 import { feedbackAction, submitAction } from './actions';
 import { VERBS } from './verbs';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction, type CardElement } from './types';
@@ -35,6 +37,13 @@ export interface AnswerCardModel {
   feedbackProblem?: string;
   /** The vote in `feedback` is not recorded by Q yet: it will be sent again automatically. */
   votePending?: boolean;
+  /**
+   * Inserted into a message by the message extension: no "New conversation" button, which only
+   * means something in the chat with the bot (each extension question is its own Q conversation).
+   */
+  inserted?: boolean;
+  /** The knowledge scope the question was asked in (src/domain/knowledgeScopes): named in the footer. */
+  searchedScope?: string;
 }
 
 export const VISIBLE_SOURCES = 3;
@@ -57,23 +66,38 @@ export function reasonLabel(reason: NegativeFeedbackReason): string {
 }
 
 export function buildAnswerCard(model: AnswerCardModel): AdaptiveCardJson {
+  return answerCardWith(model, markdownToCardElements(model.markdown, citationTargets(model.sources)));
+}
+
+/** Where each citation marker points: its source's URL. */
+export function citationTargets(sources: Source[]): CitationTargets {
+  return new Map(sources.filter((source) => source.url).map((source) => [source.number, source.url as string]));
+}
+
+/**
+ * The answer card around answer elements already made from `model.markdown` (the size search
+ * renders the answer once and reuses its elements).
+ */
+export function answerCardWith(model: AnswerCardModel, answerElements: CardElement[]): AdaptiveCardJson {
   const body: CardElement[] = [];
-  if (model.askedBy) body.push(textBlock(`Answer for **${markdownLine(model.askedBy, TEXT_LIMITS.fieldLabel)}**`, { isSubtle: true, size: 'Small', spacing: 'None' }));
-  if (model.notice) body.push(textBlock(`_${model.notice}_`, { isSubtle: true, size: 'Small' }));
-  body.push(...markdownToCardElements(model.markdown));
+  // Names come from Teams and people: runs, never markdown.
+  if (model.askedBy) body.push(richTextBlock([textRun('Answer for ', { isSubtle: true, size: 'Small' }), textRun(plainLine(model.askedBy, TEXT_LIMITS.fieldLabel), { isSubtle: true, size: 'Small', weight: 'Bolder' })], { spacing: 'None' }));
+  if (model.notice) body.push(plainTextBlock(model.notice, { isSubtle: true, size: 'Small', italic: true }));
+  body.push(...answerElements);
   if (model.truncated) {
     body.push(textBlock('_This answer was shortened to fit in a Teams message. Ask a narrower question for the rest._', { isSubtle: true, size: 'Small', color: 'Warning' }));
   }
   if (model.failedAttachments?.length) body.push(failedAttachmentsSection(model.failedAttachments));
   body.push(...sourcesSection(model.sources));
+  if (model.searchedScope) body.push(scopeFooter(model.searchedScope));
 
   if (model.askerTeamsId && model.viewer === 'others') {
-    body.push(textBlock(`Only ${model.askedBy ? markdownLine(model.askedBy, TEXT_LIMITS.fieldLabel) : 'the person who asked'} can rate this answer.`, { isSubtle: true, size: 'Small', separator: true }));
+    body.push(plainTextBlock(`Only ${model.askedBy ? plainLine(model.askedBy, TEXT_LIMITS.fieldLabel) : 'the person who asked'} can rate this answer.`, { isSubtle: true, size: 'Small' }, { separator: true }));
     return withAskerView(adaptiveCard(body), model);
   }
   const { elements, actions } = model.view === 'reasons' ? reasonsForm(model.answerKey) : voteControls(model);
   body.push(...elements);
-  if (model.feedbackProblem) body.push(textBlock(model.feedbackProblem, { color: 'Attention', size: 'Small' }));
+  if (model.feedbackProblem) body.push(plainTextBlock(plainLine(model.feedbackProblem, TEXT_LIMITS.errorMessage), { color: 'Attention', size: 'Small' }));
   return withAskerView(adaptiveCard(body, actions), model);
 }
 
@@ -108,11 +132,11 @@ function sourcesSection(sources: Source[]): CardElement[] {
  */
 function sourceEntry(source: Source): CardElement {
   const link = safeLink(source.url);
-  const title = markdownLine(source.title, TEXT_LIMITS.title) || '\\(untitled\\)';
-  const line = link ? `${markdownLinkTo(title, link)} · ${escapeMarkdown(link.host)}` : title;
-  const items: CardElement[] = [textBlock(`${source.number}. ${line}`, { spacing: 'Small' })];
-  const details = [source.snippet ? markdownLine(source.snippet, TEXT_LIMITS.snippet) : undefined, source.updatedOn ? `Updated ${markdownLine(source.updatedOn, 10)}` : undefined].filter(Boolean);
-  if (details.length > 0) items.push(textBlock(details.join(' · '), { isSubtle: true, size: 'Small', spacing: 'None' }));
+  const title = plainLine(source.title, TEXT_LIMITS.title) || '(untitled)';
+  const line = richTextBlock([textRun(`${source.number}. `), link ? linkRun(title, link) : textRun(title), ...(link ? [textRun(` · ${link.host}`, { isSubtle: true })] : [])], { spacing: 'Small' });
+  const items: CardElement[] = [line];
+  const details = [source.snippet ? plainLine(source.snippet, TEXT_LIMITS.snippet) : undefined, source.updatedOn ? `Updated ${plainLine(source.updatedOn, 10)}` : undefined].filter(Boolean);
+  if (details.length > 0) items.push(plainTextBlock(details.join(' · '), { isSubtle: true, size: 'Small' }, { spacing: 'None' }));
   return { type: 'Container', spacing: 'Small', items };
 }
 
@@ -122,14 +146,17 @@ function failedAttachmentsSection(failed: FailedAttachment[]): CardElement {
     style: 'warning',
     items: [
       textBlock('**Some files could not be used**', { size: 'Small' }),
-      textBlock(failed.slice(0, MAX_FAILED_ATTACHMENTS).map((file) => `- ${markdownLine(file.name, TEXT_LIMITS.fileName)}: ${markdownLine(file.message, TEXT_LIMITS.errorMessage)}`).join('\n'), { size: 'Small' }),
+      // File names and Q's messages: runs, one block per file.
+      ...failed.slice(0, MAX_FAILED_ATTACHMENTS).map((file) =>
+        richTextBlock([textRun('• ', { size: 'Small' }), textRun(plainLine(file.name, TEXT_LIMITS.fileName), { size: 'Small', weight: 'Bolder' }), textRun(`: ${plainLine(file.message, TEXT_LIMITS.errorMessage)}`, { size: 'Small' })], { spacing: 'None' }),
+      ),
     ],
   };
 }
 
 function voteControls(model: AnswerCardModel): { elements: CardElement[]; actions: CardAction[] } {
   const key = { answerKey: model.answerKey };
-  const newConversation = submitAction('New conversation', VERBS.newConversation, {});
+  const newConversation: CardAction[] = model.inserted ? [] : [submitAction('New conversation', VERBS.newConversation, {})];
   switch (model.feedback.vote) {
     case 'none':
       return {
@@ -137,13 +164,13 @@ function voteControls(model: AnswerCardModel): { elements: CardElement[]; action
         actions: [
           feedbackAction('👍 Helpful', VERBS.feedbackUp, key),
           feedbackAction('👎 Not helpful', VERBS.feedbackDown, key),
-          newConversation,
+          ...newConversation,
         ],
       };
     case 'up':
       return {
         elements: [model.votePending ? pendingVote('helpful') : recordedVote('You rated this answer as helpful. Thank you!')],
-        actions: [feedbackAction('👎 Change to not helpful', VERBS.feedbackDown, key), newConversation],
+        actions: [feedbackAction('👎 Change to not helpful', VERBS.feedbackDown, key), ...newConversation],
       };
     case 'down':
       return {
@@ -155,7 +182,7 @@ function voteControls(model: AnswerCardModel): { elements: CardElement[]; action
         actions: [
           feedbackAction('👍 Change to helpful', VERBS.feedbackUp, key),
           feedbackAction('Change reason', VERBS.feedbackDown, key),
-          newConversation,
+          ...newConversation,
         ],
       };
   }

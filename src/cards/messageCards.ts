@@ -5,9 +5,10 @@
 import { USER_MESSAGE_MAX_LENGTH } from '../domain/answer';
 import type { QFailure } from '../domain/failure';
 import { submitAction } from './actions';
-import { markdownLine, TEXT_LIMITS } from '../content/plainText';
-import { largestFitting, shortenAtBoundary, SURFACE_BUDGETS, utf16Bytes } from '../content/sizeBudget';
-import { markdownToCardElements } from './markdown';
+import { plainLine, TEXT_LIMITS } from '../content/plainText';
+import { SURFACE_BUDGETS, utf16Bytes } from '../content/sizeBudget';
+import { renderAnswer } from './markdown';
+import { plainTextBlock, richTextBlock, textRun } from './richText';
 import { VERBS } from './verbs';
 import { adaptiveCard, textBlock, type AdaptiveCardJson, type CardAction } from './types';
 
@@ -93,7 +94,7 @@ export function failureCard(failure: QFailure, retryKey?: string, partialAnswer?
       );
     case 'validation':
       // Q's own message can echo document or question text: plain, capped.
-      return problemCard('Amazon Q Business could not take that question', markdownLine(failure.serviceMessage, TEXT_LIMITS.errorMessage), support);
+      return problemCard('Amazon Q Business could not take that question', { untrusted: plainLine(failure.serviceMessage, TEXT_LIMITS.errorMessage) }, support);
     case 'attachmentsDisabled':
       return problemCard('Files are turned off', 'Your admin has turned off file uploads for this Amazon Q Business application. Ask your question without the file, or ask your admin to allow uploads.', support);
     case 'notFound':
@@ -118,36 +119,41 @@ export function failureCard(failure: QFailure, retryKey?: string, partialAnswer?
 const INTERRUPTED_CARD_BUDGET_UTF16_BYTES = SURFACE_BUDGETS.message - 4 * 1024;
 
 function interruptedAnswerCard(partialAnswer: string, explanation: AdaptiveCardJson): AdaptiveCardJson {
-  const card = (length: number): AdaptiveCardJson => ({
-    ...explanation,
-    body: [
-      ...markdownToCardElements(shortenAtBoundary(partialAnswer, length)),
-      textBlock('_This answer was cut off before Amazon Q Business finished it._', { isSubtle: true, size: 'Small', color: 'Warning', separator: true }),
-      ...explanation.body,
-    ],
-  });
-  // The longest part of the answer (cut at a line break) that fits, measured on the card itself.
-  const fits = largestFitting(partialAnswer.length, (length) => utf16Bytes(card(length)) <= INTERRUPTED_CARD_BUDGET_UTF16_BYTES);
-  return card(Math.max(0, fits));
+  const notice = textBlock('_This answer was cut off before Amazon Q Business finished it._', { isSubtle: true, size: 'Small', color: 'Warning', separator: true });
+  // Rendered once; whole blocks are kept while they fit (measured on the card itself).
+  let room = INTERRUPTED_CARD_BUDGET_UTF16_BYTES - utf16Bytes({ ...explanation, body: [notice, ...explanation.body] });
+  const kept = [];
+  for (const block of renderAnswer(partialAnswer).blocks) {
+    const bytes = block.elements.reduce((sum, element) => sum + utf16Bytes(element) + 2, 0);
+    if (bytes > room) break;
+    room -= bytes;
+    kept.push(...block.elements);
+  }
+  return { ...explanation, body: [...kept, notice, ...explanation.body] };
 }
 
-function problemCard(title: string, message: string, detail?: string, actions: CardAction[] = []): AdaptiveCardJson {
-  const body = [textBlock(`**${title}**`, { color: 'Attention' }), textBlock(message)];
-  if (detail) body.push(textBlock(detail, { isSubtle: true, size: 'Small' }));
+/** A problem: bot-written title and message (TextBlocks), or a message from Q shown as plain runs. */
+function problemCard(title: string, message: string | { untrusted: string }, detail?: string, actions: CardAction[] = []): AdaptiveCardJson {
+  const body = [textBlock(`**${title}**`, { color: 'Attention' }), typeof message === 'string' ? textBlock(message) : plainTextBlock(message.untrusted)];
+  if (detail) body.push(plainTextBlock(detail, { isSubtle: true, size: 'Small' }));
   return adaptiveCard(body, actions);
 }
 
 export function fileProblemsCard(problems: string[]): AdaptiveCardJson {
   return adaptiveCard([
     textBlock('**Some files can’t be sent to Amazon Q Business**', { color: 'Attention' }),
-    // File names are the sender's, not ours: plain text.
-    textBlock(problems.slice(0, 10).map((problem) => `- ${markdownLine(problem, TEXT_LIMITS.errorMessage)}`).join('\n')),
+    // File names are the sender's, not ours: plain runs, one block per file.
+    ...problems.slice(0, 10).map((problem) => richTextBlock([textRun('• '), textRun(plainLine(problem, TEXT_LIMITS.errorMessage))], { spacing: 'Small' })),
     textBlock('Nothing was sent. Remove or replace these files and ask again.', { isSubtle: true, size: 'Small' }),
   ]);
 }
 
 export function channelFilesCard(names: string[]): AdaptiveCardJson {
   return adaptiveCard([
-    textBlock(`I can’t open files shared here (${names.slice(0, 10).map((name) => markdownLine(name, TEXT_LIMITS.fileName)).join(', ')}): Teams gives me no download link for them in channels and group chats. Send the file to me in a 1:1 chat and ask there.`),
+    richTextBlock([
+      textRun('I can’t open files shared here ('),
+      textRun(names.slice(0, 10).map((name) => plainLine(name, TEXT_LIMITS.fileName)).join(', ')),
+      textRun('): Teams gives me no download link for them in channels and group chats. Send the file to me in a 1:1 chat and ask there.'),
+    ]),
   ]);
 }

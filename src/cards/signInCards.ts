@@ -2,6 +2,8 @@
  * Cards of the sign-in flow: Teams' OAuthCard (SSO in 1:1 chats), the Universal Actions card that
  * signs in in place (channels and group chats), and what each identity failure tells the person.
  */
+import { plainLine, TEXT_LIMITS } from '../content/plainText';
+import { plainTextBlock } from './richText';
 import type { IdentityFailureKind } from '../identity/identityFailure';
 import { VERBS } from './verbs';
 import { adaptiveCard, textBlock, type AdaptiveCardJson } from './types';
@@ -42,9 +44,8 @@ export function inPlaceSignInCard(pendingKey: string, askerName: string | undefi
   return adaptiveCard(
     [
       textBlock('**Sign in to get your answer**'),
-      textBlock(
-        `Amazon Q Business answers on behalf of the person who asks, from the documents they can see. ${askerName ?? 'You'}, sign in once and your answer appears in this thread.`,
-      ),
+      // A display name is whatever the person typed: a run, never markdown.
+      plainTextBlock(`Amazon Q Business answers on behalf of the person who asks, from the documents they can see. ${askerName ? plainLine(askerName, TEXT_LIMITS.fieldLabel) : 'You'}, sign in once and your answer appears in this thread.`),
       textBlock('If signing in here does not work, I send you a sign-in message in our 1:1 chat instead.', { isSubtle: true, size: 'Small' }),
     ],
     [
@@ -99,12 +100,12 @@ const FAILURES: Record<IdentityFailureKind, [string, string]> = {
 export function identityFailureCard(kind: IdentityFailureKind, requestId?: string): AdaptiveCardJson {
   const [title, message] = FAILURES[kind];
   const body = [textBlock(`**${title}**`, { color: 'Attention' }), textBlock(message)];
-  if (requestId) body.push(textBlock(`Request ID for your admin: ${requestId}`, { isSubtle: true, size: 'Small' }));
+  if (requestId) body.push(plainTextBlock(`Request ID for your admin: ${plainLine(requestId, TEXT_LIMITS.fieldLabel)}`, { isSubtle: true, size: 'Small' }));
   return adaptiveCard(body);
 }
 
 export function signInSentPrivatelyCard(askerName: string | undefined): AdaptiveCardJson {
-  return adaptiveCard([textBlock(`${askerName ?? 'You'}: I sent you a sign-in message in our 1:1 chat. Your answer appears here once you are signed in.`, { isSubtle: true })]);
+  return adaptiveCard([plainTextBlock(`${askerName ? plainLine(askerName, TEXT_LIMITS.fieldLabel) : 'You'}: I sent you a sign-in message in our 1:1 chat. Your answer appears here once you are signed in.`, { isSubtle: true })]);
 }
 
 export function cannotMessagePrivatelyCard(): AdaptiveCardJson {

@@ -3,10 +3,15 @@
  * a code block before it is complete, half a table row or heading, an unclosed `**` or backtick,
  * or a dangling link. What is shown only ever grows (each update starts with the previous one, as
  * Teams requires), since every cut falls before text still arriving. Headings become bold lines,
- * as on the answer card. Every update goes through the content boundary, as the final card does:
- * an unsafe link never appears, not even for one update.
+ * as on the answer card.
+ *
+ * Streamed text is message text, which every Teams client parses as markdown, so it carries no
+ * links at all: a link shows as its words (the final card has the real, checked links), link
+ * syntax that survives is broken apart so no parser — CommonMark or one that ignores escapes —
+ * reads it as a link, and bare addresses are defanged. Caps and the hidden-character rule are the
+ * final card's (../content/answerText).
  */
-import { sanitiseAnswerMarkdown } from '../content/answerMarkdown';
+import { prepareAnswerText } from '../content/answerText';
 
 export function streamableMarkdown(received: string): string {
   let text = received;
@@ -19,7 +24,28 @@ export function streamableMarkdown(received: string): string {
   const fences = [...text.matchAll(/^[ \t]*(```|~~~)/gm)];
   if (fences.length % 2 === 1) text = text.slice(0, (fences.at(-1) as RegExpMatchArray).index);
   else text = withoutOpenInlineConstructs(text);
-  return sanitiseAnswerMarkdown(text.trimEnd().replace(/^#{1,6}[ \t]+(.+)$/gm, '**$1**'));
+  return withoutLinks(prepareAnswerText(text.trimEnd()).text.replace(/^#{1,6}[ \t]+(.+)$/gm, '**$1**'));
+}
+
+/** Every way text can become a link, undone: linear regular expressions, applied in one pass each. */
+export function withoutLinks(text: string): string {
+  return (
+    text
+      // Inline links and images: their words only (one level of parentheses in the target).
+      .replace(/!?\[([^[\]\n]*)\][ \t]*\((?:[^()\n]|\([^()\n]*\))*\)/g, '$1')
+      // Reference definitions go; reference links then have nothing to point at.
+      .replace(/^[ \t]{0,3}\[[^\]\n]+\]:.*$/gm, '')
+      // Autolinks lose their brackets (then are defanged below); other tags vanish.
+      .replace(/<([a-z][a-z0-9+.-]{1,31}:[^<>\s]*)>/gi, '$1')
+      .replace(/<\/?[a-z][^<>\n]*>/gi, '')
+      // Whatever link syntax is left (nested, escaped, entity-encoded): "](" and "<scheme:" are broken apart.
+      .replace(/\][ \t]*(\n?)[ \t]*\(/g, '] $1(')
+      .replace(/<(?=[a-z][a-z0-9+.-]*:)/gi, '< ')
+      // Bare URLs, www. names and addresses: linkifiers take them, so they are defanged.
+      .replace(/\b([a-z][a-z0-9+.-]{1,31}):\/\//gi, '$1[:]//')
+      .replace(/\b(www)\./gi, '$1[.]')
+      .replace(/([\w.+-])@([\w-]+)\.([a-z]{2,})/gi, '$1[@]$2[.]$3')
+  );
 }
 
 function lastWhitespace(text: string): number {
@@ -39,8 +65,7 @@ function withoutOpenInlineConstructs(text: string): string {
   // `[text`, `[text]` or `[text](url` not yet closed.
   const link = /\[[^\]\n]*(\](\([^)\n]*)?)?$/.exec(paragraph.trimEnd());
   if (link && !/\)$/.test(link[0])) cuts.push(link.index);
-  // An HTML tag or autolink still being written (`<a href=…`, `<javascript:…`): the sanitiser
-  // would show it as text now and drop it once it closes, and shown text must only grow.
+  // An HTML tag or autolink still being written (`<a href=…`, `<javascript:…`): shown text must only grow.
   const tag = /<[^>\n]*$/.exec(paragraph);
   if (tag) cuts.push(tag.index);
   if (cuts.length) paragraph = paragraph.slice(0, Math.min(...cuts));

@@ -8,6 +8,12 @@ export const VERBS = {
   feedbackSubmitNegative: 'feedback.submitNegative',
   feedbackCancel: 'feedback.cancel',
   refreshAnswer: 'answer.refresh',
+  /** A private answer in a shared space: the asker's own view (refresh, and "Show me the answer"). */
+  showAnswer: 'answer.show',
+  shareAnswer: 'answer.share',
+  askAsMe: 'answer.askAsMe',
+  /** A plugin action waiting for review in a shared space: the asker's own view of the form. */
+  pluginShow: 'plugin.show',
   newConversation: 'conversation.new',
   retryQuestion: 'question.retry',
   pluginExecute: 'plugin.execute',
@@ -19,4 +25,4 @@ export const VERBS = {
 } as const;
 
 /** The verbs of the rating controls on an answer card (refresh shows the asker their own view). */
-export const FEEDBACK_VERBS = [VERBS.feedbackUp, VERBS.feedbackDown, VERBS.feedbackSubmitNegative, VERBS.feedbackCancel, VERBS.refreshAnswer];
+export const FEEDBACK_VERBS = [VERBS.feedbackUp, VERBS.feedbackDown, VERBS.feedbackSubmitNegative, VERBS.feedbackCancel, VERBS.refreshAnswer, VERBS.showAnswer];

@@ -2,8 +2,8 @@
  * The link policy: which strings from Q (source URLs, links in answers and snippets, plugin
  * sign-in URLs) may become a link target on a card or in a message. Only `https:`, `http:`
  * (intranets) and `mailto:` targets with a clean, parseable host and no user info pass; the
- * result carries a canonical `href` that cannot break out of markdown and the ASCII (punycode)
- * host to show beside the link, so a person can see where it goes.
+ * result carries a canonical `href` (markdown-breaking characters percent-encoded, so it stays inert
+ * even where a target is written into text) and the ASCII (punycode) host to show beside the link.
  */
 import { domainToASCII } from 'node:url';
 import { NOT_IN_LINKS } from './characters';
@@ -56,15 +56,6 @@ export function decideLink(raw: unknown): LinkDecision {
 export function safeLink(raw: unknown): SafeLink | undefined {
   const decision = decideLink(raw);
   return decision.ok ? decision.link : undefined;
-}
-
-/**
- * The one place a markdown link is written. Only a `SafeLink` can be a target, and its `href`
- * has brackets, parentheses and angle brackets percent-encoded, so it cannot close the link and
- * open another. `label` must already be escaped markdown.
- */
-export function markdownLinkTo(label: string, link: SafeLink): string {
-  return `[${label}](${link.href})`;
 }
 
 /** A target for a button that opens a sign-in page: https only, same rules otherwise. */

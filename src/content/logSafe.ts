@@ -3,7 +3,7 @@
  * hidden characters (no forged log lines), capped, with anything shaped like a credential
  * redacted. Question and answer text never goes to logs at all; this is for the rest.
  */
-import { HIDDEN_CHARACTERS } from './characters';
+import { stripHidden } from './characters';
 import { safeLink } from './links';
 import { capText } from './sizeBudget';
 
@@ -20,7 +20,7 @@ const CREDENTIAL_SHAPES: RegExp[] = [
 
 export function logSafeText(raw: unknown, maxLength = LOG_TEXT_MAX_LENGTH): string {
   if (typeof raw !== 'string') return '';
-  let text = raw.replace(HIDDEN_CHARACTERS, '').replace(/\s+/gu, ' ').trim();
+  let text = stripHidden(raw).replace(/\s+/gu, ' ').trim();
   for (const shape of CREDENTIAL_SHAPES) text = text.replace(shape, '[redacted]');
   return capText(text, maxLength);
 }

@@ -1,10 +1,9 @@
 /**
  * Plain-text rendering of untrusted strings (source titles, snippets, field labels, file names,
- * error messages): hidden characters removed, line breaks collapsed, length capped, and markdown
- * escaped where the text goes into a markdown TextBlock or message, so it shows as written and
- * can never become a link, a list or emphasis.
+ * error messages): hidden characters removed (the one rule in ./characters), line breaks collapsed,
+ * length capped. Cards show the result only as TextRuns, which no renderer parses as markdown.
  */
-import { HIDDEN_CHARACTERS, LONE_SURROGATES } from './characters';
+import { stripHidden } from './characters';
 import { capText } from './sizeBudget';
 
 /** Caps per kind of field, in UTF-16 code units. */
@@ -20,39 +19,13 @@ export const TEXT_LIMITS = {
 
 /** Removes hidden characters and lone surrogates; keeps line breaks and tabs. */
 export function withoutHiddenCharacters(raw: string): string {
-  return raw.normalize('NFC').replace(LONE_SURROGATES, '\uFFFD').replace(HIDDEN_CHARACTERS, '');
+  return stripHidden(raw.normalize('NFC'));
 }
 
 /** One line of text: hidden characters removed, every run of whitespace (line breaks included) one space, capped. */
 export function plainLine(raw: unknown, maxLength: number): string {
   if (typeof raw !== 'string') return '';
   return capText(withoutHiddenCharacters(raw).replace(/\s+/gu, ' ').trim(), maxLength);
-}
-
-// Characters that open a markdown construct anywhere in a line.
-const INLINE_SYNTAX = /[\\`*_~[\]<>|]/g;
-// What starts a heading, list, quote, rule or code block at the start of a line.
-const LINE_START_SYNTAX = /^(\s*)([-+=#]|\d{1,9}[.)])/;
-
-/** Escapes text for a markdown TextBlock or message: it reads exactly as written and forms no markdown. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .split('\n')
-    .map((line) =>
-      line
-        .replace(INLINE_SYNTAX, (character) => `\\${character}`)
-        .replace(LINE_START_SYNTAX, (_match, space: string, marker: string) => `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`)
-        // Bare URLs, www. names and addresses are linked by GFM renderers: an escape keeps them text.
-        .replace(/:\/\//g, ':\\/\\/')
-        .replace(/\b(www)\./gi, '$1\\.')
-        .replace(/@/g, '\\@'),
-    )
-    .join('\n');
-}
-
-/** A single line for a markdown TextBlock: plain, capped, then escaped. */
-export function markdownLine(raw: unknown, maxLength: number): string {
-  return escapeMarkdown(plainLine(raw, maxLength));
 }
 
 /** A source title, shown as plain text beside its host. */

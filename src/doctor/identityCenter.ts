@@ -1,11 +1,13 @@
 /**
  * Check group: IAM Identity Center — the instance the Q application uses, the trusted token issuer
- * for this Entra tenant and its claim mapping, and the bot's customer-managed application (its
- * jwt-bearer and refresh grants, Q's access scopes, and who may exchange tokens at it).
+ * for this Entra tenant and its claim mapping (every other issuer of the instance named with what
+ * is wrong with it), and the bot's customer-managed application (enabled, no assignment required,
+ * its jwt-bearer and refresh grants, Q's access scopes, and who may exchange tokens at it).
  */
 import {
   DescribeApplicationCommand,
   DescribeTrustedTokenIssuerCommand,
+  GetApplicationAssignmentConfigurationCommand,
   GetApplicationAuthenticationMethodCommand,
   GetApplicationGrantCommand,
   paginateListApplicationAccessScopes,
@@ -27,6 +29,8 @@ const T = {
   issuer: ['idc.trusted-token-issuer', 'Trusted token issuer for the Entra tenant'],
   mapping: ['idc.claim-mapping', 'Trusted token issuer claim mapping'],
   application: ['idc.application', 'Identity Center application of the bot'],
+  status: ['idc.application-status', 'Identity Center application is enabled'],
+  assignment: ['idc.assignment-required', 'Identity Center application needs no assignment'],
   jwtIssuer: ['idc.jwt-bearer-issuer', 'jwt-bearer grant names the trusted token issuer'],
   jwtAudience: ['idc.jwt-bearer-audience', 'jwt-bearer grant audience is the SSO app'],
   refresh: ['idc.refresh-grant', 'refresh_token grant'],
@@ -40,7 +44,7 @@ const skipLine = (key: Key, why: string): CheckLine => skipped(T[key][0], T[key]
 const skipAll = (keys: Key[], why: string): CheckLine[] => keys.map((key) => skipLine(key, why));
 
 const ISSUER_KEYS: Key[] = ['issuer', 'mapping'];
-const APPLICATION_KEYS: Key[] = ['application', 'jwtIssuer', 'jwtAudience', 'refresh', 'scopes', 'actor'];
+const APPLICATION_KEYS: Key[] = ['application', 'status', 'assignment', 'jwtIssuer', 'jwtAudience', 'refresh', 'scopes', 'actor'];
 
 export async function checkIdentityCenter(ctx: DoctorContext): Promise<CheckLine[]> {
   if (ctx.findings.idcUnavailable) return skipAll(['instance', ...ISSUER_KEYS, ...APPLICATION_KEYS], ctx.findings.idcUnavailable);
@@ -119,16 +123,15 @@ async function checkIssuer(ctx: DoctorContext): Promise<CheckLine[]> {
     return [failLine('issuer', (error as AwsReadFailure).message, accessFix(error as AwsReadFailure, idc, 'sso:ListTrustedTokenIssuers')), skipLine('mapping', 'no issuer could be read')];
   }
   const issuer = issuers.find((candidate) => candidate.url.replace(/\/+$/, '') === wanted);
+  // Every other issuer is named with what is wrong with it, whatever else is found.
+  const others = issuers.filter((candidate) => candidate !== issuer).map((candidate) => `${candidate.name} trusts ${candidate.url} (${issuerProblem(candidate.url, config.ssoTenantId as string)})`);
   if (!issuer) {
-    const v1 = issuers.find((candidate) => candidate.url.includes(`sts.windows.net/${config.ssoTenantId}`));
-    const cause = v1
-      ? `issuer ${v1.name} trusts ${v1.url}, the v1 issuer; Teams SSO tokens of an app with v2 access tokens come from ${wanted}.`
-      : `no trusted token issuer of instance ${instanceArn} trusts ${wanted} (it has ${issuers.length === 0 ? 'none' : issuers.map((candidate) => candidate.url).join(', ')}).`;
+    const cause = `no trusted token issuer of instance ${instanceArn} trusts ${wanted}: ${others.length === 0 ? 'it has none' : others.join('; ')}.`;
     const fix = `aws sso-admin create-trusted-token-issuer --instance-arn ${instanceArn} --name EntraID-${config.ssoTenantId} --trusted-token-issuer-type OIDC_JWT --trusted-token-issuer-configuration 'OidcJwtConfiguration={IssuerUrl=${wanted},ClaimAttributePath=${config.claimAttribute},IdentityStoreAttributePath=${config.identityStoreAttribute},JwksRetrievalOption=OPEN_ID_DISCOVERY}'${cliTarget(idc)} (or re-run teamsapp provision, whose AWS setup creates it)`;
     return [failLine('issuer', cause, fix), skipLine('mapping', 'no issuer for this tenant')];
   }
   findings.issuerArn = issuer.arn;
-  const lines = [okLine('issuer', `${issuer.name} trusts ${wanted}`)];
+  const lines = [okLine('issuer', `${issuer.name} trusts ${wanted}${others.length ? ` (unused beside it: ${others.join('; ')})` : ''}`)];
   if (issuer.claim !== config.claimAttribute || issuer.attribute !== config.identityStoreAttribute) {
     lines.push(
       failLine(
@@ -146,7 +149,7 @@ async function checkIssuer(ctx: DoctorContext): Promise<CheckLine[]> {
 async function checkApplication(ctx: DoctorContext): Promise<CheckLine[]> {
   const { idc, config, findings } = ctx;
   const arn = config.idcApplicationArn;
-  const rest: Key[] = ['jwtIssuer', 'jwtAudience', 'refresh', 'scopes', 'actor'];
+  const rest: Key[] = ['status', 'assignment', 'jwtIssuer', 'jwtAudience', 'refresh', 'scopes', 'actor'];
   if (!arn) return [failLine('application', 'IDC_APPLICATION_ARN is not set.', `run the AWS setup (teamsapp provision --env ${ctx.envName ?? 'dev'}), which creates the application and writes RUNTIME_IDC_APPLICATION_ARN to ${envFileName(ctx)}.`), ...skipAll(rest, 'no application to read')];
   const read = <R>(what: string, action: string, call: () => Promise<R>): Promise<R> => awsRead(idc, what, action, call);
   let application;
@@ -163,7 +166,24 @@ async function checkApplication(ctx: DoctorContext): Promise<CheckLine[]> {
   if (findings.instanceArn && application.InstanceArn && application.InstanceArn !== findings.instanceArn) {
     return [failLine('application', `${arn} belongs to instance ${application.InstanceArn}, not to ${findings.instanceArn}, the Q application's.`, `re-run the AWS setup so the application is created in the Q application's instance, and update RUNTIME_IDC_APPLICATION_ARN in ${envFileName(ctx)}.`), ...skipAll(rest, 'the application is in another instance')];
   }
-  const lines = [okLine('application', `${application.Name ?? arn} (${application.Status ?? 'status unknown'})`)];
+  const lines = [okLine('application', application.Name ?? arn)];
+  // A disabled application refuses every CreateTokenWithIAM: no one gets an answer.
+  if (application.Status === 'ENABLED') lines.push(okLine('status', 'ENABLED'));
+  else lines.push(failLine('status', `${application.Name ?? arn} is ${application.Status ?? 'in an unknown state'}: Identity Center refuses every token exchange at a disabled application, so no one gets an answer.`, `aws sso-admin update-application --application-arn ${arn} --status ENABLED${cliTarget(idc)}`));
+  try {
+    const assignment = await read('read the application assignment configuration', 'sso:GetApplicationAssignmentConfiguration', () => idc.ssoAdmin.send(new GetApplicationAssignmentConfigurationCommand({ ApplicationArn: arn })));
+    if (assignment.AssignmentRequired === false) lines.push(okLine('assignment', 'everyone of the instance may use it (Q subscriptions decide who chats)'));
+    else
+      lines.push(
+        failLine(
+          'assignment',
+          'the application requires assignments (the API\'s default), and the setup assigns no one: the token exchange is refused for every person.',
+          `aws sso-admin put-application-assignment-configuration --application-arn ${arn} --no-assignment-required${cliTarget(idc)}`,
+        ),
+      );
+  } catch (error) {
+    lines.push(failLine('assignment', (error as AwsReadFailure).message, accessFix(error as AwsReadFailure, idc, 'sso:GetApplicationAssignmentConfiguration')));
+  }
   const grantFix = (audience: string): string =>
     `aws sso-admin put-application-grant --application-arn ${arn} --grant-type ${JWT_BEARER} --grant '{"JwtBearer":{"AuthorizedTokenIssuers":[{"TrustedTokenIssuerArn":"${findings.issuerArn ?? '<trusted token issuer ARN>'}","AuthorizedAudiences":["${audience}"]}]}}'${cliTarget(idc)}`;
 
@@ -236,4 +256,12 @@ async function checkActorPolicy(ctx: DoctorContext, arn: string): Promise<CheckL
   const actions = allowedActions(policy, bot);
   if (actions.has('sso-oauth:createtokenwithiam') || actions.has('sso-oauth:*') || actions.has('*')) return okLine('actor', `${bot} may call CreateTokenWithIAM`);
   return failLine('actor', `the actor policy ${policy ? `names ${named.join(', ') || 'no principal'}` : 'is missing'}, not ${bot}: the bot's token exchange is refused (AccessDeniedException).`, fixFor(bot));
+}
+
+/** Why an issuer URL is not the tenant-id v2 issuer that Teams SSO tokens carry. */
+function issuerProblem(url: string, tenantId: string): string {
+  if (/^https:\/\/sts\.windows\.net\//.test(url)) return 'the v1 issuer; Teams SSO tokens of an app with v2 access tokens do not come from it';
+  const v2 = /^https:\/\/login\.microsoftonline\.com\/([^/]+)\/v2\.0\/?$/.exec(url);
+  if (v2 && v2[1] !== tenantId) return `names ${v2[1]} instead of the tenant id ${tenantId}: the tokens' iss always carries the tenant id, so it never matches`;
+  return 'not an issuer of this Entra tenant';
 }

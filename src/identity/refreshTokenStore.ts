@@ -3,6 +3,8 @@
  * sealed with the token-store key ring (AES-256-GCM, key id in the record: see tokenKeyRing.ts)
  * and bound to that person (their key is the additional authenticated data), so a record copied
  * to another person does not decrypt.
+ * The key ring may still be loading (envelope encryption unwraps its data key at start:
+ * tokenStoreEnvelope.ts); every operation waits for it, and fails with its `kind` if it could not load.
  * Records are versioned (eTags): a rotation written by one instance is never overwritten by an
  * older token from another, and a renewal is claimed so two instances never redeem the same token.
  */
@@ -21,24 +23,26 @@ export interface StoredRefreshToken {
 }
 
 export class RefreshTokenStore {
-  private readonly keys: TokenKeyRing;
+  private readonly keys: Promise<TokenKeyRing>;
 
-  /** A single key is a ring without previous keys. */
+  /** A single key is a ring without previous keys; a promise is a ring still loading. */
   constructor(
     private readonly storage: StateStorage,
-    keys: TokenKeyRing | Buffer,
+    keys: TokenKeyRing | Buffer | Promise<TokenKeyRing>,
   ) {
-    this.keys = keys instanceof TokenKeyRing ? keys : new TokenKeyRing(keys);
+    this.keys = keys instanceof Promise ? keys : Promise.resolve(keys instanceof TokenKeyRing ? keys : new TokenKeyRing(keys));
+    // A failed load is reported by readiness and by each operation, never as an unhandled rejection.
+    this.keys.catch(() => undefined);
   }
 
   /** Stores a token from a fresh sign-in: it replaces whatever the person had. */
   async save(userKey: string, refreshToken: string): Promise<void> {
-    await this.storage.write({ [storageKey(userKey)]: { ...this.seal(userKey, refreshToken), eTag: '*' } });
+    await this.storage.write({ [storageKey(userKey)]: { ...(await this.seal(userKey, refreshToken)), eTag: '*' } });
   }
 
   /** Stores a rotated token only if the record is still the one it was redeemed from (also ends the renewal claim). */
   async rotate(userKey: string, refreshToken: string, readETag: string): Promise<boolean> {
-    return Boolean(await this.storage.replace(storageKey(userKey), this.seal(userKey, refreshToken), readETag));
+    return Boolean(await this.storage.replace(storageKey(userKey), await this.seal(userKey, refreshToken), readETag));
   }
 
   /** The person's refresh token, or undefined when there is none or it does not decrypt for them. */
@@ -46,14 +50,14 @@ export class RefreshTokenStore {
     const key = storageKey(userKey);
     const record = (await this.storage.read([key]))[key] as (StoredRecord & { eTag: string }) | undefined;
     if (!record) return undefined;
-    const token = this.keys.open(record, boundTo(userKey));
+    const token = (await this.keys).open(record, boundTo(userKey));
     if (token === undefined) return undefined;
     return { token, eTag: record.eTag, ...(record.renewingUntil ? { renewingUntil: record.renewingUntil } : {}) };
   }
 
   /** Marks the token as being redeemed by this instance; the new eTag, or undefined when another got there first. */
-  claimRenewal(userKey: string, stored: StoredRefreshToken, until: number): Promise<string | undefined> {
-    const record: StoredRecord = { ...this.seal(userKey, stored.token), renewingUntil: until };
+  async claimRenewal(userKey: string, stored: StoredRefreshToken, until: number): Promise<string | undefined> {
+    const record: StoredRecord = { ...(await this.seal(userKey, stored.token)), renewingUntil: until };
     return this.storage.replace(storageKey(userKey), record, stored.eTag);
   }
 
@@ -63,8 +67,8 @@ export class RefreshTokenStore {
     else await this.storage.delete([storageKey(userKey)]);
   }
 
-  private seal(userKey: string, refreshToken: string): SealedRecord {
-    return this.keys.seal(refreshToken, boundTo(userKey));
+  private async seal(userKey: string, refreshToken: string): Promise<SealedRecord> {
+    return (await this.keys).seal(refreshToken, boundTo(userKey));
   }
 }
 

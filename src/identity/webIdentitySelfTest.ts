@@ -1,9 +1,12 @@
 /**
- * The start-up self-test of the bot's AWS identity on Azure, run once per process: fetch the
- * managed identity token, make a real AssumeRoleWithWebIdentity, and log what AWS was shown — the
- * token's iss, aud, azp, sub and ver (never the token) — with AWS's error code when it refuses.
- * Readiness reports the result, so an instance whose identity AWS does not trust leaves rotation
- * and says why, instead of failing every person's first question.
+ * The start-up self-test of the bot's AWS identity on Azure: fetch the managed identity token,
+ * make a real AssumeRoleWithWebIdentity, and log what AWS was shown — the token's iss, aud, azp,
+ * sub and ver (never the token) — with AWS's error code when it refuses. Readiness reports the
+ * latest result, so an instance whose identity AWS does not trust leaves rotation and says why,
+ * instead of failing every person's first question. A transient failure (no token from the
+ * identity endpoint, throttling, an AWS or network outage) is retried with capped exponential
+ * back-off until it passes, so one bad second at start does not keep an instance out until it
+ * restarts; a refusal (AccessDenied, InvalidIdentityToken…) is final and stays red.
  */
 import type { Logger } from 'pino';
 import type { AzureWebIdentity } from './azureWebIdentity';
@@ -40,9 +43,78 @@ export async function runWebIdentitySelfTest(identity: AzureWebIdentity, logger:
     const message = `AWS refused AssumeRoleWithWebIdentity into ${roleArn}: ${awsErrorCode}: ${(error as Error).message}`;
     logger.error(
       { event: 'awsWebIdentitySelfTest', ok: false, stage: 'assumeRoleWithWebIdentity', roleArn, awsErrorCode, webIdentityClaims: claims },
-      `AWS identity self-test failed: ${message}. Compare the token's iss/aud/azp/sub with the IAM OIDC provider (URL, client ids) and the role's trust (README, Before you provision).`,
+      `AWS identity self-test failed: ${message}. Compare the token's iss/aud/azp/sub with the IAM OIDC provider (URL, client ids) and the role's trust (docs/operating.md, Before you provision).`,
     );
     return { ok: false, roleArn, stage: 'assumeRoleWithWebIdentity', claims, awsErrorCode, message };
+  }
+}
+
+/** AWS error codes that say "try again", not "no". */
+const TRANSIENT_AWS_CODES = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'IDPCommunicationError', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure', 'InternalError', 'RequestTimeout', 'RequestTimeoutException', 'TimeoutError', 'ExpiredTokenException']);
+const NETWORK = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|socket hang up|network/i;
+
+export function isTransient(result: WebIdentitySelfTestResult): boolean {
+  if (result.ok) return false;
+  if (result.stage === 'managedIdentityToken') return true;
+  return TRANSIENT_AWS_CODES.has(result.awsErrorCode ?? '') || NETWORK.test(result.message);
+}
+
+export interface SelfTestSchedule {
+  /** Wait before retry number `attempt` (1-based). Default: 1 s doubling, at most 60 s. */
+  backoffMs?: (attempt: number) => number;
+  /** How to wait (tests pass one that records the delay and returns at once). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultBackoff = (attempt: number): number => Math.min(60_000, 1000 * 2 ** (attempt - 1));
+const unrefSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/** Runs the self-test, retrying transient failures; `latest()` is what readiness reports. */
+export class WebIdentitySelfTest {
+  private last: WebIdentitySelfTestResult | undefined;
+  private firstResult: Promise<WebIdentitySelfTestResult> | undefined;
+  private stopped = false;
+  /** Retries made so far (0 before the first retry). */
+  retries = 0;
+  /** Settles when the loop ends: passed, refused for good, or stopped. */
+  done: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly identity: AzureWebIdentity,
+    private readonly logger: Logger,
+    private readonly schedule: SelfTestSchedule = {},
+  ) {}
+
+  start(): void {
+    let reportFirst: (result: WebIdentitySelfTestResult) => void = () => undefined;
+    this.firstResult = new Promise((resolve) => (reportFirst = resolve));
+    this.done = this.loop(reportFirst);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** The latest result; before the first attempt has finished, waits for it. */
+  async latest(): Promise<WebIdentitySelfTestResult | undefined> {
+    if (this.last) return this.last;
+    return this.firstResult;
+  }
+
+  private async loop(reportFirst: (result: WebIdentitySelfTestResult) => void): Promise<void> {
+    const backoff = this.schedule.backoffMs ?? defaultBackoff;
+    const sleep = this.schedule.sleep ?? unrefSleep;
+    for (;;) {
+      const result = await runWebIdentitySelfTest(this.identity, this.logger);
+      this.last = result;
+      if (this.retries === 0) reportFirst(result);
+      if (result.ok || !isTransient(result) || this.stopped) return;
+      this.retries += 1;
+      const wait = backoff(this.retries);
+      this.logger.warn({ event: 'awsWebIdentitySelfTest', retry: this.retries, retryInMs: wait }, `AWS identity self-test failed transiently; retrying in ${Math.round(wait / 1000)} s`);
+      await sleep(wait);
+      if (this.stopped) return;
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type ActionReview,
   type ActionReviewEvent,
   type AttachmentOutput,
+  type AttributeFilter as QAttributeFilter,
   type ChatSyncCommandInput,
   type SourceAttribution as SdkSourceAttribution,
 } from '@aws-sdk/client-qbusiness';
@@ -15,6 +16,7 @@ import type { PluginActionReview, PluginFieldType } from '../domain/plugin';
 import { isBug, QFailure, type QFailureKind } from '../domain/failure';
 import { IdentityFailure } from '../identity/identityFailure';
 import type { AskOutcome, AskRequest, QInput } from '../domain/qTurn';
+import type { AttributeFilter } from '../domain/knowledgeScopes';
 
 export function toChatInput(input: QInput): Partial<ChatSyncCommandInput> {
   if ('question' in input) return { userMessage: input.question, ...(input.attachments?.length ? { attachments: input.attachments } : {}) };
@@ -29,6 +31,19 @@ export function toChatInput(input: QInput): Partial<ChatSyncCommandInput> {
     };
   }
   return { authChallengeResponse: { responseMap: input.authChallengeResponse } };
+}
+
+/**
+ * The operator's filter as the SDK takes it: the same shape, with `dateValue` as a Date (the SDK
+ * sends Q's epoch-seconds timestamp). Everything else passes unchanged.
+ */
+export function toQAttributeFilter(filter: AttributeFilter): QAttributeFilter {
+  const convert = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(convert);
+    if (!value || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key === 'dateValue' && typeof inner === 'string' ? new Date(inner) : convert(inner)]));
+  };
+  return convert(filter) as QAttributeFilter;
 }
 
 /** What one Q turn said, from either path (ChatSync's output, or Chat's events added up). */

@@ -5,9 +5,9 @@
  */
 import { ChatSyncCommand, PutFeedbackCommand, type QBusinessClient } from '@aws-sdk/client-qbusiness';
 import type { AskingUser } from '../domain/askingUser';
-import type { AskOutcome, AskRequest, FeedbackRequest, QProgress } from '../domain/qTurn';
+import { ReplyRefusedBeforeAsking, type AskOutcome, type AskRequest, type FeedbackRequest, type QProgress } from '../domain/qTurn';
 import type { QClientProvider } from './qbusinessClients';
-import { toActionReview, toAskOutcome, toChatInput, toFailedAttachment, toQFailure, toSourceAttributions } from './qbusinessMapping';
+import { toActionReview, toAskOutcome, toChatInput, toQAttributeFilter, toFailedAttachment, toQFailure, toSourceAttributions } from './qbusinessMapping';
 import { chatStream } from './qbusinessStream';
 
 export class QBusinessService {
@@ -39,6 +39,7 @@ export class QBusinessService {
         () => !textShown,
       );
     } catch (error) {
+      if (error instanceof ReplyRefusedBeforeAsking) throw error;
       throw toQFailure(error, Boolean(request.conversation), 'attachments' in request && Boolean(request.attachments?.length));
     }
   }
@@ -69,7 +70,12 @@ export class QBusinessService {
   }
 
   private async chatSync(client: QBusinessClient, request: AskRequest): Promise<AskOutcome> {
-    const output = await client.send(new ChatSyncCommand({ applicationId: this.applicationId, ...toChatInput(request), ...(request.conversation ?? {}) }));
+    const output = await client.send(new ChatSyncCommand({
+        applicationId: this.applicationId,
+        ...toChatInput(request),
+        ...(request.conversation ?? {}),
+        ...(request.attributeFilter ? { attributeFilter: toQAttributeFilter(request.attributeFilter) } : {}),
+      }));
     return toAskOutcome(request, {
       conversationId: output.conversationId,
       systemMessageId: output.systemMessageId,

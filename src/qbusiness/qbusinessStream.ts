@@ -4,8 +4,8 @@
  * `AskOutcome` as ChatSync (one builder, ./qbusinessMapping); errors are mapped by the caller.
  */
 import { ChatCommand, type ActionExecutionEvent, type AuthChallengeResponseEvent, type ChatInputStream, type QBusinessClient } from '@aws-sdk/client-qbusiness';
-import type { AskOutcome, AskRequest, QProgress } from '../domain/qTurn';
-import { toActionReview, toAskOutcome, toChatInput, toFailedAttachment, toSourceAttributions, type QSaid } from './qbusinessMapping';
+import { ReplyRefusedBeforeAsking, type AskOutcome, type AskRequest, type QProgress } from '../domain/qTurn';
+import { toActionReview, toAskOutcome, toChatInput, toQAttributeFilter, toFailedAttachment, toSourceAttributions, type QSaid } from './qbusinessMapping';
 
 export async function chatStream(client: QBusinessClient, applicationId: string, request: AskRequest, listener: QProgress): Promise<AskOutcome> {
   const said: QSaid = { text: '', sources: [], failedAttachments: [] };
@@ -14,7 +14,8 @@ export async function chatStream(client: QBusinessClient, applicationId: string,
     if (event.conversationId) said.conversationId = event.conversationId;
     if (event.systemMessageId) said.systemMessageId = event.systemMessageId;
   };
-  listener.started();
+  // Only once the person can see the stream: a question nobody will see is not worth Q's work.
+  if (!(await listener.started())) throw new ReplyRefusedBeforeAsking();
   const output = await client.send(new ChatCommand({ applicationId, ...(request.conversation ?? {}), inputStream: inputEvents(request) }));
   said.requestId = output.$metadata.requestId;
   for await (const event of output.outputStream ?? []) {
@@ -41,6 +42,8 @@ export async function chatStream(client: QBusinessClient, applicationId: string,
 
 /** The turn as Chat's input events: what is asked (or answered), then the end of input. */
 async function* inputEvents(request: AskRequest): AsyncIterable<ChatInputStream> {
+  // A scoped space: Chat takes the filter in its configuration event, before the question.
+  if (request.attributeFilter) yield { configurationEvent: { attributeFilter: toQAttributeFilter(request.attributeFilter) } };
   if ('question' in request) {
     yield { textEvent: { userMessage: request.question } };
     for (const attachment of request.attachments ?? []) yield { attachmentEvent: { attachment: { name: attachment.name, data: attachment.data } } };

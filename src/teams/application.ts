@@ -3,7 +3,7 @@
  * meet the SDK. Features register through `routes` (src/features/<feature>/routes.ts) and never
  * see a TurnContext; each route gets our TeamsTurn (./turn).
  */
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes, INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
 import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
 import type { AdaptiveCardJson } from '../cards/types';
@@ -58,9 +58,18 @@ export function createTeamsApplication(options: TeamsApplicationOptions): TeamsA
     messageEdited: (handler) => app.messageEventUpdate('editMessage', (context) => handler(teamsTurn(context))),
     messageDeleted: (handler) => app.messageEventUpdate('softDeleteMessage', (context) => handler(teamsTurn(context))),
     invoke: (name, handler) => app.addRoute(invokeSelector(name), (context) => handler(teamsTurn(context)), true),
-    // The library answers the invoke with what the handler returns, unless the handler already has.
+    // The invoke is answered with what the handler returns, for the person who clicked only, unless
+    // the handler already answered. (Left to the library, a card with `refresh` would replace the
+    // message for everyone: a private answer's asker view would reach the whole thread.)
     cardExecute: <T>(verbs: string | string[], handler: (turn: ReturnType<typeof teamsTurn>, data: T) => Promise<AdaptiveCardJson | string>) =>
-      app.adaptiveCards.actionExecute<T & Record<string, unknown>>(verbs, (context, _state, data) => handler(teamsTurn(context), data)),
+      app.adaptiveCards.actionExecute<T & Record<string, unknown>>(verbs, async (context, _state, data) => {
+        const result = await handler(teamsTurn(context), data);
+        if (!context.turnState.get(INVOKE_RESPONSE_KEY)) {
+          const body = typeof result === 'string' ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: result } : { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result };
+          await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+        }
+        return result;
+      }),
     cardSubmit: <T>(verbs: string | string[], handler: (turn: ReturnType<typeof teamsTurn>, data: T) => Promise<void>) =>
       app.adaptiveCards.actionSubmit<T & Record<string, unknown>>(verbs, (context, _state, data) => handler(teamsTurn(context), data)),
   };

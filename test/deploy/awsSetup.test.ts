@@ -37,6 +37,8 @@ let sts: ReturnType<typeof mockClient>;
 let q: ReturnType<typeof mockClient>;
 /** Write calls across both mocked accounts, in the order the script made them. */
 let order: string[] = [];
+/** The fake IAM's roles: trust and inline policy documents by role name. */
+let roleDocuments = new Map<string, { trust: string; policy: string }>();
 
 interface Run {
   code: number;
@@ -97,7 +99,7 @@ function world(existing: { roles?: boolean; issuer?: boolean; application?: bool
     sso.on(ssoSdk.ListApplicationAccessScopesCommand).resolves({ Scopes: [] });
   }
   const noSuchEntity = Object.assign(new Error('The role cannot be found.'), { name: 'NoSuchEntityException' });
-  const roleDocuments = new Map<string, { trust: string; policy: string }>();
+  roleDocuments = new Map<string, { trust: string; policy: string }>();
   if (existing.roles) {
     const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/${MI_ISSUER}`;
     roleDocuments.set('AmazonQBusinessTeamsUser-dev', {
@@ -115,12 +117,24 @@ function world(existing: { roles?: boolean; issuer?: boolean; application?: bool
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
-          { Sid: 'ExchangeTeamsTokens', Effect: 'Allow', Action: 'sso-oauth:CreateTokenWithIAM', Resource: '*' },
+          { Sid: 'ExchangeTeamsTokens', Effect: 'Allow', Action: 'sso-oauth:CreateTokenWithIAM', Resource: APP_ARN },
           { Sid: 'ActAsTheSignedInPerson', Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetContext'], Resource: `arn:aws:iam::${ACCOUNT}:role/AmazonQBusinessTeamsUser-dev` },
         ],
       }),
     });
   }
+  // IAM keeps what was written: a later read in the same run sees the role and its policy.
+  iam.on(iamSdk.CreateRoleCommand).callsFake((input: { RoleName: string; AssumeRolePolicyDocument: string }) => {
+    order.push('CreateRoleCommand');
+    roleDocuments.set(input.RoleName, { trust: input.AssumeRolePolicyDocument, policy: '' });
+    return {};
+  });
+  iam.on(iamSdk.PutRolePolicyCommand).callsFake((input: { RoleName: string; PolicyDocument: string }) => {
+    order.push('PutRolePolicyCommand');
+    const role = roleDocuments.get(input.RoleName);
+    if (role) role.policy = input.PolicyDocument;
+    return {};
+  });
   iam.on(iamSdk.GetRoleCommand).callsFake((input: { RoleName: string }) => {
     const role = roleDocuments.get(input.RoleName);
     if (!role) throw noSuchEntity;
@@ -128,7 +142,7 @@ function world(existing: { roles?: boolean; issuer?: boolean; application?: bool
   });
   iam.on(iamSdk.GetRolePolicyCommand).callsFake((input: { RoleName: string }) => {
     const role = roleDocuments.get(input.RoleName);
-    if (!role) throw noSuchEntity;
+    if (!role?.policy) throw noSuchEntity;
     return { PolicyDocument: encodeURIComponent(role.policy) };
   });
   const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/${MI_ISSUER}`;
@@ -216,7 +230,14 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
       'PutApplicationAuthenticationMethodCommand',
       'PutApplicationAccessScopeCommand',
       'PutApplicationAccessScopeCommand',
+      // Now that the application exists, the bot role's token exchange is scoped to it.
+      'PutRolePolicyCommand',
     ]);
+    const botPolicies = inputsOf(iam, iamSdk.PutRolePolicyCommand).filter((input) => input.RoleName === 'AmazonQBusinessTeamsBot-dev').map((input) => JSON.parse(input.PolicyDocument ?? '{}'));
+    assert.deepEqual(botPolicies.at(-1), botPermissions(`arn:aws:iam::${ACCOUNT}:role/AmazonQBusinessTeamsUser-dev`, APP_ARN));
+    for (const policy of botPolicies) {
+      for (const statement of policy.Statement) assert.notEqual(statement.Resource, '*', `every statement names its resource: ${JSON.stringify(statement)}`);
+    }
     const [issuer] = inputsOf(sso, ssoSdk.CreateTrustedTokenIssuerCommand);
     assert.deepEqual(issuer?.TrustedTokenIssuerConfiguration?.OidcJwtConfiguration, {
       IssuerUrl: `https://login.microsoftonline.com/${TENANT}/v2.0`,
@@ -280,7 +301,7 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     assert.match(text, /would create the IAM role AmazonQBusinessTeamsUser-dev/);
     const placeholderAccount = '<Q Business account id>';
     assert.deepEqual(policyAfter(result.output, 'inline policy qbusiness-chat'), qUserPermissions(`arn:aws:qbusiness:us-east-1:${placeholderAccount}:application/${Q_APP}`));
-    assert.deepEqual(policyAfter(result.output, 'inline policy bot-access'), botPermissions(`arn:aws:iam::${placeholderAccount}:role/AmazonQBusinessTeamsUser-dev`));
+    assert.deepEqual(policyAfter(result.output, 'inline policy bot-access'), botPermissions(`arn:aws:iam::${placeholderAccount}:role/AmazonQBusinessTeamsUser-dev`, `arn:aws:sso::${placeholderAccount}:application/<instance>/<the application created below>`));
     const botTrust = policyAfter(result.output, 'trust policy') as { Statement: Array<{ Condition: unknown }> };
     assert.deepEqual(botTrust.Statement[0]?.Condition, { StringEquals: { [`${MI_ISSUER}:sub`]: MI_PRINCIPAL } });
     assert.ok(result.output.includes(`  would create the IAM OIDC identity provider https://${MI_ISSUER} (the managed identity's issuer: the Azure subscription's tenant, not the Microsoft 365 tenant ${TENANT})`), text);
@@ -324,7 +345,8 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     const result = await run(['--target', 'azure']);
     assert.equal(result.code, 0, result.output.join('\n'));
     assert.deepEqual(writes(), [], 'nothing created twice');
-    assert.equal(sso.commandCalls(ssoSdk.ListApplicationsCommand as never).length, 2, 'both pages read');
+    // Listed twice: once to scope the bot role's token exchange to the application, once to ensure it.
+    assert.equal(sso.commandCalls(ssoSdk.ListApplicationsCommand as never).length, 4, 'both pages read, each time');
     assert.match(result.env, new RegExp(`^RUNTIME_IDC_APPLICATION_ARN=${APP_ARN.replace(/[/.]/g, '\\$&')}$`, 'm'));
   });
 
@@ -347,12 +369,13 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
   it('retries a write IAM refuses while a new role is not yet visible ("Invalid principal"), with bounded waits', async () => {
     world({}, BOT_ROLE);
     let refusals = 0;
-    iam.on(iamSdk.CreateRoleCommand).callsFake((input: { RoleName: string }) => {
+    iam.on(iamSdk.CreateRoleCommand).callsFake((input: { RoleName: string; AssumeRolePolicyDocument: string }) => {
       if (input.RoleName === 'AmazonQBusinessTeamsUser-dev' && refusals < 2) {
         refusals += 1;
         throw Object.assign(new Error(`Invalid principal in policy: "AWS":"${BOT_ROLE}"`), { name: 'MalformedPolicyDocumentException' });
       }
       order.push('CreateRoleCommand');
+      roleDocuments.set(input.RoleName, { trust: input.AssumeRolePolicyDocument, policy: '' });
       return {};
     });
     const sleeps: number[] = [];
@@ -405,6 +428,24 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     const result = await run(['--target', 'azure']);
     assert.equal(result.code, 0, result.output.join('\n'));
     assert.deepEqual(inputsOf(iam, iamSdk.AddClientIDToOpenIDConnectProviderCommand).map((input) => input.ClientID), [MI_CLIENT]);
+  });
+
+  it('never widens a provider it did not create: says what it found and stops, unless --widen-oidc-provider', async () => {
+    world({ roles: true, issuer: true, application: true, grants: true, oidc: true }, BOT_ROLE);
+    iam.on(iamSdk.GetOpenIDConnectProviderCommand).resolves({ ClientIDList: ['api://some-other-app'], Tags: [] });
+    const refused = await run(['--target', 'azure']);
+    assert.notEqual(refused.code, 0);
+    const text = refused.output.join('\n');
+    assert.match(text, new RegExp(`found the IAM OIDC provider arn:aws:iam::${ACCOUNT}:oidc-provider/login\\.microsoftonline\\.com/${SUBSCRIPTION_TENANT}/v2\\.0 \\(not created by this setup\\) with client ids api://some-other-app; the bot needs ${MI_CLIENT}, ${TOKEN_EXCHANGE_APP} as well`));
+    assert.match(text, /run again with --widen-oidc-provider/);
+    assert.deepEqual(inputsOf(iam, iamSdk.AddClientIDToOpenIDConnectProviderCommand), [], 'nothing added');
+
+    world({ roles: true, issuer: true, application: true, grants: true, oidc: true }, BOT_ROLE);
+    iam.on(iamSdk.GetOpenIDConnectProviderCommand).resolves({ ClientIDList: ['api://some-other-app'], Tags: [] });
+    const widened = await run(['--target', 'azure', '--widen-oidc-provider']);
+    assert.equal(widened.code, 0, widened.output.join('\n'));
+    assert.deepEqual(inputsOf(iam, iamSdk.AddClientIDToOpenIDConnectProviderCommand).map((input) => input.ClientID), [MI_CLIENT, TOKEN_EXCHANGE_APP]);
+    assert.ok(widened.output.some((line) => /--widen-oidc-provider: adding them/.test(line)), widened.output.join('\n'));
   });
 
   it('names the v1 provider an earlier version created (unused now), and --delete removes it with the current one', async () => {

@@ -121,17 +121,13 @@ function appSettingsWritten(scope: ArmScope): Record<string, unknown> {
   return settings;
 }
 
-/** What App Service resolves at run time: Key Vault references (the key script's secrets) and resource properties. */
+/** What App Service resolves at run time: resource properties only Azure knows (a stand-in for each). */
 function resolvedByAzure(name: string, value: unknown): string {
   const text = String(value);
-  const reference = /^@Microsoft\.KeyVault\(VaultName=([^;]+);SecretName=([^)]+)\)$/.exec(text);
-  if (reference) {
-    // What infra/tokenStoreKey.bicep's script writes: a 32-byte key, and "none" before any rotation.
-    const names = Object.fromEntries([...readFileSync(join(ROOT, 'infra/tokenStoreKey.bicep'), 'utf8').matchAll(/^var (\w+) = '([^']+)'$/gm)].map((match) => [match[2], match[1]]));
-    assert.ok(names[reference[2] as string], `${name} names the secret ${reference[2]}, which the key script writes`);
-    return names[reference[2] as string] === 'previousKeysSecretName' ? 'none' : Buffer.alloc(32, 7).toString('base64');
-  }
+  // No secret is referenced any more: the token-store key is a Key Vault key the bot uses through the API.
+  assert.doesNotMatch(text, /^@Microsoft\.KeyVault\(/, `${name} is a Key Vault secret reference`);
   if (value instanceof RuntimeValue || text.includes('<runtime ')) {
+    if (name === 'TOKEN_STORE_KEY_VAULT_KEY_URL') return 'https://qkvsample.vault.azure.net/keys/token-store';
     if (/ConnectionString/.test(text)) return 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
     throw new Error(`${name} = ${text}: a value only Azure knows, with no stand-in here`);
   }
@@ -215,7 +211,9 @@ describe('infra/ with Microsoft\'s Bicep compiler', function () {
       assert.ok(config.sso && !config.sso.devLocalSignIn, 'per-person sign-in, not the development one');
       assert.equal(config.sso.tenantId, SAMPLE_ENV.AAD_APP_TENANT_ID);
       assert.equal(config.sso.authorityHost, 'https://login.microsoftonline.com');
-      assert.equal(config.sso.tokenStoreKey.length, 32);
+      assert.equal(config.sso.tokenStoreKey.length, 0, 'no key in a setting');
+      assert.equal(config.sso.tokenStoreKeyVaultKeyUrl, 'https://qkvsample.vault.azure.net/keys/token-store', 'the Key Vault key that wraps the data key');
+      assert.equal(config.sso.tokenStoreKeyVaultClientId, SAMPLE_ENV.BOT_ID, 'unwrapped as the managed identity');
       assert.deepEqual(config.sso.tokenStorePreviousKeys, []);
       assert.ok(config.telemetry?.azureMonitorConnectionString, 'telemetry goes to Application Insights');
       assert.equal(config.sso.botEndpoint, `https://${SAMPLE_ENV.BOT_DOMAIN}`);
@@ -285,7 +283,7 @@ describe('infra/ with Microsoft\'s Bicep compiler', function () {
 
     it('role assignment names are deterministic: guid() of the scope, the principal and the role, nothing time- or run-dependent', () => {
       const assignments = allResources(template('azure')).filter((resource) => resource.type === 'Microsoft.Authorization/roleAssignments');
-      assert.equal(assignments.length, 3);
+      assert.equal(assignments.length, 2);
       for (const assignment of assignments) {
         assert.match(assignment.name, /^\[guid\(/, `${assignment.module}: ${assignment.name}`);
         assert.doesNotMatch(assignment.name, /utcNow|newGuid|deployment\(\)/, assignment.name);
@@ -314,8 +312,8 @@ describe('infra/ with Microsoft\'s Bicep compiler', function () {
         return found;
       };
       const byTemplate = roleDefinitions(provisionScope({ roleAssignments: 'template' }));
-      assert.deepEqual(byTemplate.map((entry) => entry.created), [true, true, true]);
-      assert.deepEqual(roleDefinitions(provisionScope({ roleAssignments: 'admin' })).map((entry) => entry.created), [false, false, false]);
+      assert.deepEqual(byTemplate.map((entry) => entry.created), [true, true]);
+      assert.deepEqual(roleDefinitions(provisionScope({ roleAssignments: 'admin' })).map((entry) => entry.created), [false, false]);
 
       // The administrator's command, against a fake az that records its arguments.
       const folder = mkdtempSync(join(tmpdir(), 'role-assignments-'));
@@ -326,15 +324,59 @@ describe('infra/ with Microsoft\'s Bicep compiler', function () {
       mkdirSync(join(project, 'env'), { recursive: true });
       mkdirSync(join(project, 'scripts'));
       writeFileSync(join(project, 'scripts/azure-role-assignments.sh'), readFileSync(join(ROOT, 'scripts/azure-role-assignments.sh')));
-      const env = { AZURE_SUBSCRIPTION_ID: 'sub-1', AZURE_RESOURCE_GROUP_NAME: 'rg-1', BOT_MANAGED_IDENTITY_PRINCIPAL_ID: 'bot-principal', BOT_KEY_WRITER_PRINCIPAL_ID: 'writer-principal', BOT_STORAGE_ACCOUNT_NAME: 'qstaccount', BOT_KEY_VAULT_NAME: 'qkvvault' };
+      const keyId = '/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.KeyVault/vaults/qkvvault/keys/token-store';
+      const env = { AZURE_SUBSCRIPTION_ID: 'sub-1', AZURE_RESOURCE_GROUP_NAME: 'rg-1', BOT_MANAGED_IDENTITY_PRINCIPAL_ID: 'bot-principal', BOT_STORAGE_ACCOUNT_NAME: 'qstaccount', BOT_KEY_VAULT_KEY_RESOURCE_ID: keyId };
       writeFileSync(join(project, 'env/.env.dev'), Object.entries(env).map(([name, value]) => `${name}=${value}`).join('\n'));
       const output = execFileSync('bash', [join(project, 'scripts/azure-role-assignments.sh'), 'dev'], { encoding: 'utf8', env: { PATH: `${join(folder, 'bin')}:${process.env.PATH ?? ''}` } });
       const calls = readFileSync(join(folder, 'calls'), 'utf8').trim().split('\n');
-      assert.equal(calls.length, 3, output);
+      assert.equal(calls.length, 2, output);
       const granted = calls.map((call) => /--role (\S+)/.exec(call)?.[1]).sort();
       assert.deepEqual(granted, byTemplate.map((entry) => entry.role).sort(), 'the same built-in roles the template assigns');
-      assert.ok(calls.every((call) => /--assignee-principal-type ServicePrincipal/.test(call) && /--scope \/subscriptions\/sub-1\/resourceGroups\/rg-1\/providers\/Microsoft\.(Storage\/storageAccounts\/qstaccount|KeyVault\/vaults\/qkvvault)/.test(call)));
-      assert.equal(calls.filter((call) => /writer-principal/.test(call)).length, 1, 'the key writer only gets the vault secrets');
+      assert.ok(calls.every((call) => /--assignee-object-id bot-principal --assignee-principal-type ServicePrincipal/.test(call) && /--scope \/subscriptions\/sub-1\/resourceGroups\/rg-1\/providers\/Microsoft\.(Storage\/storageAccounts\/qstaccount|KeyVault\/vaults\/qkvvault\/keys\/token-store) /.test(call)), calls.join('\n'));
+      assert.ok(calls.some((call) => call.includes(`--scope ${keyId} `)), 'Key Vault Crypto User on the key, not the vault');
+    });
+
+    it('a locked-down baseline: no deployment script, no container, no shared-key storage, and every API version GA (listed)', () => {
+      const resources = [...allResources(template('azure')), ...allResources(template('botSettings'))];
+      const types = resources.map((resource) => resource.type);
+      assert.ok(!types.some((type) => /^Microsoft\.Resources\/deploymentScripts$/i.test(type)), 'no deploymentScripts');
+      assert.ok(!types.some((type) => /^Microsoft\.ContainerInstance\//i.test(type)), 'no container');
+      assert.equal(types.filter((type) => type === 'Microsoft.ManagedIdentity/userAssignedIdentities').length, 1, 'one identity: the bot\'s');
+      for (const storage of resources.filter((resource) => resource.type === 'Microsoft.Storage/storageAccounts')) {
+        assert.equal(storage.properties?.allowSharedKeyAccess, false, `${storage.name}: no shared keys`);
+        assert.equal(storage.properties?.allowBlobPublicAccess, false, `${storage.name}: no public blob access`);
+      }
+      // "GA": no -preview suffix, except where Azure has no GA version of that shape (named here), and
+      // the versions used are exactly this list (a change of version is a reviewed change of this test).
+      const previewAllowed = new Set(['Microsoft.Insights/diagnosticSettings']);
+      const used = [...new Set(resources.filter((resource) => resource.type !== 'Microsoft.Resources/deployments').map((resource) => `${resource.type}@${resource.apiVersion}`))].sort();
+      for (const entry of used) {
+        const [type, version] = entry.split('@') as [string, string];
+        if (!previewAllowed.has(type)) assert.doesNotMatch(version, /preview|beta|alpha/i, `${entry} is not GA`);
+      }
+      report.push(`API versions: ${used.join(', ')}`);
+      assert.deepEqual(used, [
+        'Microsoft.Authorization/roleAssignments@2022-04-01',
+        'Microsoft.BotService/botServices/channels@2022-09-15',
+        'Microsoft.BotService/botServices@2022-09-15',
+        'Microsoft.Insights/actionGroups@2023-01-01',
+        'Microsoft.Insights/components@2020-02-02',
+        'Microsoft.Insights/diagnosticSettings@2021-05-01-preview',
+        'Microsoft.Insights/metricAlerts@2026-01-01',
+        'Microsoft.Insights/scheduledQueryRules@2026-03-01',
+        'Microsoft.KeyVault/vaults/keys@2026-02-01',
+        'Microsoft.KeyVault/vaults@2026-02-01',
+        'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30',
+        'Microsoft.OperationalInsights/workspaces@2025-02-01',
+        'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01',
+        'Microsoft.Storage/storageAccounts/blobServices@2025-06-01',
+        'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01',
+        'Microsoft.Storage/storageAccounts@2025-06-01',
+        'Microsoft.Web/serverfarms@2025-03-01',
+        'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01',
+        'Microsoft.Web/sites/config@2025-03-01',
+        'Microsoft.Web/sites@2025-03-01',
+      ]);
     });
 
     it('log alert rules can be created in a new workspace: skipQueryValidation, and they wait for Application Insights', () => {

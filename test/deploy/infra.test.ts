@@ -2,14 +2,12 @@
  * The Bicep templates' source, checked structurally on any machine (bicep.test.ts compiles and
  * lints them with Microsoft's Bicep CLI and checks the ARM JSON; the README says what only Azure
  * can verify): a Linux plan on Node 22 that runs node directly, the
- * readiness health check, names within Azure's limits, merged app settings, the token-store key in
- * Key Vault (generated, kept and rotated by its provisioning script, run here against a fake `az`),
- * monitoring and the alert rules, and modules wired with the parameters they declare.
+ * readiness health check, names within Azure's limits, merged app settings, the token-store key as
+ * a Key Vault key the bot may only use (no deployment script), monitoring and the alert rules, and
+ * modules wired with the parameters they declare.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { one, only, parseBicep, property, type BicepDeclaration } from '../helpers/bicep';
 
@@ -92,21 +90,41 @@ describe('infra/ Bicep templates (structure)', () => {
     assert.match(queries, /Properties\.state\) == "failed"/);
   });
 
-  it('the token-store key is a Key Vault reference (RBAC vault, bot reads only); no template or parameter carries the key', () => {
+  it('the token-store key is a Key Vault key (RBAC, purge protection) the bot may only use, scoped to the key; no template or parameter carries key material', () => {
     const vault = one(keyTemplate, 'resource', 'Microsoft.KeyVault/vaults');
     assert.equal(property(vault, 'enableRbacAuthorization'), 'true');
-    const secretsUser = keyTemplate.find((declaration) => declaration.name === 'keyVaultSecretsUser')?.value;
-    assert.equal(secretsUser, "'4633458b-17de-408a-b874-0445c86b69e6'", 'built-in Key Vault Secrets User');
-    const botGrant = only(keyTemplate, 'resource', 'Microsoft.Authorization/roleAssignments').find((grant) => property(grant, 'principalId') === 'botPrincipalId') as BicepDeclaration;
-    assert.match(property(botGrant, 'roleDefinitionId') ?? '', /keyVaultSecretsUser\)$/);
+    assert.equal(property(vault, 'enablePurgeProtection'), 'true');
+    const key = one(keyTemplate, 'resource', 'Microsoft.KeyVault/vaults/keys');
+    assert.equal(property(key, 'kty'), "'RSA'");
+    assert.equal(property(key, 'keyOps'), "['wrapKey', 'unwrapKey']");
+    const cryptoUser = keyTemplate.find((declaration) => declaration.name === 'keyVaultCryptoUser')?.value;
+    assert.equal(cryptoUser, "'12338af0-0e69-4776-bea7-57ae8d297424'", 'built-in Key Vault Crypto User');
+    const grants = only(keyTemplate, 'resource', 'Microsoft.Authorization/roleAssignments');
+    assert.equal(grants.length, 1, 'one role assignment: the bot on the key');
+    assert.equal(property(grants[0]!, 'scope'), 'tokenStoreKey', 'scoped to the key, not the vault');
+    assert.equal(property(grants[0]!, 'principalId'), 'botPrincipalId');
+    assert.match(property(grants[0]!, 'roleDefinitionId') ?? '', /keyVaultCryptoUser\)$/);
     const provisioned = only(azure, 'module').find((module) => module.name === 'provisionedSettings') as BicepDeclaration;
-    for (const setting of ['TOKEN_STORE_KEY', 'TOKEN_STORE_PREVIOUS_KEYS']) {
-      assert.match(property(provisioned, setting) ?? '', /^'@Microsoft\.KeyVault\(VaultName=\$\{tokenStoreKey\.outputs\.keyVaultName\};SecretName=\$\{tokenStoreKey\.outputs\.\w+\}\)'$/, setting);
-    }
+    assert.equal(property(provisioned, 'TOKEN_STORE_KEY_VAULT_KEY_URL'), 'tokenStoreKey.outputs.keyUrl');
+    assert.equal(property(provisioned, 'TOKEN_STORE_KEY'), undefined, 'no key in a setting');
     for (const file of readdirSync(INFRA).filter((name) => name.endsWith('.json'))) assert.doesNotMatch(readFileSync(join(INFRA, file), 'utf8'), /TOKEN_STORE_KEY/, file);
     for (const template of templates) {
+      assert.doesNotMatch(readFileSync(template, 'utf8'), /deploymentScripts|Microsoft\.ContainerInstance|scriptContent|Secrets(User|Officer)/, `${template}: no deployment script, container or secret role`);
       assert.ok(!only(parseBicep(template), 'param').some((param) => /key/i.test(param.name) && param.type === 'string' && /token/i.test(param.name)), `${template}: no key parameter`);
     }
+  });
+
+  it('the web app: HTTPS only, TLS 1.2 (site and SCM), FTP off (FTPS state and basic credentials), no remote debugging', () => {
+    const site = one(azure, 'resource', 'Microsoft.Web/sites');
+    assert.equal(property(site, 'httpsOnly'), 'true');
+    assert.equal(property(site, 'minTlsVersion'), "'1.2'");
+    assert.equal(property(site, 'scmMinTlsVersion'), "'1.2'");
+    assert.equal(property(site, 'ftpsState'), "'Disabled'");
+    assert.equal(property(site, 'remoteDebuggingEnabled'), 'false');
+    const ftp = one(azure, 'resource', 'Microsoft.Web/sites/basicPublishingCredentialsPolicies');
+    assert.deepEqual([property(ftp, 'name'), property(ftp, 'allow')], ["'ftp'", 'false']);
+    const storage = one(azure, 'resource', 'Microsoft.Storage/storageAccounts');
+    assert.deepEqual([property(storage, 'allowSharedKeyAccess'), property(storage, 'allowBlobPublicAccess'), property(storage, 'minimumTlsVersion'), property(storage, 'supportsHttpsTrafficOnly')], ['false', 'false', "'TLS1_2'", 'true']);
   });
 
   it('every module exists and gets exactly the parameters it declares (required ones included)', () => {
@@ -131,69 +149,5 @@ describe('infra/ Bicep templates (structure)', () => {
       for (const parameter of given) assert.ok(declared.some((param) => param.name === parameter), `${name}.parameters.json: ${parameter} is declared`);
       for (const param of declared.filter((candidate) => candidate.value === '')) assert.ok(given.includes(param.name), `${name}.parameters.json gives ${param.name}`);
     }
-  });
-});
-
-describe('infra/tokenStoreKey.bicep key script (against a fake az)', () => {
-  const script = /scriptContent: '''\n([\s\S]*?)'''/.exec(readFileSync(join(INFRA, 'tokenStoreKey.bicep'), 'utf8'))?.[1] ?? '';
-  let folder: string;
-  const secret = (name: string): string | undefined => (existsSync(join(folder, 'vault', name)) ? readFileSync(join(folder, 'vault', name), 'utf8') : undefined);
-  const run = (rotate: boolean, rolesByAdmin = false): string =>
-    execFileSync('bash', ['--noprofile', '--norc', '-c', script], {
-      encoding: 'utf8',
-      env: { HOME: folder, PATH: `${join(folder, 'bin')}:${process.env.PATH ?? ''}`, VAULT: 'qkvtest', KEY_SECRET: 'token-store-key', PREVIOUS_SECRET: 'token-store-previous-keys', ROTATE: rotate ? 'True' : 'False', ROLES_BY_ADMIN: rolesByAdmin ? 'True' : 'False', RETRY_SECONDS: '0', FAKE_VAULT: join(folder, 'vault') },
-    });
-
-  beforeEach(() => {
-    folder = mkdtempSync(join(tmpdir(), 'qteams-az-'));
-    execFileSync('mkdir', ['-p', join(folder, 'bin'), join(folder, 'vault')]);
-    // `az keyvault secret list|show|set` over files: just what the script uses.
-    writeFileSync(
-      join(folder, 'bin/az'),
-      `#!/usr/bin/env bash
-set -eu
-op="$3"; shift 3; name=""; value=""
-while [ $# -gt 0 ]; do case "$1" in --name) name="$2"; shift 2;; --value) value="$2"; shift 2;; *) shift;; esac; done
-case "$op" in
-  list) if [ -e "$FAKE_VAULT/../denied" ]; then echo "Forbidden" >&2; exit 1; fi; ls "$FAKE_VAULT" ;;
-  show) cat "$FAKE_VAULT/$name"; echo ;;
-  set) printf '%s' "$value" > "$FAKE_VAULT/$name" ;;
-esac
-`,
-    );
-    chmodSync(join(folder, 'bin/az'), 0o755);
-  });
-  afterEach(() => rmSync(folder, { recursive: true, force: true }));
-
-  it('generates a 32-byte key once, and keeps it on every later provision', () => {
-    assert.ok(script.includes('az keyvault secret'), 'script found in the template');
-    assert.match(run(false), /generated token-store-key/);
-    const key = secret('token-store-key') ?? '';
-    assert.equal(Buffer.from(key, 'base64').length, 32);
-    assert.equal(secret('token-store-previous-keys'), 'none');
-    assert.match(run(false), /kept token-store-key/);
-    assert.equal(secret('token-store-key'), key);
-  });
-
-  it('roles by an administrator: without access yet it leaves the key absent and succeeds; after the role assignments it generates the key', () => {
-    writeFileSync(join(folder, 'denied'), '');
-    assert.match(run(false, true), /no access to qkvtest yet: run scripts\/azure-role-assignments\.sh/);
-    assert.equal(secret('token-store-key'), undefined);
-    assert.throws(() => run(false, false), /cannot list secrets in qkvtest/, 'with roles by the template, no access is a failure');
-    rmSync(join(folder, 'denied'));
-    assert.match(run(false, true), /generated token-store-key/);
-    assert.equal(Buffer.from(secret('token-store-key') ?? '', 'base64').length, 32);
-  });
-
-  it('rotation makes a new current key and keeps every earlier key as a previous key', () => {
-    run(false);
-    const first = secret('token-store-key') ?? '';
-    assert.match(run(true), /rotated/);
-    const second = secret('token-store-key') ?? '';
-    assert.notEqual(second, first);
-    assert.equal(secret('token-store-previous-keys'), first);
-    run(true);
-    assert.equal(secret('token-store-previous-keys'), `${second},${first}`);
-    assert.doesNotMatch(run(false), /[A-Za-z0-9+/]{43}=/, 'the script never prints a key');
   });
 });

@@ -274,8 +274,8 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
       Q_USER_ROLE_ARN: 'arn:aws:iam::444455556666:role/AmazonQBusinessTeamsUser-dev', BOT_AWS_ROLE_ARN: 'arn:aws:iam::444455556666:role/AmazonQBusinessTeamsBot-dev',
       BOT_AWS_TOKEN_AUDIENCE: 'api://AzureADTokenExchange', AAD_APP_CLIENT_ID: SAMPLE.AAD_APP_CLIENT_ID, AAD_APP_TENANT_ID: SAMPLE.AAD_APP_OBJECT_ID,
       AAD_APP_OAUTH_AUTHORITY_HOST: 'https://login.microsoftonline.com', SSO_RESOURCE_URI: `api://botid-${SAMPLE.BOT_ID}`,
-      // The two Key Vault references as App Service resolves them on a fresh deployment.
-      TOKEN_STORE_KEY: Buffer.alloc(32, 1).toString('base64'), TOKEN_STORE_PREVIOUS_KEYS: 'none',
+      // The Key Vault key that wraps the token-store data key (no key in any setting).
+      TOKEN_STORE_KEY_VAULT_KEY_URL: 'https://qkvsample.vault.azure.net/keys/token-store',
       APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
       LOG_LEVEL: 'info', SCM_DO_BUILD_DURING_DEPLOYMENT: 'false',
     };
@@ -285,6 +285,7 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
     assert.equal(azure.bot?.appType, 'UserAssignedMSI');
     assert.equal(azure.botAwsWebIdentity?.managedIdentityClientId, SAMPLE.BOT_ID);
     assert.equal(azure.sso?.devLocalSignIn, false);
+    assert.deepEqual([azure.sso?.tokenStoreKeyVaultKeyUrl, azure.sso?.tokenStoreKeyVaultClientId, azure.sso?.tokenStoreKey.length], ['https://qkvsample.vault.azure.net/keys/token-store', SAMPLE.BOT_ID, 0]);
     assert.deepEqual(azure.state, { kind: 'blobManagedIdentity', managedIdentityClientId: SAMPLE.BOT_ID, containerUrl: 'https://qbotdevstate.blob.core.windows.net/bot-state' });
   });
 

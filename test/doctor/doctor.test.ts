@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BREAKS, breakPiece } from '../../localdev/admin/breaks';
 import { doctorEnvironment, seedAdminData } from '../../localdev/admin/data';
+import { LocalIam } from '../../localdev/identity/iam';
 import { startLocalServices, type LocalServices } from '../../localdev/server';
 import { closedPort, doctorFolder, envFileText, PROJECT_ROOT, runDoctor, type DoctorRun } from '../helpers/doctorRun';
 import { DOCUMENTS } from '../helpers/stack';
@@ -27,7 +28,7 @@ const MISCONFIGURATIONS: Misconfiguration[] = [
   { piece: 'q-identity-type', check: 'Q application uses IAM Identity Center', cause: /identity type is AWS_IAM_IDP_OIDC, not AWS_IAM_IDC/, fix: /Access management method: AWS IAM Identity Center/ },
   { piece: 'idc-other-region', check: 'Identity Center instance', cause: /ssoins-7223a1b2c3d4e5f6 is not in us-east-1 .*another Region/, fix: /set AWS_IDC_REGION in \S+doctor\.env to the Region of instance ssoins-7223a1b2c3d4e5f6/ },
   { piece: 'idc-other-account', check: 'Identity Center instance', cause: /instance ssoins-7223a1b2c3d4e5f6 of account 444455556666, but profile q-admin reads account 111122223333.*another account/, fix: /AWS_PROFILE_IDENTITY_CENTER in \S+ to a profile of account 444455556666/ },
-  { piece: 'issuer-v1', check: 'Trusted token issuer for the Entra tenant', cause: /trusts https:\/\/sts\.windows\.net\/5f1d3c2b-\S+\/, the v1 issuer/, fix: /create-trusted-token-issuer --instance-arn arn:aws:sso:::instance\/ssoins-7223a1b2c3d4e5f6 .*IssuerUrl=https:\/\/login\.microsoftonline\.com\/5f1d3c2b-8a7e-4b6c-9d0e-1f2a3b4c5d6e\/v2\.0,ClaimAttributePath=email/ },
+  { piece: 'issuer-v1', check: 'Trusted token issuer for the Entra tenant', cause: /no trusted token issuer of instance \S+ trusts https:\/\/login\.microsoftonline\.com\/5f1d3c2b-\S+\/v2\.0: EntraID-\S+ trusts https:\/\/sts\.windows\.net\/5f1d3c2b-\S+\/ \(the v1 issuer/, fix: /create-trusted-token-issuer --instance-arn arn:aws:sso:::instance\/ssoins-7223a1b2c3d4e5f6 .*IssuerUrl=https:\/\/login\.microsoftonline\.com\/5f1d3c2b-8a7e-4b6c-9d0e-1f2a3b4c5d6e\/v2\.0,ClaimAttributePath=email/ },
   { piece: 'claim-mapping', check: 'Trusted token issuer claim mapping', cause: /maps upn → emails\.value, but people are matched by email → emails\.value/, fix: /update-trusted-token-issuer --trusted-token-issuer-arn \S+tti-5f1d3c2b-local .*ClaimAttributePath=email,IdentityStoreAttributePath=emails\.value/ },
   { piece: 'idc-application-missing', check: 'Identity Center application of the bot', cause: /has no application arn:aws:sso::111122223333:application\/ssoins-7223a1b2c3d4e5f6\/apl-0a1b2c3d4e5f6a7b/, fix: /teamsapp provision .*list-applications --instance-arn/ },
   { piece: 'jwt-grant-missing', check: 'jwt-bearer grant names the trusted token issuer', cause: /no jwt-bearer grant.*InvalidGrantException/, fix: /put-application-grant --application-arn \S+apl-0a1b2c3d4e5f6a7b --grant-type urn:ietf:params:oauth:grant-type:jwt-bearer .*tti-5f1d3c2b-local.*0c5a7e3b-1d2f-4a6b-9c8d-7e6f5a4b3c2d/ },
@@ -38,14 +39,21 @@ const MISCONFIGURATIONS: Misconfiguration[] = [
   { piece: 'actor-policy', check: 'Only the bot may exchange tokens', cause: /names arn:aws:iam::111122223333:role\/SomeOtherRole, not arn:aws:iam::111122223333:role\/AmazonQBusinessTeamsBot-local/, fix: /put-application-authentication-method .*"AWS":"arn:aws:iam::111122223333:role\/AmazonQBusinessTeamsBot-local"/ },
   { piece: 'user-role-set-context', check: 'Q user role trusts the bot', cause: /for sts:AssumeRole but not sts:SetContext/, fix: /update-assume-role-policy --role-name QBusinessTeamsUserRole .*"sts:AssumeRole","sts:SetContext"/ },
   { piece: 'user-role-principal', check: 'Q user role trusts the bot', cause: /does not let \S+AmazonQBusinessTeamsBot-local sts:AssumeRole and sts:SetContext/, fix: /update-assume-role-policy --role-name QBusinessTeamsUserRole .*AmazonQBusinessTeamsBot-local/ },
-  { piece: 'oidc-provider-v1', check: 'IAM OIDC provider for the managed identity', cause: /no IAM OIDC provider for https:\/\/login\.microsoftonline\.com\/5f1d3c2b-\S+\/v2\.0/, fix: /create-open-id-connect-provider --url https:\/\/login\.microsoftonline\.com\/\S+\/v2\.0 --client-id-list 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b fb60f99c-7a34-4190-8149-302f77469936/ },
-  { piece: 'oidc-client-ids', check: 'IAM OIDC provider for the managed identity', cause: /missing 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b, fb60f99c-7a34-4190-8149-302f77469936/, fix: /add-client-id-to-open-id-connect-provider .* --client-id 3e4f5a6b-.* && .* --client-id fb60f99c-/ },
-  { piece: 'bot-role-sub', check: 'Bot role web-identity trust', cause: /pins \S+:sub to 00000000-0000-4000-8000-000000000000, not the managed identity's principal id 4f5a6b7c-8d9e-4f0a-9b1c-2d3e4f5a6b7c/, fix: /update-assume-role-policy --role-name AmazonQBusinessTeamsBot-local .*"login\.microsoftonline\.com\/5f1d3c2b-\S+\/v2\.0:sub":"4f5a6b7c-/ },
+  { piece: 'oidc-provider-v1', check: 'IAM OIDC provider for the managed identity', cause: /no IAM OIDC provider for https:\/\/login\.microsoftonline\.com\/a2a2a2a2-\S+\/v2\.0/, fix: /create-open-id-connect-provider --url https:\/\/login\.microsoftonline\.com\/\S+\/v2\.0 --client-id-list c1c1c1c1-d2d2-4e3e-8f4f-a5a5a5a5a5a5 fb60f99c-7a34-4190-8149-302f77469936/ },
+  { piece: 'oidc-client-ids', check: 'IAM OIDC provider for the managed identity', cause: /missing c1c1c1c1-d2d2-4e3e-8f4f-a5a5a5a5a5a5, fb60f99c-7a34-4190-8149-302f77469936/, fix: /add-client-id-to-open-id-connect-provider .* --client-id c1c1c1c1-.* && .* --client-id fb60f99c-/ },
+  { piece: 'bot-role-sub', check: 'Bot role web-identity trust', cause: /pins \S+:sub to 00000000-0000-4000-8000-000000000000, not the managed identity's principal id e7e7e7e7-f8f8-4a9a-8b0b-c1c1c1c1c1c1/, fix: /update-assume-role-policy --role-name AmazonQBusinessTeamsBot-local .*"login\.microsoftonline\.com\/a2a2a2a2-\S+\/v2\.0:sub":"e7e7e7e7-/ },
+  // The six an independent check found passing as healthy (issue 25), and the simulator refusing.
+  { piece: 'idc-application-disabled', check: 'Identity Center application is enabled', cause: /AmazonQBusinessTeams-local is DISABLED: Identity Center refuses every token exchange/, fix: /aws sso-admin update-application --application-arn arn:aws:sso::111122223333:application\/ssoins-7223a1b2c3d4e5f6\/apl-0a1b2c3d4e5f6a7b --status ENABLED --region us-east-1 --profile q-admin/ },
+  { piece: 'idc-assignment-required', check: 'Identity Center application needs no assignment', cause: /requires assignments \(the API's default\).*refused for every person/, fix: /put-application-assignment-configuration --application-arn \S+apl-0a1b2c3d4e5f6a7b --no-assignment-required/ },
+  { piece: 'user-role-no-chat', check: 'Q user role may chat on the Q application', cause: /QBusinessTeamsUserRole lacks qbusiness:ChatSync on arn:aws:qbusiness:us-east-1:111122223333:application\/2a9e7c1d-5b34-4f6e-8d21-0c7f3b9a6e45 \(not allowed\), qbusiness:Chat on \S+ \(not allowed\): every question is refused/, fix: /put-role-policy --role-name QBusinessTeamsUserRole --policy-name qbusiness-chat .*"qbusiness:Chat".*"Resource":"arn:aws:qbusiness:us-east-1:111122223333:application\/2a9e7c1d-5b34-4f6e-8d21-0c7f3b9a6e45"/ },
+  { piece: 'user-role-other-application', check: 'Q user role may chat on the Q application', cause: /lacks qbusiness:ChatSync on arn:aws:qbusiness:us-east-1:111122223333:application\/2a9e7c1d-\S+ \(not allowed\).*qbusiness:DeleteConversation/, fix: /put-role-policy --role-name QBusinessTeamsUserRole .*application\/2a9e7c1d-5b34-4f6e-8d21-0c7f3b9a6e45"/ },
+  { piece: 'bot-role-no-create-token', check: 'Bot role may exchange tokens and act as the Q user role', cause: /AmazonQBusinessTeamsBot-local lacks sso-oauth:CreateTokenWithIAM on arn:aws:sso::111122223333:application\/ssoins-7223a1b2c3d4e5f6\/apl-0a1b2c3d4e5f6a7b \(not allowed\): Identity Center refuses the bot's token exchange/, fix: /put-role-policy --role-name AmazonQBusinessTeamsBot-local --policy-name bot-access .*"Action":"sso-oauth:CreateTokenWithIAM","Resource":"arn:aws:sso::111122223333:application\/ssoins-7223a1b2c3d4e5f6\/apl-0a1b2c3d4e5f6a7b"/ },
+  { piece: 'issuer-domain-beside-v1', check: 'Trusted token issuer for the Entra tenant', cause: /trusts https:\/\/login\.microsoftonline\.com\/contoso\.onmicrosoft\.com\/v2\.0 \(names contoso\.onmicrosoft\.com instead of the tenant id 5f1d3c2b-\S+: the tokens' iss always carries the tenant id, so it never matches\); EntraID-v1 trusts https:\/\/sts\.windows\.net\/5f1d3c2b-\S+\/ \(the v1 issuer/, fix: /create-trusted-token-issuer .*IssuerUrl=https:\/\/login\.microsoftonline\.com\/5f1d3c2b-8a7e-4b6c-9d0e-1f2a3b4c5d6e\/v2\.0/ },
   { piece: 'entra-app-missing', check: 'SSO app registration, read through Microsoft Graph', cause: /no app registration with client id 0c5a7e3b-1d2f-4a6b-9c8d-7e6f5a4b3c2d in the tenant your Azure CLI sign-in/, fix: /az login --tenant 5f1d3c2b-8a7e-4b6c-9d0e-1f2a3b4c5d6e; otherwise run teamsapp provision/ },
   { piece: 'federated-credential-missing', check: 'Meeting recaps: SSO app trusts the bot managed identity', cause: /app 0c5a7e3b-1d2f-4a6b-9c8d-7e6f5a4b3c2d has no federated credential for the managed identity 4f5a6b7c-8d9e-4f0a-9b1c-2d3e4f5a6b7c \(issuer https:\/\/login\.microsoftonline\.com\/5f1d3c2b-8a7e-4b6c-9d0e-1f2a3b4c5d6e\/v2\.0\)/, fix: /az ad app federated-credential create --id 0c5a7e3b-1d2f-4a6b-9c8d-7e6f5a4b3c2d .*"audiences":\["api:\/\/AzureADTokenExchange"\]/ },
   { piece: 'entra-v1-tokens', check: 'v2 access tokens', cause: /requestedAccessTokenVersion is null.*sts\.windows\.net/, fix: /az ad app update --id 0c5a7e3b-1d2f-4a6b-9c8d-7e6f5a4b3c2d --set api\.requestedAccessTokenVersion=2/ },
   { piece: 'entra-email-claim', check: 'email optional claim in access tokens', cause: /no email claim/, fix: /Token configuration → Add optional claim → Access → email/ },
-  { piece: 'entra-identifier-uri', check: 'Identifier URI the bot names', cause: /not api:\/\/botid-3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b/, fix: /Application ID URI = api:\/\/botid-3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b/ },
+  { piece: 'entra-identifier-uri', check: 'Identifier URI the bot names', cause: /not api:\/\/botid-c1c1c1c1-d2d2-4e3e-8f4f-a5a5a5a5a5a5/, fix: /Application ID URI = api:\/\/botid-c1c1c1c1-d2d2-4e3e-8f4f-a5a5a5a5a5a5/ },
   { piece: 'entra-preauthorized', check: 'Teams and Office clients pre-authorised', cause: /not pre-authorised: Teams web \(5e3ce6c0-2b1f-4285-8d4b-75ee78787346\)/, fix: /Add a client application → 5e3ce6c0-2b1f-4285-8d4b-75ee78787346 with scope access_as_user/ },
   { piece: 'bot-multi-tenant', check: 'Azure Bot registration type', cause: /qbotlocal is a MultiTenant registration.*2025-07-31/, fix: /delete qbotlocal .*UserAssignedMSI/ },
   { piece: 'bot-endpoint', check: 'Azure Bot messaging endpoint', cause: /sends messages to https:\/\/qbot-old\.azurewebsites\.net\/api\/messages, not http:\/\/127\.0\.0\.1:\d+\/_local\/bot\/api\/messages/, fix: /az bot update --resource-group rg-qbot-local --name qbotlocal --endpoint http:\/\/127\.0\.0\.1:\d+\/_local\/bot\/api\/messages/ },
@@ -83,7 +91,9 @@ describe('npm run doctor', function () {
     assert.ok(run.lines.every((line) => line.startsWith('✔ ')), run.stdout);
     assert.match(run.stdout, /All \d+ checks passed/);
     assert.ok(services.admin.served.length > 15);
-    const writes = services.admin.served.filter((call) => !/ (Get|List|Describe)\w*$| GET /.test(call));
+    // The policy simulator evaluates and changes nothing (IAM lists it among its read actions).
+    const writes = services.admin.served.filter((call) => !/ (Get|List|Describe|Simulate)\w*$| GET /.test(call));
+    assert.ok(services.admin.served.includes('iam SimulatePrincipalPolicy'), 'permission policies are read through the simulator');
     assert.deepEqual(writes, [], 'only reads reach the services');
   });
 
@@ -173,6 +183,16 @@ describe('npm run doctor', function () {
     assert.match(broken[0]?.fix ?? '', /--grant-type refresh_token/);
   });
 
+  it('the policy simulator refused (AccessDenied): one clear ✘ line per role, no crash, the other checks still run', async () => {
+    breakPiece(services.admin, 'simulator-denied');
+    const run = await runDoctor(services, folder);
+    assert.equal(run.code, 1);
+    assert.deepEqual(run.failures.map((line) => line.split(':')[0]), ['✘ Bot role may exchange tokens and act as the Q user role', '✘ Q user role may chat on the Q application']);
+    for (const line of run.failures) assert.match(line, /the policy simulator refused: profile q-admin may not simulate the permissions of \S+ \(iam:SimulatePrincipalPolicy\): User: arn:aws:iam::111122223333:user\/q-admin is not authorized .* Fix: allow iam:SimulatePrincipalPolicy for profile q-admin/);
+    assert.match(run.stdout, /✔ Identity Center application is enabled/);
+    assertNoStack(run);
+  });
+
   it('refuses bad arguments with a usage line and exit code 2', async () => {
     const run = await runDoctor(services, folder, { args: ['--user', 'not-an-address'] });
     assert.equal(run.code, 2);
@@ -183,7 +203,7 @@ describe('npm run doctor', function () {
   it('the playground env file matches the local services\' sample organisation', () => {
     const committed = readFileSync(join(PROJECT_ROOT, 'localdev/admin/doctor.env'), 'utf8');
     const url = 'http://127.0.0.1:8088';
-    const expected = doctorEnvironment(seedAdminData(`${url}/_local/bot`), { graphUrl: `${url}/graph`, armUrl: `${url}/arm` });
+    const expected = doctorEnvironment(seedAdminData(`${url}/_local/bot`, { iam: new LocalIam(), managedIdentityKeys: { keys: [] } }), { graphUrl: `${url}/graph`, armUrl: `${url}/arm` });
     for (const [name, value] of Object.entries(expected)) assert.match(committed, new RegExp(`^${name}=${value.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, 'm'), name);
   });
 });

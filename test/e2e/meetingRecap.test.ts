@@ -53,9 +53,14 @@ describe('meeting recap in the Agents Playground (headless Chromium)', function 
     await page.getByText('Project Falcon').click();
     // First message signs Ada in (the playground's development sign-in); the recap then follows.
     await sendInMeeting('What is the hotel limit in the United States?');
-    await page.locator('.ac-adaptiveCard', { hasText: /250 USD/ }).last().waitFor({ timeout: 30000 });
+    await page.locator('.ac-adaptiveCard', { hasText: /only Ada Lovelace can see it/ }).last().waitFor({ timeout: 30000 });
     await sendInMeeting('recap');
-    const recap = page.locator('.ac-adaptiveCard', { hasText: /Decisions[\s\S]*Action items[\s\S]*Sources/ }).last();
+    // Private until shared, like any answer in a shared space: the chat shows a placeholder, Ada opens her recap.
+    const placeholder = page.locator('.ac-adaptiveCard', { hasText: /Ada Lovelace asked:[\s\S]*recap[\s\S]*only Ada Lovelace can see it/ }).last();
+    await placeholder.waitFor({ timeout: 30000 });
+    assert.doesNotMatch((await placeholder.textContent()) ?? '', /Decisions|book the hotel/, 'no recap in the chat');
+    await placeholder.getByRole('button', { name: 'Show me the answer' }).click();
+    const recap = page.locator('.ac-adaptiveCard', { hasText: /Only you can see this answer[\s\S]*Decisions[\s\S]*Action items[\s\S]*Sources/ }).last();
     await recap.waitFor({ timeout: 30000 });
     const text = (await recap.textContent()) ?? '';
     assert.match(text, /I'll book the hotel block by Friday/);

@@ -5,65 +5,103 @@
  */
 import { SURFACE_BUDGETS, utf16Bytes } from '../../src/content/sizeBudget';
 import { safeHttpsLink, safeLink } from '../../src/content/links';
-import { escapeMarkdown } from '../../src/content/plainText';
+import { DOCUMENT_MARKER } from '../../localdev/qbusiness/hostileDocuments';
 import { libraryErrors, schemaErrors } from './cardValidation';
-import { isAllowedTarget, markdownLinkTargets, UNGUARDED_BAD_LINK, type HostileDocument } from './hostileContent';
+import { isAllowedTarget, markdownLinkTargets, type HostileDocument } from './hostileContent';
+import { naiveLinkTargets } from './naiveMarkdown';
 
-const HIDDEN = /[\u202A-\u202E\u2066-\u2069\u200B\u200E\u200F\u061C\uFEFF]/u;
+// The one hidden-character rule's always-removed characters (bidi, zero-width, word joiners, BOM, tags, variation selectors).
+const HIDDEN = /[\u202A-\u202E\u2066-\u2069\u200B\u200E\u200F\u061C\u2060-\u2064\uFEFF\uFE00-\uFE0D\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/u;
 
 /** Problems found in one sent activity (empty when it is safe). */
 export function activityProblems(body: Record<string, any>, budget = SURFACE_BUDGETS.message): string[] {
   const problems: string[] = [];
   const size = utf16Bytes(body);
   if (size > budget) problems.push(`activity is ${size} bytes (limit ${budget})`);
+  // Message text (streamed updates, the final streamed message) is parsed as markdown by every client.
   if (typeof body.text === 'string') problems.push(...markdownProblems(body.text, 'text'));
   for (const attachment of (body.attachments ?? []) as Array<Record<string, any>>) {
     if (attachment.contentType !== 'application/vnd.microsoft.card.adaptive') continue;
-    problems.push(...schemaErrors(attachment.content).map((error) => `schema: ${error}`));
-    problems.push(...libraryErrors(attachment.content).map((error) => `adaptivecards: ${error}`));
-    problems.push(...cardProblems(attachment.content));
+    problems.push(...adaptiveCardProblems(attachment.content));
   }
   return problems;
 }
 
-function markdownProblems(markdown: string, where: string): string[] {
+/** Schema, library validation, and every content check, for one Adaptive Card. */
+export function adaptiveCardProblems(card: unknown): string[] {
+  return [...schemaErrors(card).map((error) => `schema: ${error}`), ...libraryErrors(card).map((error) => `adaptivecards: ${error}`), ...cardProblems(card)];
+}
+
+/**
+ * A string some renderer parses as markdown: no link under CommonMark (`marked`) nor under the naive
+ * parser, whatever its target (the bot writes no links in markdown; its links are TextRun actions),
+ * and no hidden characters.
+ */
+export function markdownProblems(markdown: string, where: string): string[] {
   const problems: string[] = [];
-  for (const target of markdownLinkTargets(markdown)) if (!isAllowedTarget(target)) problems.push(`${where}: link to ${target.slice(0, 80)}`);
-  if (UNGUARDED_BAD_LINK.test(markdown)) problems.push(`${where}: unguarded link ${UNGUARDED_BAD_LINK.exec(markdown)?.[0]}`);
+  for (const target of markdownLinkTargets(markdown)) problems.push(`${where}: CommonMark link to ${target.slice(0, 80)}`);
+  for (const target of naiveLinkTargets(markdown)) problems.push(`${where}: naive-parser link to ${target.slice(0, 80)}`);
   if (HIDDEN.test(markdown)) problems.push(`${where}: hidden characters`);
   return problems;
 }
 
+/** Card fields renderers parse as markdown (or that are button captions): never document text. */
+const MARKDOWN_FIELDS: Array<{ where: (element: Record<string, any>) => boolean; key: string }> = [
+  { where: (element) => element.type === 'TextBlock', key: 'text' },
+  { where: (element) => element.type === 'Input.Toggle', key: 'title' },
+  { where: (element) => typeof element.type === 'string' && element.type.startsWith('Input.'), key: 'errorMessage' },
+  { where: (element) => typeof element.type === 'string' && element.type.startsWith('Input.'), key: 'label' },
+  { where: (element) => element.type === 'Fact', key: 'title' },
+  { where: (element) => element.type === 'Fact', key: 'value' },
+  { where: (element) => typeof element.type === 'string' && element.type.startsWith('Action.'), key: 'title' },
+];
+
 function cardProblems(card: unknown): string[] {
   const problems: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+  const walk = (node: unknown, parentType?: string): void => {
+    if (Array.isArray(node)) return node.forEach((item) => walk(item, parentType));
     if (!node || typeof node !== 'object') return;
     const element = node as Record<string, any>;
-    if (element.type === 'TextBlock' && typeof element.text === 'string') problems.push(...markdownProblems(element.text, 'TextBlock'));
-    if (element.type === 'Action.OpenUrl' && !isAllowedTarget(String(element.url))) problems.push(`OpenUrl to ${String(element.url).slice(0, 80)}`);
-    // What a person reads; choice values go back to Q untouched and are never shown.
-    const shown = element.type === 'Input.Text' ? ['label', 'placeholder', 'errorMessage', 'value'] : ['label', 'title', 'placeholder', 'errorMessage'];
-    for (const key of shown) {
-      if (typeof element[key] === 'string' && HIDDEN.test(element[key])) problems.push(`${element.type} ${key}: hidden characters`);
+    // FactSet facts carry no type of their own.
+    const typed = parentType === 'FactSet' && element.type === undefined ? { ...element, type: 'Fact' } : element;
+    for (const field of MARKDOWN_FIELDS) {
+      const value = typed[field.key];
+      if (!field.where(typed) || typeof value !== 'string') continue;
+      problems.push(...markdownProblems(value, `${typed.type}.${field.key}`));
+      if (value.includes(DOCUMENT_MARKER)) problems.push(`${typed.type}.${field.key} holds document text: ${value.slice(0, 80)}`);
     }
-    Object.values(element).forEach(walk);
+    if (element.type === 'Action.OpenUrl' && !isAllowedTarget(String(element.url))) problems.push(`OpenUrl to ${String(element.url).slice(0, 80)}`);
+    if (element.type === 'TextRun' && typeof element.text === 'string' && HIDDEN.test(element.text)) problems.push('TextRun: hidden characters');
+    // What a person reads in inputs; choice values go back to Q untouched and are never shown.
+    for (const key of ['placeholder', 'value']) {
+      if (element.type === 'Input.Text' && typeof element[key] === 'string' && HIDDEN.test(element[key])) problems.push(`${element.type} ${key}: hidden characters`);
+    }
+    for (const value of Object.values(element)) walk(value, typeof element.type === 'string' ? element.type : parentType);
   };
   walk(card);
   return problems;
 }
 
-/** The text of each source line on an answer card, in order (the first TextBlock of each source entry). */
-export function sourceLines(card: Record<string, any>): string[] {
+interface SourceLine {
+  number: number;
+  text: string;
+  links: string[];
+}
+
+/** Each source line on an answer card, in order: the RichTextBlock opening each source entry, its text and link targets. */
+export function sourceLines(card: Record<string, any>): SourceLine[] {
   const body = (card.body ?? []) as Array<Record<string, any>>;
   const start = body.findIndex((element) => element.type === 'TextBlock' && element.text === '**Sources**');
   if (start === -1) return [];
-  const lines: string[] = [];
+  const lines: SourceLine[] = [];
   const collect = (element: Record<string, any>): void => {
     if (element.type !== 'Container') return;
     const first = element.items?.[0];
-    if (first?.type === 'TextBlock' && /^\d+\. /.test(first.text)) lines.push(first.text);
-    else (element.items ?? []).forEach(collect);
+    const inlines = (first?.inlines ?? []) as Array<Record<string, any>>;
+    const text = inlines.map((run) => String(run.text)).join('');
+    if (first?.type === 'RichTextBlock' && /^\d+\. /.test(text)) {
+      lines.push({ number: Number(/^(\d+)\. /.exec(text)?.[1]), text, links: inlines.filter((run) => run.selectAction).map((run) => String(run.selectAction.url)) });
+    } else (element.items ?? []).forEach(collect);
   };
   body.slice(start + 1).forEach(collect);
   return lines;
@@ -74,14 +112,12 @@ export function sourceLineProblems(card: Record<string, any>, document: HostileD
   const problems: string[] = [];
   const lines = sourceLines(card);
   if (lines.length === 0) problems.push('no source line');
-  for (const line of lines) {
-    const number = Number(/^(\d+)\. /.exec(line)?.[1]);
+  for (const { number, text, links } of lines) {
     const own = document.sources ? `${document.url}/${number}` : document.url;
     const expected = safeLink(own);
-    const targets = markdownLinkTargets(line);
-    if (!expected && targets.length > 0) problems.push(`source ${number} links to ${targets[0]} though its URL is refused`);
-    if (expected && (targets.length !== 1 || targets[0] !== expected.href)) problems.push(`source ${number} links to ${JSON.stringify(targets)}, not its own ${expected.href}`);
-    if (expected && !line.endsWith(` · ${escapeMarkdown(expected.host)}`)) problems.push(`source ${number} does not end with its host ${expected.host}`);
+    if (!expected && links.length > 0) problems.push(`source ${number} links to ${links[0]} though its URL is refused`);
+    if (expected && (links.length !== 1 || links[0] !== expected.href)) problems.push(`source ${number} links to ${JSON.stringify(links)}, not its own ${expected.href}`);
+    if (expected && !text.endsWith(` · ${expected.host}`)) problems.push(`source ${number} does not end with its host ${expected.host}`);
   }
   return problems;
 }

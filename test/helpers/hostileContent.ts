@@ -54,6 +54,3 @@ export function markdownLinkTargets(markdown: string): string[] {
 export function isAllowedTarget(target: string): boolean {
   return decideLink(target).ok;
 }
-
-/** Text that still reads as a link to a disallowed scheme in a parser that ignores backslash escapes. */
-export const UNGUARDED_BAD_LINK = /(^|[^\\])(\]\s*\(\s*<?\s*|<)(javascript|data|vbscript|file|ms-[a-z]+)\s*:/i;

@@ -174,6 +174,18 @@ export function cardTexts(card: unknown): string[] {
     else if (node && typeof node === 'object') {
       const record = node as Record<string, unknown>;
       if (record.type === 'TextBlock' && typeof record.text === 'string') texts.push(record.text);
+      // A RichTextBlock as one line of its runs, described in markdown for assertions: bold runs **…**, link runs […](url).
+      if (record.type === 'RichTextBlock' && Array.isArray(record.inlines)) {
+        const described = (run: Record<string, unknown>): string => {
+          const text = String(run.text);
+          if (/^\[\d+\]$/.test(text)) return text;
+          const action = run.selectAction as { url?: string } | undefined;
+          if (action?.url) return `[${text}](${action.url})`;
+          return run.weight === 'Bolder' ? `**${text}**` : text;
+        };
+        texts.push((record.inlines as Array<Record<string, unknown>>).map(described).join(''));
+        return;
+      }
       Object.values(record).forEach(walk);
     }
   };

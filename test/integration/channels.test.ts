@@ -12,7 +12,8 @@ describe('channels and group chats (mentions, threads, thread context)', () => {
   const alan = teamsUser('Alan Turing');
 
   before(async () => {
-    stack = await startStack();
+    // Today's public answers: these tests are about mentions, threads and context (private answers: ./sharedSpaces.test.ts).
+    stack = await startStack({ SHARED_SPACE_ANSWERS: 'public' });
     for (const user of [ADA, GRACE, alan]) await stack.signIn(user);
   });
   after(async () => {

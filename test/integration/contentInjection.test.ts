@@ -9,9 +9,10 @@
  */
 import assert from 'node:assert/strict';
 import { cardOf, suiteStack, type Stack } from '../helpers/stack';
-import { activityProblems, signInProblems, sourceLineProblems } from '../helpers/contentChecks';
+import { activityProblems, adaptiveCardProblems, markdownProblems, signInProblems, sourceLineProblems } from '../helpers/contentChecks';
+import { SURFACE_BUDGETS, utf16Bytes } from '../../src/content/sizeBudget';
 import { HOSTILE_DOCUMENTS, type HostileDocument } from '../helpers/hostileContent';
-import { ADA, message } from '../helpers/teamsActivities';
+import { ADA, message, searchQuery } from '../helpers/teamsActivities';
 import { streamInfoOf, type SentActivity } from '../helpers/fakeConnector';
 
 async function reply(stack: Stack, text: string): Promise<{ sent: SentActivity[]; last: SentActivity }> {
@@ -106,6 +107,27 @@ describe('content injection: hostile documents on every surface', function () {
         const signIn = await reply(stack, `Show my issues: hostile ${document.name}`);
         for (const activity of signIn.sent) check(activityProblems(activity.body), document);
         check(signInProblems(cardOf(signIn.last), document), document);
+      });
+    }
+  });
+
+  describe('message extension results and previews', () => {
+    const stack = suiteStack([ADA]);
+    before(() => void stack.q.knowledge.enableHostileDocuments());
+
+    for (const document of HOSTILE_DOCUMENTS) {
+      it(`${document.name}: ${document.tries}`, async () => {
+        const response = await stack.post(searchQuery(stack.serviceUrl, ADA, `hostile ${document.name}?`));
+        assert.equal(response.status, 200);
+        const extension = (response.body as Record<string, any>).composeExtension;
+        const attachments = (extension.attachments ?? []) as Array<Record<string, any>>;
+        assert.equal(attachments.length, 1, JSON.stringify(extension).slice(0, 200));
+        for (const attachment of attachments) {
+          check(adaptiveCardProblems(attachment.content), document);
+          assert.ok(utf16Bytes(attachment.content) <= SURFACE_BUDGETS.messageExtensionResult, `${document.name}: result card within 28 KB`);
+          // Thumbnail previews: Teams renders some markup in them.
+          for (const key of ['title', 'text']) check(markdownProblems(String(attachment.preview?.content?.[key] ?? ''), `preview ${key}`), document);
+        }
       });
     }
   });

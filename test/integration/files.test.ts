@@ -56,7 +56,7 @@ describe('questions about files', () => {
     const card = await send('Summarize these files', [stack.connector.file('agenda.txt', Buffer.from('Agenda: budget review.')), stack.connector.file('corrupt-scan.pdf', Buffer.from('%PDF-1.7'))]);
     const texts = cardTexts(card).join('\n');
     assert.match(texts, /Some files could not be used/);
-    assert.match(texts, /- corrupt-scan\.pdf: The file could not be read\./);
+    assert.match(texts, /• \*\*corrupt-scan\.pdf\*\*: The file could not be read\./);
     assert.match(texts, /Agenda: budget review/);
   });
 

@@ -26,7 +26,8 @@ describe('per-user identity (Teams SSO → Identity Center → STS → Q Busines
   let stack: Stack;
 
   before(async () => {
-    stack = await startStack();
+    // Public answers in channels: these tests follow sign-in; private answers after sign-in are in ./sharedSpaces.test.ts.
+    stack = await startStack({ SHARED_SPACE_ANSWERS: 'public' });
   });
   after(async () => {
     await stack.stop();

@@ -57,9 +57,14 @@ async function recapEnv(services: LocalServices): Promise<Record<string, string>
   };
 }
 
+/** Most tests read the recap in the chat: answers in shared spaces public (privacy: the last suite). */
+async function publicRecapEnv(services: LocalServices): Promise<Record<string, string>> {
+  return { ...(await recapEnv(services)), SHARED_SPACE_ANSWERS: 'public' };
+}
+
 describe('meeting recaps', function () {
   this.timeout(30_000);
-  const stack = suiteStack([ADA, GRACE], { env: recapEnv });
+  const stack = suiteStack([ADA, GRACE], { env: publicRecapEnv });
 
   beforeEach(async () => {
     stack.q.graph.reset();
@@ -207,7 +212,7 @@ describe('meeting recaps', function () {
   });
 });
 
-describe('meeting recaps in telemetry', function () {
+describe('meeting recaps: private to the asker in the meeting chat, and out of telemetry', function () {
   this.timeout(60_000);
   let otlp: OtlpReceiver;
   let stack: Stack;
@@ -227,13 +232,16 @@ describe('meeting recaps in telemetry', function () {
     await otlp?.close();
   });
 
-  it('exports the recap turn, and never the transcript', async () => {
+  it('posts only a placeholder in the meeting chat (the recap is the asker’s until shared), exports the turn, never the transcript', async () => {
     stack.connector.meetings.set(SAMPLE_TEAMS_MEETING_ID, meetingInfo());
     const activity = mention(stack.serviceUrl, ADA, 'recap', SAMPLE_MEETING_CHAT_ID);
     activity.channelData = { ...(activity.channelData as object), meeting: { id: SAMPLE_TEAMS_MEETING_ID } };
     await stack.post(activity);
-    const card = cardOf(await stack.connector.waitFor('recap', () => stack.connector.messages(SAMPLE_MEETING_CHAT_ID)[0]));
-    assert.match(cardTexts(card).join(' '), /Decisions/);
+    await stack.connector.waitFor('placeholder', () => stack.connector.messages(SAMPLE_MEETING_CHAT_ID)[0]);
+    assert.equal(stack.q.state.calls.filter((call) => call.operation === 'ChatSync').length, 1, 'Q was asked');
+    const inChat = JSON.stringify(stack.connector.sent.map((sent) => sent.body));
+    assert.match(inChat, /only Ada Lovelace can see it/);
+    for (const said of ['Decisions', 'book the hotel block', '300 USD', 'Business travel policy']) assert.ok(!inChat.includes(said), `"${said}" is not in the meeting chat`);
     // SIGTERM: the bot flushes what it buffered before it exits.
     await stack.stop();
     const exported = otlp.raw.join('\n');

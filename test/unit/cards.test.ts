@@ -31,6 +31,19 @@ describe('cards', () => {
     assert.notDeepEqual(libraryErrors(broken), []);
   });
 
+  it('an answer inserted by the message extension has no "New conversation" in any vote state; a chat answer has it', () => {
+    const titles = (card: AdaptiveCardJson): string[] => (card.actions ?? []).map((action) => String(action.title));
+    const voteStates: Array<Partial<AnswerCardModel>> = [{}, { feedback: { vote: 'up' } }, { feedback: { vote: 'down', reason: 'NOT_COMPLETE' } }];
+    for (const state of voteStates) {
+      const label = JSON.stringify(state);
+      assert.ok(titles(buildAnswerCard(model(state))).includes('New conversation'), `chat answer ${label}`);
+      const inserted = buildAnswerCard(model({ ...state, inserted: true }));
+      assert.ok(!titles(inserted).includes('New conversation'), `inserted answer ${label}`);
+      assert.ok(titles(inserted).length > 0, `inserted answer ${label} keeps its vote actions`);
+      assertValidTeamsCard(inserted, `inserted ${label}`);
+    }
+  });
+
   const states: Array<[string, Partial<AnswerCardModel>]> = [
     ['unrated', {}],
     ['reasons form', { view: 'reasons' }],
@@ -73,7 +86,11 @@ describe('cards', () => {
     assert.equal(hidden?.isVisible, false);
     assert.equal((hidden?.items as unknown[]).length, 5 - VISIBLE_SOURCES);
     assert.match(json, /"title":"Show 2 more sources","targetElements":\["more-sources"\]/);
-    assert.match(json, /"text":"1\. \[Doc 1\]\(https:\/\/intranet\.example\.com\/1\) · intranet\.example\.com"/, 'the title links to its own URL, with the host beside it');
+    assert.match(
+      json,
+      /"inlines":\[\{"type":"TextRun","text":"1\. "\},\{"type":"TextRun","text":"Doc 1","selectAction":\{"type":"Action.OpenUrl","url":"https:\/\/intranet\.example\.com\/1","title":"intranet\.example\.com"\}\},\{"type":"TextRun","text":" · intranet\.example\.com","isSubtle":true\}\]/,
+      'the title is a run linking to its own URL, with the host beside it',
+    );
     assert.match(json, /A short excerpt\. · Updated 2026-05-01/);
   });
 

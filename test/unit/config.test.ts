@@ -18,7 +18,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('config', () => {
   it('needs only the Q application and region; everything else has defaults', () => {
     const config = loadConfig(minimal);
-    assert.deepEqual(config, { port: 3978, logLevel: 'info', threadContextDays: 7, qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, state: { kind: 'memory' }, awsSdkEnvironment: {}, streaming: true, instance: hostname() });
+    assert.deepEqual(config, { port: 3978, logLevel: 'info', threadContextDays: 7, qbusiness: { applicationId: APP_ID, region: 'us-east-1' }, state: { kind: 'memory' }, awsSdkEnvironment: {}, streaming: true, sharedSpaceAnswers: 'private', knowledgeScopes: [], instance: hostname() });
   });
 
   it('keeps shared state in a blob container: by connection string (Azurite) or by URL with the managed identity', () => {

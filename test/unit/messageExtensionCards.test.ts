@@ -75,12 +75,14 @@ describe('message extension questions and responses', () => {
       assert.ok(attachment.preview.content.title.length > 0);
     }
     const cardText = JSON.stringify(body.composeExtension.attachments[0].content);
-    assert.ok(cardText.includes('\\\\[click\\\\](javascript:alert(1)) \\\\<b\\\\>now\\\\</b\\\\>'), cardText);
+    // The question is a TextRun (never parsed as markdown), shown exactly as typed.
+    assert.ok(cardText.includes('{"type":"TextRun","text":"[click](javascript:alert(1)) <b>now</b>?","isSubtle":true}'), cardText);
     assert.ok(!cardText.includes('\u202e'));
   });
 
   it('an answer preview is its first words as plain text: no markdown syntax, no citation markers', () => {
-    assert.equal(markdownPreview('### Daily allowances\n\n- **Meals**: 60 EUR [1]\n- See [the policy](https://intranet.example/policy) `now`', 200), 'Daily allowances Meals: 60 EUR See the policy now');
+    assert.equal(markdownPreview('### Daily allowances\n\n- **Meals**: 60 EUR [1]\n- See [the policy](https://intranet.example/policy) `now`', 200), 'Daily allowances • Meals: 60 EUR • See the policy now');
+    assert.equal(markdownPreview('Ask\u2060 \u061Cus\u{E0041} at it@corp.example or https://evil.example\uFEFF [1]', 200), 'Ask us at it at corp.example or https: //evil.example');
     assert.equal(markdownPreview('x'.repeat(300), 200).length, 200);
   });
 

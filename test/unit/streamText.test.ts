@@ -20,7 +20,10 @@ describe('streamed text (never half a markdown construct)', () => {
     assert.equal(streamableMarkdown('Use the **reset '), 'Use the');
     assert.equal(streamableMarkdown('Type `corp-cli '), 'Type');
     assert.equal(streamableMarkdown('See [the VPN page](https://intra '), 'See');
-    assert.equal(streamableMarkdown('See [the VPN page](https://intranet/vpn) now '), 'See [the VPN page](https://intranet/vpn) now');
+    // Streamed text carries no links: the words only (the final card has the checked link).
+    assert.equal(streamableMarkdown('See [the VPN page](https://intranet/vpn) now '), 'See the VPN page now');
+    assert.equal(streamableMarkdown('Go to https://intranet.example.com/vpn or <https://evil.example> or mail it@corp.example now '), 'Go to https[:]//intranet.example.com/vpn or https[:]//evil.example or mail it[@]corp[.]example now');
+    assert.equal(streamableMarkdown('[x](https://a.example/\tb) \\[y\\](javascript:alert(1)) [[2]](https://evil.example) '), 'x \\y\\ [[2]] (https[:]//evil.example)');
   });
 
   it('only ever grows as more text arrives', () => {

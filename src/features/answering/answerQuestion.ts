@@ -23,6 +23,8 @@ import { telemetry } from '../../telemetry';
 import type { AnswerStore } from '../feedback/answerStore';
 import { cardReply } from '../replies/cardReply';
 import type { AnswerPresenter } from '../replies/presenter';
+import { placeholderOf } from '../feedback/feedbackHandler';
+import { spacePolicies, NO_SPACE_RULES, type SpacePolicies } from '../../domain/spacePolicy';
 import { askQ } from './askQ';
 import type { ConversationTurns } from './conversationTurns';
 import type { RetryStore } from './retryStore';
@@ -35,9 +37,11 @@ export interface AnsweringDependencies {
   retries: RetryStore;
   logger: Logger;
   /** Plugin turns: the review form or the plugin sign-in card (src/features/pluginActions). */
-  plugins: { present(user: AskingUser, outcome: PluginOutcome, send: (activity: OutgoingActivity) => Promise<void>): Promise<void> };
+  plugins: { present(user: AskingUser, outcome: PluginOutcome, send: (activity: OutgoingActivity) => Promise<void>, privateFor?: PrivateTo): Promise<void> };
   /** A stream in 1:1 chats when streaming is on (src/features/replies/streamingReply); else a card reply. */
   presenterFor?: (turn: TeamsTurn) => AnswerPresenter | undefined;
+  /** Whether answers in this conversation are private to the asker, and its knowledge scope (src/features/sharedSpaces). */
+  spaces?: SpacePolicies;
 }
 
 export interface AskOptions {
@@ -59,10 +63,21 @@ export interface AskOptions {
 /** Answered (or told why not), or the person must sign in first: `prompt` is what to ask after. */
 export type AnswerResult = { kind: 'replied' } | { kind: 'signInRequired'; prompt: string; askedBy?: string };
 
+/** A reply in a shared space that only the asker may see: whom to show it to, and the question others see. */
+export interface PrivateTo {
+  askerTeamsId: string;
+  askedBy: string;
+  question: string;
+}
+
 const RESTARTED_NOTICE = 'Your previous conversation had expired, so this answer starts a new one.';
 
 export class Answering {
-  constructor(private readonly deps: AnsweringDependencies) {}
+  private readonly spaces: SpacePolicies;
+
+  constructor(private readonly deps: AnsweringDependencies) {
+    this.spaces = deps.spaces ?? spacePolicies(NO_SPACE_RULES);
+  }
 
   async answer(turn: TeamsTurn, question: string, options: AskOptions = {}): Promise<AnswerResult> {
     const presenter = this.deps.presenterFor?.(turn) ?? cardReply(turn);
@@ -78,6 +93,13 @@ export class Answering {
     const user = turn.asker;
     const prompt = options.promptForQ && options.promptForQ.length <= USER_MESSAGE_MAX_LENGTH ? options.promptForQ : question;
     const log = deps.logger.child({ activityId: turn.activity.id, event: 'answer' });
+    // Decided from the conversation itself, so every route into the loop (a mention, retry, a
+    // plugin continuing, an answer after sign-in, "Ask this as me") gets the same rules.
+    const space = this.spaces(turn.activity);
+    const askedBy = space.shared ? (options.askedBy ?? turn.activity.from.name ?? 'Someone') : options.askedBy;
+    const privateTo: PrivateTo | undefined = space.privateAnswers
+      ? { askerTeamsId: turn.activity.from.id, askedBy: askedBy ?? 'Someone', question: question || 'A follow-up to a plugin action' }
+      : undefined;
     const answerTimer = telemetry.answers.start();
     const reply = async (activity: OutgoingActivity): Promise<AnswerResult> => {
       await presenter.final(activity);
@@ -93,7 +115,7 @@ export class Answering {
 
     // 2. Ask Q: a card reply shows "typing…" from now on; a stream shows its informative update
     // only once Q is really asked (sign-in may come first) and passes the text on as it grows.
-    if (!presenter.streams) presenter.informative();
+    if (!presenter.streams) void presenter.informative();
     const askTurn = {
       user,
       prompt,
@@ -101,16 +123,24 @@ export class Answering {
       ...(options.conversation ? { conversation: options.conversation } : {}),
       ...(options.attachments ? { attachments: options.attachments } : {}),
       ...(options.attachmentsIfNew ? { attachmentsIfNew: options.attachmentsIfNew } : {}),
+      ...(space.scope ? { attributeFilter: space.scope.attributeFilter } : {}),
     };
     const progress = presenter.streams ? { started: () => presenter.informative(), text: (soFar: string) => presenter.text(soFar) } : undefined;
     const result = await askQ(deps.q, deps.turns, turn.activity.conversation.id, askTurn, progress);
+
+    // Teams refused the stream before Q was asked: nobody would see an answer, and a reply would be refused too.
+    if (result.kind === 'notAsked') {
+      log.warn({ outcome: 'replyRefused' }, 'Teams refused the first update of the reply: Q not asked');
+      answerTimer.end('replyRefused');
+      return { kind: 'replied' };
+    }
 
     // 3. Q did not answer: sign in first, or a card that says what happened and what to do.
     if (result.kind === 'failed') {
       const { error } = result;
       answerTimer.end(error.kind);
       if (error instanceof IdentityFailure) {
-        if (error.kind === 'signInRequired') return { kind: 'signInRequired', prompt, ...(options.askedBy ? { askedBy: options.askedBy } : {}) };
+        if (error.kind === 'signInRequired') return { kind: 'signInRequired', prompt, ...(askedBy ? { askedBy } : {}) };
         log.warn({ outcome: error.kind, reason: error.adminDetail, awsRequestId: error.requestId }, 'no identity-aware session');
         return reply(cardMessage(identityFailureCard(error.kind, error.requestId)));
       }
@@ -125,7 +155,7 @@ export class Answering {
     log.info({ outcome: outcome.kind, awsRequestId: outcome.requestId, qConversationId: outcome.conversationId, sources: outcome.kind === 'answer' ? outcome.sources.length : 0 }, 'answered');
     if (outcome.kind !== 'answer') {
       answerTimer.end(outcome.kind);
-      await deps.plugins.present(user, outcome, (activity) => presenter.final(activity));
+      await deps.plugins.present(user, outcome, (activity) => presenter.final(activity), privateTo);
       return { kind: 'replied' };
     }
     if (!outcome.text.trim()) {
@@ -148,16 +178,20 @@ export class Answering {
       ...(result.restarted || options.notice ? { notice: [result.restarted ? RESTARTED_NOTICE : '', options.notice ?? ''].filter(Boolean).join(' ') } : {}),
       // In channels and group chats everyone gets the view without rating controls; Teams fetches
       // the asker's own view through the card's refresh action.
-      ...(options.askedBy ? { askedBy: options.askedBy, askerTeamsId: turn.activity.from.id, viewer: 'others' as const } : {}),
+      ...(askedBy ? { askedBy, askerTeamsId: turn.activity.from.id, viewer: 'others' as const } : {}),
       ...(outcome.failedAttachments.length ? { failedAttachments: outcome.failedAttachments } : {}),
+      ...(space.scope ? { searchedScope: space.scope.name } : {}),
     });
-    await deps.answers.saveShown(answerKey, model, {
+    const record = {
       askerKey: user.key,
-      ...(user.name ? { askerName: user.name } : {}),
+      ...(user.name ? { askerName: user.name } : privateTo ? { askerName: privateTo.askedBy } : {}),
       qConversationId: outcome.conversationId,
       systemMessageId: outcome.systemMessageId,
-    });
-    await presenter.final(cardMessage(card, { aiGenerated: true }));
+      ...(privateTo ? { privacy: { state: 'private' as const, question: privateTo.question } } : {}),
+    };
+    await deps.answers.saveShown(answerKey, model, record);
+    // A private answer: the thread gets the placeholder; Teams fetches the asker's card through its refresh.
+    await presenter.final(privateTo ? cardMessage(placeholderOf({ ...record, card: model })) : cardMessage(card, { aiGenerated: true }));
     answerTimer.end('answered');
     return { kind: 'replied' };
   }

@@ -6,8 +6,9 @@
  * Returns what Q said or why it did not; presenting it is the caller's job.
  */
 import type { AskingUser } from '../../domain/askingUser';
+import type { AttributeFilter } from '../../domain/knowledgeScopes';
 import { QFailure } from '../../domain/failure';
-import type { AskOutcome, AskRequest, ConversationPointer, QAttachment, QInput, QProgress } from '../../domain/qTurn';
+import { ReplyRefusedBeforeAsking, type AskOutcome, type AskRequest, type ConversationPointer, type QAttachment, type QInput, type QProgress } from '../../domain/qTurn';
 import { IdentityFailure } from '../../identity/identityFailure';
 import type { QBusinessService } from '../../qbusiness/qbusinessService';
 import type { ConversationTurns } from './conversationTurns';
@@ -24,15 +25,20 @@ export interface AskTurn {
   attachments?: QAttachment[];
   /** Files Q already has in the person's conversation: sent again only if this turn starts a new one. */
   attachmentsIfNew?: QAttachment[];
+  /** The space's knowledge scope: sent with every Q call of this turn. */
+  attributeFilter?: AttributeFilter;
 }
 
 export type AskResult =
   | { kind: 'answered'; outcome: AskOutcome; /** Q had lost the conversation: this answer starts a new one. */ restarted: boolean }
-  | { kind: 'failed'; error: QFailure | IdentityFailure };
+  | { kind: 'failed'; error: QFailure | IdentityFailure }
+  /** Teams refused the streamed reply's first update: Q was not asked, and the conversation is as it was. */
+  | { kind: 'notAsked' };
 
 export async function askQ(q: QBusinessService, turns: ConversationTurns, teamsConversationId: string, turn: AskTurn, progress?: QProgress): Promise<AskResult> {
   const { user } = turn;
-  const callQ: CallQ = (request) => q.ask(request, progress);
+  const scoped = turn.attributeFilter ? { attributeFilter: turn.attributeFilter } : {};
+  const callQ: CallQ = (request) => q.ask({ ...request, ...scoped }, progress);
   let restarted = false;
   try {
     const outcome = await turns.run(teamsConversationId, user.key, async (pointer) => {
@@ -46,6 +52,7 @@ export async function askQ(q: QBusinessService, turns: ConversationTurns, teamsC
     return { kind: 'answered', outcome, restarted };
   } catch (error) {
     if (error instanceof IdentityFailure || error instanceof QFailure) return { kind: 'failed', error };
+    if (error instanceof ReplyRefusedBeforeAsking) return { kind: 'notAsked' };
     throw error;
   }
 }

@@ -3,13 +3,15 @@
  * mention in a channel or group chat), and "Try again" on a failure card. Registered last.
  */
 import { cardMessage } from '../../cards/messages';
-import { channelFilesCard, fileProblemsCard, helpCard } from '../../cards/messageCards';
+import { channelFilesCard, fileProblemsCard } from '../../cards/messageCards';
 import { VERBS } from '../../cards/verbs';
 import type { QAttachment } from '../../domain/qTurn';
 import type { FeatureRoutes } from '../routes';
 import type { ThreadContextStore } from '../threadContext/threadContext';
 import { withThreadContext } from '../threadContext/threadContext';
 import type { Ask } from './answerQuestion';
+import { helpCardFor } from '../../cards/privateAnswerCards';
+import type { SpacePolicies } from '../../domain/spacePolicy';
 import { collectFiles, hasFiles } from './fileAttachments';
 import type { RetryStore } from './retryStore';
 
@@ -17,6 +19,7 @@ export interface AnsweringRoutesDependencies {
   ask: Ask;
   retries: RetryStore;
   threads: ThreadContextStore;
+  spaces: SpacePolicies;
   /** Development only: file downloads from loopback hosts (tests, playground). */
   allowLoopbackFileHosts: boolean;
 }
@@ -49,7 +52,7 @@ export function registerAnswering(routes: FeatureRoutes, deps: AnsweringRoutesDe
       if (!question && attachments.length > 0) question = `Summarize the attached file${attachments.length > 1 ? 's' : ''}.`;
     }
     if (!question) {
-      await turn.send(cardMessage(helpCard()));
+      await turn.send(cardMessage(helpCardFor(deps.spaces(turn.activity))));
       return;
     }
     if (activity.conversation.conversationType === 'personal') {

@@ -1,15 +1,17 @@
 /** Commands and greetings: the welcome card, /new (and its button), help. Sign-out lives with sign-in. */
 import { cardMessage } from '../../cards/messages';
-import { helpCard, newConversationCard, welcomeCard } from '../../cards/messageCards';
+import { newConversationCard, welcomeCard } from '../../cards/messageCards';
 import { VERBS } from '../../cards/verbs';
 import type { TeamsTurn } from '../../domain/turn';
 import type { ConversationTurns } from '../answering/conversationTurns';
 import type { FeatureRoutes } from '../routes';
+import type { SpacePolicies } from '../../domain/spacePolicy';
+import { helpCardFor } from '../../cards/privateAnswerCards';
 
 const NEW_CONVERSATION_COMMANDS = ['/new', 'new', 'new conversation', '/reset'];
 const HELP_COMMANDS = ['help', '/help', '?'];
 
-export function registerCommands(routes: FeatureRoutes, turns: ConversationTurns): void {
+export function registerCommands(routes: FeatureRoutes, turns: ConversationTurns, spaces: SpacePolicies): void {
   routes.membersAdded(async (turn) => {
     const botWasAdded = (turn.activity.membersAdded ?? []).some((member) => member.id === turn.activity.recipient.id);
     if (botWasAdded) await turn.send(cardMessage(welcomeCard()));
@@ -20,8 +22,9 @@ export function registerCommands(routes: FeatureRoutes, turns: ConversationTurns
   };
   routes.command(NEW_CONVERSATION_COMMANDS, startNewConversation);
   routes.command(HELP_COMMANDS, async (turn) => {
-    await turn.send(cardMessage(helpCard()));
+    await turn.send(cardMessage(helpCardFor(spaces(turn.activity))));
   });
   // Action.Submit buttons arrive as message activities carrying `value.verb`.
   routes.cardSubmit(VERBS.newConversation, startNewConversation);
 }
+

@@ -32,6 +32,15 @@ export interface AnswerRecord {
   /** The card as last shown (fitted to Teams' limits), so every re-render is the same answer. */
   card: Omit<AnswerCardModel, 'view' | 'feedbackProblem'>;
   pendingVote?: PendingVote;
+  /** In a shared space with private answers: who may see it (src/features/sharedSpaces). */
+  privacy?: AnswerPrivacy;
+}
+
+/** A private answer in a channel or group chat: the asker's until they share it (then for good). */
+export interface AnswerPrivacy {
+  state: 'private' | 'shared';
+  /** The question as asked there (already public in the thread): shown on the placeholder and for "Ask this as me". */
+  question: string;
 }
 
 /** Answers that can still be rated, by the key their card carries. */
@@ -63,7 +72,7 @@ export class AnswerStore {
   }
 
   /** A new answer as its card was shown: stored without who-sees-what (view, viewer), which each re-render decides. */
-  saveShown(answerKey: string, shown: AnswerCardModel, rated: { askerKey: string; askerName?: string; qConversationId: string; systemMessageId: string }): Promise<void> {
+  saveShown(answerKey: string, shown: AnswerCardModel, rated: { askerKey: string; askerName?: string; qConversationId: string; systemMessageId: string; privacy?: AnswerPrivacy }): Promise<void> {
     const { view: _view, viewer: _viewer, feedbackProblem: _problem, ...card } = shown;
     return this.save(answerKey, { ...rated, card });
   }

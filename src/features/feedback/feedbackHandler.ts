@@ -4,6 +4,7 @@
  * was recorded or that it will be sent. Only the asker may vote.
  */
 import { buildAnswerCard, type AnswerCardModel } from '../../cards/answerCard';
+import { privateAskerView, privatePlaceholderCard, sharedByView } from '../../cards/privateAnswerCards';
 import { VERBS } from '../../cards/verbs';
 import type { AdaptiveCardJson } from '../../cards/types';
 import type { TeamsTurn } from '../../domain/turn';
@@ -52,13 +53,17 @@ export class FeedbackHandler {
     const current = remembered ?? (await this.deps.answers.read(answerKey));
     if (!current) return { reply: GONE };
     const record = current.value;
+    const showing = verb === VERBS.refreshAnswer || verb === VERBS.showAnswer;
     if (record.askerKey !== turn.asker.key) {
-      // A refresh from someone else just gets the shared view; a click gets a polite no.
-      return { reply: verb === VERBS.refreshAnswer ? viewForEveryone(record) : `Only ${record.askerName ?? 'the person who asked'} can rate this answer.` };
+      // A refresh from someone else just gets the view for everyone (a private answer's placeholder);
+      // a click gets a polite no, which for a private answer is the placeholder saying whose it is.
+      if (showing) return { reply: viewForEveryone(record, verb === VERBS.showAnswer ? notYours(record) : undefined) };
+      if (isPrivate(record)) return { reply: viewForEveryone(record, notYours(record)) };
+      return { reply: `Only ${record.askerName ?? 'the person who asked'} can rate this answer.` };
     }
     const reply = await this.apply(turn, verb, data, answerKey, { current, fresh: !remembered });
     // A refresh only shows the asker their view; any other click also changes the message itself.
-    if (typeof reply === 'string' || verb === VERBS.refreshAnswer) return { reply };
+    if (typeof reply === 'string' || showing) return { reply };
     return { reply, everyone: record.card.askerTeamsId ? viewForEveryone(record) : reply };
   }
 
@@ -103,12 +108,42 @@ export function askerViewOf(result: VoteState): FeedbackResult {
   }
 }
 
-function askerView(record: AnswerRecord, extra: Partial<AnswerCardModel> = {}): AdaptiveCardJson {
+export function askerView(record: AnswerRecord, extra: Partial<AnswerCardModel> = {}): AdaptiveCardJson {
   const pending = record.pendingVote;
-  return buildAnswerCard({ ...record.card, view: 'vote', viewer: 'asker', ...(pending ? { feedback: pending.feedback, votePending: true } : {}), ...extra });
+  const card = buildAnswerCard({ ...record.card, view: 'vote', viewer: 'asker', ...(pending ? { feedback: pending.feedback, votePending: true } : {}), ...extra });
+  if (!record.privacy) return card;
+  // The asker's refresh keeps their own view (the placeholder's refresh verb shows it again).
+  const own = { ...card, refresh: { action: { type: 'Action.Execute', title: 'Show my view', verb: VERBS.showAnswer, data: { answerKey: record.card.answerKey } }, userIds: [record.card.askerTeamsId ?? ''] } };
+  return record.privacy.state === 'private' ? privateAskerView(own, record.card.answerKey) : sharedByView(own, record.askerName ?? 'the person who asked');
 }
 
-/** What everyone in a channel or group chat sees (the asker's controls come through refresh). */
-export function viewForEveryone(record: AnswerRecord): AdaptiveCardJson {
-  return buildAnswerCard({ ...record.card, view: 'vote', viewer: 'others' });
+/**
+ * What everyone in a channel or group chat sees (the asker's controls come through refresh): for a
+ * private answer not yet shared, only the placeholder, built from the record's question and names.
+ */
+export function viewForEveryone(record: AnswerRecord, notice?: string): AdaptiveCardJson {
+  if (isPrivate(record)) return placeholderOf(record, notice);
+  const card = buildAnswerCard({ ...record.card, view: 'vote', viewer: 'others' });
+  return record.privacy?.state === 'shared' ? sharedByView(card, record.askerName ?? 'the person who asked') : card;
 }
+
+export function isPrivate(record: AnswerRecord): boolean {
+  return record.privacy?.state === 'private';
+}
+
+export function placeholderOf(record: AnswerRecord, notice?: string): AdaptiveCardJson {
+  return privatePlaceholderCard({
+    key: { answerKey: record.card.answerKey },
+    showVerb: VERBS.showAnswer,
+    askedBy: record.askerName ?? record.card.askedBy ?? 'Someone',
+    askerTeamsId: record.card.askerTeamsId ?? '',
+    question: record.privacy?.question ?? '',
+    kind: 'answer',
+    ...(notice ? { notice } : {}),
+  });
+}
+
+function notYours(record: AnswerRecord): string {
+  return `Only ${record.askerName ?? 'the person who asked'} can see or act on this answer.`;
+}
+

@@ -3,7 +3,10 @@
  * result lists (an answer, "still working", "keep typing", a problem), the SSO and sign-in
  * responses, and the action command's dialog. Pure functions: data in, JSON out.
  */
+import { answerPlainText } from '../../cards/markdown';
+import { inlinesText, plainTextBlock, richTextBlock, textRun } from '../../cards/richText';
 import { adaptiveCard, textBlock, type AdaptiveCardJson } from '../../cards/types';
+import { stripHidden } from '../../content/characters';
 import { MAX_QUESTION_CHARACTERS, MESSAGE_EXTENSION_COMMANDS } from './commands';
 
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
@@ -62,7 +65,10 @@ export function statusMessage(text: string): ComposeExtensionResponse {
 /** Q takes longer than Teams waits: say so, and how to get the answer once it is ready. */
 export function workingItem(question: string): ResultItem {
   return {
-    card: noteCard('Amazon Q Business is still working on this', `The answer to “${plain(question, 200)}” wasn’t ready in time. Ask Q again in a moment to insert it.`),
+    card: adaptiveCard([
+      textBlock('**Amazon Q Business is still working on this**'),
+      richTextBlock([textRun('The answer to “', { isSubtle: true }), textRun(oneLine(question, 200), { isSubtle: true }), textRun('” wasn’t ready in time. Ask Q again in a moment to insert it.', { isSubtle: true })]),
+    ]),
     preview: { title: '⏳ Still working on your answer…', text: 'Q needs a few more seconds. Type a space or ? in a moment and the answer appears here.' },
   };
 }
@@ -97,8 +103,11 @@ export function noticeItem(title: string, text: string): ResultItem {
 
 /** Sign-in or Q failed: the caller's own card for the failure, previewed by its first two lines. */
 export function problemItem(card: AdaptiveCardJson): ResultItem {
-  const lines = card.body.filter((element) => element.type === 'TextBlock' && typeof element.text === 'string').map((element) => (element.text as string).replace(/\*\*/g, ''));
-  return { card, preview: { title: lines[0] ?? 'Amazon Q Business', text: lines[1] ?? '' } };
+  const lines = card.body
+    .map((element) => (element.type === 'TextBlock' && typeof element.text === 'string' ? element.text.replace(/\*\*/g, '') : element.type === 'RichTextBlock' ? inlinesText(element) : ''))
+    .filter(Boolean);
+  // Cleaned here as well: the action command shows the preview as its dialog text.
+  return { card, preview: { title: previewLine(lines[0] ?? 'Amazon Q Business', 80), text: previewLine(lines[1] ?? '', PREVIEW_TEXT_CHARACTERS) } };
 }
 
 export interface QuestionDialogModel {
@@ -117,7 +126,7 @@ export function questionDialog(model: QuestionDialogModel): Record<string, unkno
   const body = [
     textBlock('Ask Amazon Q Business about this message. Edit the question if you like: Q sees only what is in the box.', { size: 'Small', isSubtle: true }),
   ];
-  if (model.problem) body.push(textBlock(plain(model.problem, 300), { color: 'Attention' }));
+  if (model.problem) body.push(plainTextBlock(oneLine(model.problem, 300), { color: 'Attention' }));
   body.push({
     type: 'Input.Text',
     id: DIALOG_FIELDS.question,
@@ -127,11 +136,12 @@ export function questionDialog(model: QuestionDialogModel): Record<string, unkno
     errorMessage: 'Type a question to ask.',
     maxLength: MAX_QUESTION_CHARACTERS,
     placeholder: 'What would you like to know about this message?',
-    value: model.question.slice(0, MAX_QUESTION_CHARACTERS),
+    value: stripHidden(model.question).slice(0, MAX_QUESTION_CHARACTERS),
   });
   if (model.notIncluded.length > 0) {
-    const names = model.notIncluded.slice(0, 10).map((name) => plain(name, 80)).join(', ');
-    body.push(textBlock(`Not included (Q gets the text only): ${names}${model.notIncluded.length > 10 ? ', …' : ''}`, { size: 'Small', isSubtle: true }));
+    // File and card names come from the message: runs, not markdown.
+    const names = model.notIncluded.slice(0, 10).map((name) => oneLine(name, 80)).join(', ');
+    body.push(plainTextBlock(`Not included (Q gets the text only): ${names}${model.notIncluded.length > 10 ? ', …' : ''}`, { size: 'Small', isSubtle: true }));
   }
   const card = adaptiveCard(body, [{ type: 'Action.Submit', title: 'Ask Q', data: { [DIALOG_FIELDS.command]: MESSAGE_EXTENSION_COMMANDS.aboutMessage } }]);
   delete card.msteams; // dialogs size themselves
@@ -147,33 +157,24 @@ function noteCard(title: string, text: string): AdaptiveCardJson {
   return adaptiveCard([textBlock(`**${title}**`), textBlock(text, { isSubtle: true })]);
 }
 
-/** An answer's first words for a preview: markdown syntax dropped, link texts kept, citation markers gone. */
+/** An answer's first words for a preview: its rendered text (links as their words, citation markers gone). */
 export function markdownPreview(markdown: string, maxCharacters: number): string {
-  const plainText = markdown
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[\d+\]/g, '')
-    .replace(/^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)/gm, '')
-    .replace(/[*_`~|]+/g, '');
-  return previewLine(plainText, maxCharacters);
+  return previewLine(answerPlainText(markdown, maxCharacters * 2), maxCharacters);
 }
 
 /**
- * A preview line: Teams renders some markup in thumbnail text, so markup characters go; control,
- * zero-width and direction-override characters too.
+ * A preview line: Teams renders some markup in thumbnail text, so markup characters go, addresses
+ * are defanged (no linkifier takes them), and hidden characters go by the one rule every surface uses.
  */
 export function previewLine(text: string, maxCharacters: number): string {
-  return oneLine(text, maxCharacters).replace(/[<>[\]*_`]/g, '');
+  return oneLine(text, maxCharacters)
+    .replace(/[<>[\]*_`~|\\]/g, '')
+    .replace(/\b([a-z][a-z0-9+.-]{1,31}):\/\//gi, '$1: //')
+    .replace(/\b(www)\./gi, '$1 .')
+    .replace(/@/g, ' at ');
 }
 
 function oneLine(text: string, maxCharacters: number): string {
-  const line = text.replace(/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const line = stripHidden(text).replace(/\s+/g, ' ').trim();
   return line.length > maxCharacters ? `${line.slice(0, maxCharacters - 1).trimEnd()}…` : line;
-}
-
-/**
- * User or Q text shown where markdown is read: one line, capped, and the characters that
- * make links, emphasis or tags escaped, so it stays the text it was.
- */
-export function plain(text: string, maxCharacters: number): string {
-  return oneLine(text, maxCharacters).replace(/([\\`*_[\]<>])/g, '\\$1');
 }

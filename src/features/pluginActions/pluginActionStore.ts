@@ -11,6 +11,10 @@ export interface PendingPluginAction {
   conversation: ConversationPointer;
   review?: PluginActionReview;
   pluginType: string;
+  /** A plugin sign-in: where the person consents (shown again in their own view in a shared space). */
+  authorizationUrl?: string;
+  /** In a shared space with private answers: the form is the asker's own view, others see a placeholder. */
+  privateTo?: { askerTeamsId: string; askedBy: string; question: string };
 }
 
 export class PluginActionStore {

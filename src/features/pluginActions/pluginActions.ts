@@ -12,7 +12,10 @@ import { cardMessage } from '../../cards/messages';
 import type { AskingUser } from '../../domain/askingUser';
 import type { ConversationPointer, PluginOutcome, QInput } from '../../domain/qTurn';
 import type { OutgoingActivity, TeamsTurn } from '../../domain/turn';
-import type { PluginActionStore } from './pluginActionStore';
+import type { PluginActionStore, PendingPluginAction } from './pluginActionStore';
+import type { PrivateTo } from '../answering/answerQuestion';
+import { privatePlaceholderCard } from '../../cards/privateAnswerCards';
+import { VERBS } from '../../cards/verbs';
 
 export interface PluginDependencies {
   store: PluginActionStore;
@@ -28,15 +31,15 @@ export class PluginPrompts {
   constructor(private readonly store: PluginActionStore) {}
 
   /** Shows the review form or the plugin sign-in card; `send` is the answer loop's way of replying. */
-  async present(user: AskingUser, outcome: PluginOutcome, send: (activity: OutgoingActivity) => Promise<void>): Promise<void> {
+  async present(user: AskingUser, outcome: PluginOutcome, send: (activity: OutgoingActivity) => Promise<void>, privateTo?: PrivateTo): Promise<void> {
     const conversation = { conversationId: outcome.conversationId, parentMessageId: outcome.systemMessageId };
-    if (outcome.kind === 'actionReview') {
-      const actionKey = await this.store.remember({ askerKey: user.key, conversation, review: outcome.review, pluginType: outcome.review.pluginType });
-      await send(cardMessage(pluginFormCard(actionKey, outcome.review)));
-      return;
-    }
-    const actionKey = await this.store.remember({ askerKey: user.key, conversation, pluginType: 'plugin' });
-    await send(cardMessage(pluginAuthCard(actionKey, pluginLabel('CUSTOM'), outcome.authorizationUrl)));
+    const pending: PendingPluginAction =
+      outcome.kind === 'actionReview'
+        ? { askerKey: user.key, conversation, review: outcome.review, pluginType: outcome.review.pluginType }
+        : { askerKey: user.key, conversation, pluginType: 'plugin', authorizationUrl: outcome.authorizationUrl };
+    const actionKey = await this.store.remember({ ...pending, ...(privateTo ? { privateTo } : {}) });
+    // In a shared space the form (Q's values) is the asker's own view; the thread gets a placeholder.
+    await send(cardMessage(privateTo ? pluginPlaceholder(actionKey, privateTo) : askerCard(actionKey, pending)));
   }
 }
 
@@ -79,12 +82,30 @@ export class PluginActions {
     return pluginDoneCard(found.pending.pluginType, 'submitted');
   }
 
+  /** The placeholder's refresh and "Show me the action": the form for the asker, the placeholder for anyone else. */
+  async onShow(turn: TeamsTurn, data: Record<string, unknown>): Promise<AdaptiveCardJson | string> {
+    const actionKey = typeof data.actionKey === 'string' ? data.actionKey : undefined;
+    const pending = actionKey ? await this.deps.store.get(actionKey) : undefined;
+    if (!actionKey || !pending) return 'This action is no longer waiting: ask again to start over.';
+    if (pending.askerKey === turn.asker.key) return askerCard(actionKey, pending);
+    if (pending.privateTo) return pluginPlaceholder(actionKey, pending.privateTo, `Only ${pending.privateTo.askedBy} can see or act on this action.`);
+    return 'Only the person who asked can review this action.';
+  }
+
   private async pendingFor(turn: TeamsTurn, actionKey: unknown) {
     const pending = typeof actionKey === 'string' ? await this.deps.store.get(actionKey) : undefined;
     if (!pending) return 'This action is no longer waiting: ask again to start over.';
     if (pending.askerKey !== turn.asker.key) return 'Only the person who asked can review this action.';
     return { actionKey: actionKey as string, pending };
   }
+}
+
+function askerCard(actionKey: string, pending: PendingPluginAction): AdaptiveCardJson {
+  return pending.review ? pluginFormCard(actionKey, pending.review) : pluginAuthCard(actionKey, pluginLabel('CUSTOM'), pending.authorizationUrl ?? '');
+}
+
+function pluginPlaceholder(actionKey: string, privateTo: PrivateTo, notice?: string): AdaptiveCardJson {
+  return privatePlaceholderCard({ key: { actionKey }, showVerb: VERBS.pluginShow, kind: 'pluginAction', ...privateTo, ...(notice ? { notice } : {}) });
 }
 
 function typed(field: PluginField, raw: unknown): unknown {

@@ -7,4 +7,5 @@ export function registerPluginActions(routes: FeatureRoutes, plugins: PluginActi
   routes.cardExecute<Record<string, unknown>>(VERBS.pluginExecute, (turn, data) => plugins.onExecute(turn, data));
   routes.cardExecute<Record<string, unknown>>(VERBS.pluginCancel, (turn, data) => plugins.onCancel(turn, data));
   routes.cardExecute<Record<string, unknown>>(VERBS.pluginResume, (turn, data) => plugins.onResume(turn, data));
+  routes.cardExecute<Record<string, unknown>>(VERBS.pluginShow, (turn, data) => plugins.onShow(turn, data));
 }

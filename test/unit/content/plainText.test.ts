@@ -1,18 +1,6 @@
 import assert from 'node:assert/strict';
-import { Lexer, type Token } from 'marked';
-import { escapeMarkdown, markdownLine, plainLine, plainSnippet, plainTitle, TEXT_LIMITS } from '../../../src/content/plainText';
+import { plainLine, plainSnippet, plainTitle, TEXT_LIMITS } from '../../../src/content/plainText';
 import { HOSTILE_DOCUMENTS } from '../../helpers/hostileContent';
-
-/** Token types a line of escaped text may produce: nothing but text. */
-function constructs(markdown: string): string[] {
-  const found: string[] = [];
-  const visit = (token: Token): void => {
-    if (!['paragraph', 'text', 'escape', 'space'].includes(token.type)) found.push(token.type);
-    if ('tokens' in token && Array.isArray(token.tokens)) token.tokens.forEach(visit);
-  };
-  new Lexer({ gfm: true }).lex(markdown).forEach(visit);
-  return found;
-}
 
 describe('content: plain text', () => {
   it('makes a title one line: line breaks collapsed, bidi overrides, zero-width, tag and control characters removed', () => {
@@ -34,26 +22,23 @@ describe('content: plain text', () => {
     assert.doesNotMatch(emoji, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
   });
 
-  it('escapes markdown so text forms no link, list, heading, emphasis, code or HTML', () => {
-    const samples = ['[Reset your password](https://evil.example/reset)', '1. Open the portal', '# Urgent', '- item', '**bold** _it_ ~~x~~ `code`', '<a href="javascript:alert(1)">x</a>', '<javascript:alert(1)>', '| a | b |', '> quote', '![img](https://evil.example/p.png)', '\\[x\\](javascript:alert(1))'];
-    for (const sample of samples) assert.deepEqual(constructs(escapeMarkdown(sample)), [], sample);
-    assert.equal(escapeMarkdown('1. Open the portal'), '1\\. Open the portal');
-    assert.equal(escapeMarkdown('[x](y)'), '\\[x\\](y)');
-  });
-
-  it('shows a snippet as text: a snippet starting "1." is not a list', () => {
-    const snippet = markdownLine(plainSnippet('1. Open the portal\n2. Enter your password\n3. [Confirm](javascript:alert(1))'), TEXT_LIMITS.snippet);
-    assert.deepEqual(constructs(snippet), []);
+  it('shows a snippet as text: fences, heading marks and table pipes dropped', () => {
     assert.equal(plainSnippet('## Heading\n```js\ncode\n```\n| a | b |'), 'Heading code a b');
   });
 
-  it('turns every hostile title, snippet and field into one plain, capped line with no markdown', () => {
+  it('one hidden-character rule: Arabic letter mark, word joiners, BOM, tags and disguising variation selectors go; emoji keep theirs', () => {
+    assert.equal(plainLine('Pass\u061Cword\u2060\u2061\u2062\u2063\u2064 re\uFEFFset', 100), 'Password reset');
+    assert.equal(plainLine('intra\uFE00net intra\uFE0Fnet', 100), 'intranet intranet');
+    assert.equal(plainLine('ok \u2764\uFE0F 1\uFE0F\u20E3 \u{1F469}\u200D\u{1F4BB}', 100), 'ok \u2764\uFE0F 1\uFE0F\u20E3 \u{1F469}\u200D\u{1F4BB}');
+    assert.equal(plainLine('zero\u200Dwidth \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645', 100), 'zerowidth \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645');
+  });
+
+  it('turns every hostile title, snippet and field into one plain, capped line', () => {
     for (const document of HOSTILE_DOCUMENTS) {
       for (const raw of [document.title, document.snippet, document.body, document.url]) {
-        const line = markdownLine(raw, TEXT_LIMITS.fieldValue);
+        const line = plainLine(raw, TEXT_LIMITS.fieldValue);
         assert.ok(!line.includes('\n'), document.name);
-        assert.ok(plainLine(raw, TEXT_LIMITS.fieldValue).length <= TEXT_LIMITS.fieldValue, document.name);
-        assert.deepEqual(constructs(line).filter((type) => type !== 'link' || !/^https?:/.test(line)), [], `${document.name}: ${line.slice(0, 80)}`);
+        assert.ok(line.length <= TEXT_LIMITS.fieldValue, document.name);
       }
     }
   });

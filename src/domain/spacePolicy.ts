@@ -1,0 +1,41 @@
+/**
+ * What a conversation is for answering: a 1:1 chat (answers are the person's own), or a shared
+ * space (channel thread, group or meeting chat) where an answer drawn from the asker's documents
+ * stays private until they share it — unless the operator chose public answers, or the space's
+ * knowledge scope says everyone there may see its documents. Also which scope the space searches.
+ */
+import { scopeFor, type KnowledgeScope } from './knowledgeScopes';
+import type { InboundActivity } from './turn';
+
+export interface SpacePolicy {
+  /** A channel, group chat or meeting chat (not a 1:1 chat). */
+  shared: boolean;
+  /** Answers are shown to the asker only until they share them. */
+  privateAnswers: boolean;
+  /** The knowledge scope of this space, if the operator gave it one. */
+  scope?: KnowledgeScope;
+}
+
+export interface SpaceSettings {
+  sharedSpaceAnswers: 'private' | 'public';
+  knowledgeScopes: readonly KnowledgeScope[];
+}
+
+export type SpacePolicies = (activity: InboundActivity) => SpacePolicy;
+
+export function spacePolicies(settings: SpaceSettings): SpacePolicies {
+  return (activity) => {
+    // As the answer loop decides where thread context applies: anything not known to be 1:1 is shared.
+    const shared = activity.conversation.conversationType !== 'personal';
+    if (!shared) return { shared: false, privateAnswers: false };
+    const channelData = (activity.channelData ?? {}) as { team?: { id?: unknown }; channel?: { id?: unknown } };
+    const teamId = typeof channelData.team?.id === 'string' ? channelData.team.id : undefined;
+    const channelId = typeof channelData.channel?.id === 'string' ? channelData.channel.id : undefined;
+    const scope = settings.knowledgeScopes.length > 0 ? scopeFor(settings.knowledgeScopes, { conversationId: activity.conversation.id, ...(teamId ? { teamId } : {}), ...(channelId ? { channelId } : {}) }) : undefined;
+    const privateAnswers = settings.sharedSpaceAnswers === 'private' && !scope?.everyoneMaySee;
+    return { shared, privateAnswers, ...(scope ? { scope } : {}) };
+  };
+}
+
+/** 1:1 chats, and bots built without settings (unit tests): no privacy rules, no scope. */
+export const NO_SPACE_RULES: SpaceSettings = { sharedSpaceAnswers: 'public', knowledgeScopes: [] };
