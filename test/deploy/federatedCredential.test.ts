@@ -23,7 +23,7 @@ describe('provision: federated credential for meeting recaps', () => {
   });
 
   const settings = () =>
-    settingsFrom({ AAD_APP_CLIENT_ID: services.admin.ids.ssoClientId, BOT_TENANT_ID: services.admin.ids.tenantId, BOT_MANAGED_IDENTITY_PRINCIPAL_ID: services.admin.ids.managedIdentityPrincipalId, GRAPH_ADMIN_URL: `${services.url}/graph` });
+    settingsFrom({ AAD_APP_CLIENT_ID: services.admin.ids.ssoClientId, BOT_TENANT_ID: services.admin.ids.botTenantId, BOT_MANAGED_IDENTITY_PRINCIPAL_ID: services.admin.ids.managedIdentityPrincipalId, GRAPH_ADMIN_URL: `${services.url}/graph` });
 
   it('creates the credential the bot needs when it is missing, then leaves it alone', async () => {
     const app = services.admin.entraApps[0] as Record<string, unknown>;
@@ -31,7 +31,7 @@ describe('provision: federated credential for meeting recaps', () => {
     assert.match(await ensureFederatedCredential(settings(), operator), /^created federated credential qteams-bot-managed-identity/);
     const [created] = app.federatedIdentityCredentials as Array<Record<string, unknown>>;
     assert.deepEqual({ issuer: created?.issuer, subject: created?.subject, audiences: created?.audiences }, {
-      issuer: `https://login.microsoftonline.com/${services.admin.ids.tenantId}/v2.0`,
+      issuer: `https://login.microsoftonline.com/${services.admin.ids.botTenantId}/v2.0`,
       subject: services.admin.ids.managedIdentityPrincipalId,
       audiences: ['api://AzureADTokenExchange'],
     });
