@@ -12,6 +12,8 @@
  * With --durable the bot keeps its state in Azurite (Microsoft's Azure Storage emulator, from
  * node_modules) under .playground-state/, as it does in Azure Blob Storage in production: type
  * `r` and Enter to restart the bot and see the conversation, and the votes on old cards, carry on.
+ * With --copilot the playground's 1:1 chat reaches the bot as Microsoft 365 Copilot Chat sends a
+ * custom engine agent's turns (scripts/copilotRelay.js, on --relay-port): the Copilot path.
  * With --hostile the local Q also answers "hostile <name>" with documents shaped by an attacker
  * (ask "hostile list"), to see how the bot shows untrusted titles, links and snippets.
  * Ctrl+C, or SIGINT/SIGTERM to the npm process (as an IDE or a process manager sends it), stops
@@ -36,6 +38,8 @@ const { values: options } = parseArgs({
     'raw-logs': { type: 'boolean', default: false },
     durable: { type: 'boolean', default: false },
     hostile: { type: 'boolean', default: false },
+    copilot: { type: 'boolean', default: false },
+    'relay-port': { type: 'string', default: '3979' },
     'azurite-port': { type: 'string', default: '10000' },
   },
 });
@@ -118,10 +122,13 @@ async function waitFor(name, url) {
 }
 
 let stopping = false;
+/** The Copilot relay of --copilot (an HTTP server in this process). */
+let relay;
 /** SIGTERM to every server, then exit once they are gone (SIGKILL to any still there after 10 s). */
 function stop(code) {
   if (stopping) return;
   stopping = true;
+  relay?.close();
   const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
   const gone = running.map((child) => new Promise((resolve) => child.once('exit', resolve)));
   for (const child of running) child.kill('SIGTERM');
@@ -204,9 +211,15 @@ async function main() {
     });
   }
 
+  let appEndpoint = `${botUrl}/api/messages`;
+  if (options.copilot) {
+    const { startCopilotRelay } = require('./copilotRelay');
+    relay = await startCopilotRelay({ port: options['relay-port'], botMessagesUrl: appEndpoint, log: (line) => console.log(`[copilot] ${line}`) });
+    appEndpoint = `http://127.0.0.1:${options['relay-port']}/api/messages`;
+  }
   start('playground', process.execPath, [
     join(root, 'node_modules/@microsoft/m365agentsplayground/cli.js'), 'start',
-    '--app-endpoint', `${botUrl}/api/messages`,
+    '--app-endpoint', appEndpoint,
     '--channel-id', 'msteams',
     '--port', options['playground-port'],
     '--disable-telemetry',
@@ -218,7 +231,8 @@ async function main() {
    Open  http://localhost:${options['playground-port']}  and ask: How do I reset my VPN token?
    Bot:                 ${botUrl}/api/messages
    Local AWS services:  ${qUrl}  (recorded feedback: ${qUrl}/_local/feedback)
-${peopleNote()}${options.durable ? `
+${peopleNote()}${options.copilot ? `
+   Copilot:             the 1:1 chat reaches the bot as Microsoft 365 Copilot Chat (relay on 127.0.0.1:${options['relay-port']}).` : ''}${options.durable ? `
    State:               Azurite (127.0.0.1:${options['azurite-port']}, folder .playground-state/). Type r + Enter to restart the bot.` : ''}
    The bot's warnings above are expected here: the playground sends unauthenticated traffic
    (no BOT_ID), has no Teams SSO (DEV_LOCAL_SIGN_IN signs its people in through the local issuer)

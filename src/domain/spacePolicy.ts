@@ -5,7 +5,7 @@
  * knowledge scope says everyone there may see its documents. Also which scope the space searches.
  */
 import { scopeFor, type KnowledgeScope } from './knowledgeScopes';
-import type { InboundActivity } from './turn';
+import { isOneToOne, type TeamsTurn } from './turn';
 
 export interface SpacePolicy {
   /** A channel, group chat or meeting chat (not a 1:1 chat). */
@@ -21,12 +21,13 @@ export interface SpaceSettings {
   knowledgeScopes: readonly KnowledgeScope[];
 }
 
-export type SpacePolicies = (activity: InboundActivity) => SpacePolicy;
+/** Decided from the turn's surface (src/teams/turn.ts), so Copilot chats count as 1:1 here too. */
+export type SpacePolicies = (turn: Pick<TeamsTurn, 'activity' | 'surface'>) => SpacePolicy;
 
 export function spacePolicies(settings: SpaceSettings): SpacePolicies {
-  return (activity) => {
-    // As the answer loop decides where thread context applies: anything not known to be 1:1 is shared.
-    const shared = activity.conversation.conversationType !== 'personal';
+  return ({ activity, surface }) => {
+    // The same rule as streaming and thread context: anything not known to be 1:1 is shared.
+    const shared = !isOneToOne(surface);
     if (!shared) return { shared: false, privateAnswers: false };
     const channelData = (activity.channelData ?? {}) as { team?: { id?: unknown }; channel?: { id?: unknown } };
     const teamId = typeof channelData.team?.id === 'string' ? channelData.team.id : undefined;

@@ -64,8 +64,22 @@ export interface ConversationAddress {
   [field: string]: unknown;
 }
 
+/**
+ * Where a turn happens, as the bot must treat it: a Teams 1:1 chat, Microsoft 365 Copilot Chat (the
+ * bot as a custom engine agent: also only the person and the bot), or a space others share
+ * (channel, group chat, meeting chat).
+ */
+export type ConversationSurface = 'personal' | 'copilot' | 'shared';
+
+/** Only the asker sees the conversation (Teams 1:1 or Copilot Chat): answers stream, sign-in is SSO. */
+export function isOneToOne(surface: ConversationSurface): boolean {
+  return surface !== 'shared';
+}
+
 export interface TeamsTurn {
   readonly activity: InboundActivity;
+  /** Decided once from the activity in src/teams/turn.ts (Copilot is recognised there only). */
+  readonly surface: ConversationSurface;
   /** Who is asking: the Entra object id when Teams provides it (stable across chats), else the channel user id. */
   readonly asker: AskingUser;
   /** Sends an activity into this conversation; the id Teams gave it, if any. */

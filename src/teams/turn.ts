@@ -1,9 +1,41 @@
 /**
  * Our `TeamsTurn` on botbuilder's TurnContext: the one place a turn's SDK object is turned into
- * the bot's own terms. One TeamsTurn per TurnContext, so every feature in a turn shares it.
+ * the bot's own terms, including where the turn happens (Teams 1:1, Microsoft 365 Copilot Chat,
+ * shared space). One TeamsTurn per TurnContext, so every feature in a turn shares it.
  */
 import { TeamsInfo, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
-import type { ConversationAddress, InboundActivity, OutgoingActivity, TeamsMeeting, TeamsTurn } from '../domain/turn';
+import type { ConversationAddress, ConversationSurface, InboundActivity, OutgoingActivity, TeamsMeeting, TeamsTurn } from '../domain/turn';
+
+const TEAMS_CHANNEL = 'msteams';
+const COPILOT = 'copilot';
+
+/**
+ * Copilot Chat delivers a custom engine agent's turns on the Teams channel and marks them; any one
+ * mark is enough, case ignored (`COPILOT` and `Copilot` are both seen):
+ * - `channelData.productContext: "COPILOT"` (Teams channel data);
+ * - an entity `{ type: "ProductInfo", id: "COPILOT" }`, which the Microsoft 365 Agents SDK reads as
+ *   the sub-channel of the compound id `msteams:COPILOT` while the wire keeps `channelId: "msteams"`;
+ * - that compound id written into `channelId` itself, should a sender do so.
+ * Copilot Chat is the person alone with the bot, so it counts as one-to-one whatever
+ * `conversationType` says (or when it says nothing).
+ */
+export function conversationSurface(activity: InboundActivity): ConversationSurface {
+  if (fromCopilot(activity)) return 'copilot';
+  return activity.conversation.conversationType === 'personal' ? 'personal' : 'shared';
+}
+
+function fromCopilot(activity: InboundActivity): boolean {
+  const [channel, subChannel] = activity.channelId.toLowerCase().split(':', 2);
+  if (channel !== TEAMS_CHANNEL) return false;
+  if (subChannel === COPILOT) return true;
+  const channelData = activity.channelData as { productContext?: unknown } | undefined;
+  if (isCopilotMark(channelData?.productContext)) return true;
+  return (activity.entities ?? []).some((entity) => entity.type === 'ProductInfo' && isCopilotMark(entity.id));
+}
+
+function isCopilotMark(value: unknown): boolean {
+  return typeof value === 'string' && value.toLowerCase() === COPILOT;
+}
 
 const turns = new WeakMap<TurnContext, TeamsTurn>();
 
@@ -22,6 +54,10 @@ class ContextTurn implements TeamsTurn {
   get activity(): InboundActivity {
     // The front door has checked these fields' presence and types (src/frontDoor/inboundActivity).
     return this.context.activity as unknown as InboundActivity;
+  }
+
+  get surface(): ConversationSurface {
+    return conversationSurface(this.activity);
   }
 
   get asker() {

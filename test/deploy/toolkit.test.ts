@@ -110,14 +110,48 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
     const errors = await AppManifestUtils.validateAgainstSchema(manifest);
     assert.deepEqual(errors, []);
     const [bot] = manifest.bots;
-    assert.deepEqual(bot.scopes, ['personal', 'team', 'groupChat']);
+    assert.deepEqual(bot.scopes, ['personal', 'team', 'groupChat', 'copilot']);
     assert.equal(bot.supportsFiles, true);
+    assert.deepEqual(bot.commandLists[0].scopes, ['personal', 'team', 'groupChat']);
     const commands = bot.commandLists[0].commands.map((command: { title: string }) => command.title);
     assert.deepEqual(commands.slice(0, 3), ['help', '/new', '/signout']);
     assert.equal(commands.length, 6, 'three prompt starters beside the three commands');
     for (const starter of commands.slice(3)) assert.match(starter, /^[^/].*\?$/, 'a prompt starter is a question a person could type');
     assert.deepEqual(manifest.webApplicationInfo, { id: SAMPLE.AAD_APP_CLIENT_ID, resource: `api://botid-${SAMPLE.BOT_ID}` });
     assert.deepEqual(manifest.validDomains, [SAMPLE.BOT_DOMAIN]);
+  });
+
+  it('declares the bot as the custom engine agent of Microsoft 365 Copilot Chat, as the schema requires', async () => {
+    const { AppManifestUtils } = await import('@microsoft/app-manifest');
+    const text = readFileSync(join(ROOT, 'appPackage/manifest.json'), 'utf8');
+    const manifest = JSON.parse(fill(text, SAMPLE));
+    assert.deepEqual(await AppManifestUtils.validateAgainstSchema(manifest), []);
+    // The schema the manifest names has the field (customEngineAgents arrived in 1.20, the bot's copilot scope in 1.21).
+    const version = manifest.manifestVersion as string;
+    const schema = JSON.parse(readFileSync(join(ROOT, `node_modules/@microsoft/app-manifest/build/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`), 'utf8'));
+    assert.ok(schema.properties.copilotAgents.properties.customEngineAgents, `manifest ${version} has customEngineAgents`);
+    assert.match(JSON.parse(text).$schema, new RegExp(`/v${version.replace('.', '\\.')}/MicrosoftTeams\\.schema\\.json$`));
+
+    const agents = manifest.copilotAgents.customEngineAgents;
+    assert.equal(agents.length, 1, 'one custom engine agent per app');
+    assert.equal(agents[0].type, 'bot');
+    assert.equal(agents[0].id, SAMPLE.BOT_ID);
+    assert.equal(agents[0].id, manifest.bots[0].botId, 'the agent is this app’s bot');
+    assert.equal(manifest.copilotAgents.declarativeAgents, undefined, 'a custom engine agent or a declarative agent, not both');
+    assert.ok(agents[0].disclaimer.text.length > 0 && agents[0].disclaimer.text.length <= 500);
+    const [bot] = manifest.bots;
+    assert.ok(bot.scopes.includes('personal'), 'Copilot needs the bot’s personal scope');
+    assert.ok(bot.scopes.includes('copilot'));
+    assert.ok(manifest.name.short.length > 0 && manifest.name.short.length <= 30, 'short name present');
+    assert.ok(manifest.description.short.length > 0 && manifest.description.short.length <= 80, 'short description present');
+
+    // Copilot's conversation starters: the bot's command list for the copilot scope holds the same
+    // three example questions as the Teams prompt starters, and no slash commands.
+    const copilotList = bot.commandLists.find((list: { scopes: string[] }) => list.scopes.includes('copilot'));
+    const teamsStarters = bot.commandLists[0].commands.slice(3);
+    assert.deepEqual(copilotList.scopes, ['copilot']);
+    assert.deepEqual(copilotList.commands, teamsStarters);
+    for (const starter of copilotList.commands) assert.ok(starter.title.length <= 32 && starter.description.length <= 128);
   });
 
   it('the message extension: an "Ask Q" search command and an "Ask Q about this message" action, on this bot, with the ids the bot handles', async () => {
@@ -197,6 +231,7 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
     const built = JSON.parse(readFileSync(join(project, 'appPackage/build/manifest.dev.json'), 'utf8'));
     assert.equal(built.bots[0].botId, SAMPLE.BOT_ID);
     assert.equal(built.webApplicationInfo.resource, `api://botid-${SAMPLE.BOT_ID}`);
+    assert.equal(built.copilotAgents.customEngineAgents[0].id, SAMPLE.BOT_ID, 'the packaged custom engine agent is the bot');
     assert.ok(existsSync(join(project, 'appPackage/build/appPackage.dev.zip')));
   });
 

@@ -10,7 +10,7 @@ import { BREAKS, breakPiece } from '../../localdev/admin/breaks';
 import { doctorEnvironment, seedAdminData } from '../../localdev/admin/data';
 import { LocalIam } from '../../localdev/identity/iam';
 import { startLocalServices, type LocalServices } from '../../localdev/server';
-import { closedPort, doctorFolder, envFileText, PROJECT_ROOT, runDoctor, type DoctorRun } from '../helpers/doctorRun';
+import { closedPort, doctorFolder, envFileText, PROJECT_ROOT, runDoctor, writesAmong, type DoctorRun } from '../helpers/doctorRun';
 import { DOCUMENTS } from '../helpers/stack';
 
 interface Misconfiguration {
@@ -92,7 +92,7 @@ describe('npm run doctor', function () {
     assert.match(run.stdout, /All \d+ checks passed/);
     assert.ok(services.admin.served.length > 15);
     // The policy simulator evaluates and changes nothing (IAM lists it among its read actions).
-    const writes = services.admin.served.filter((call) => !/ (Get|List|Describe|Simulate)\w*$| GET /.test(call));
+    const writes = writesAmong(services.admin.served);
     assert.ok(services.admin.served.includes('iam SimulatePrincipalPolicy'), 'permission policies are read through the simulator');
     assert.deepEqual(writes, [], 'only reads reach the services');
   });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startLocalServices, type LocalServices } from '../../localdev/server';
-import { doctorFolder, runDoctor } from '../helpers/doctorRun';
+import { doctorFolder, runDoctor, writesAmong } from '../helpers/doctorRun';
 import { DOCUMENTS } from '../helpers/stack';
 
 const GOOD = resolve(__dirname, '../../../test/fixtures/knowledge-scopes.json');
@@ -37,7 +37,7 @@ describe('npm run doctor: knowledge scopes', function () {
     assert.match(run.stdout, /✔ Knowledge scopes file: 2 scopes: HR and finance policies \(everyone may see\), IT knowledge base/);
     assert.match(run.stdout, /✔ Knowledge scopes filter on attributes Q has: every filter uses attributes Q has; data sources: hr-finance-sharepoint, it-wiki/);
     assert.ok(services.admin.served.some((call) => /qbusiness GET \/applications\/[^/]+\/indices\/idx-local-documents\/datasources$/.test(call)), 'ListDataSources was read');
-    const writes = services.admin.served.filter((call) => !/ (Get|List|Describe)\w*$| GET /.test(call));
+    const writes = writesAmong(services.admin.served);
     assert.deepEqual(writes, [], 'only reads reach the services');
   });
 

@@ -96,3 +96,11 @@ export async function runDoctor(services: LocalServices, folder: string, options
     });
   });
 }
+
+/**
+ * The calls among those the local services served that could change something: doctor may only
+ * read (Get/List/Describe, HTTP GET) and ask IAM's policy simulator, which evaluates and writes nothing.
+ */
+export function writesAmong(served: readonly string[]): string[] {
+  return served.filter((call) => !/ (Get|List|Describe|Simulate)\w*$| GET /.test(call));
+}

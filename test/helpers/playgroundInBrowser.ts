@@ -26,12 +26,16 @@ export interface PlaygroundInBrowser {
   page: Page;
   /** The local Q service (its /_local/ routes show what Q received). */
   qUrl: string;
+  /** What the playground script printed so far. */
+  output(): string;
   close(): Promise<void>;
 }
 
-export async function openPlayground(options: { viewport: { width: number; height: number }; startTimeoutMs: number }): Promise<PlaygroundInBrowser> {
+/** With `copilot`, the script's --copilot: the playground's 1:1 chat reaches the bot as Microsoft 365 Copilot Chat. */
+export async function openPlayground(options: { viewport: { width: number; height: number }; startTimeoutMs: number; copilot?: boolean }): Promise<PlaygroundInBrowser> {
   const [botPort, qPort, playgroundPort] = [await freePort(), await freePort(), await freePort()];
-  const playground = spawn(process.execPath, ['scripts/playground.js', '--skip-install', '--bot-port', String(botPort), '--q-port', String(qPort), '--playground-port', String(playgroundPort)], {
+  const copilot = options.copilot ? ['--copilot', '--relay-port', String(await freePort())] : [];
+  const playground = spawn(process.execPath, ['scripts/playground.js', '--skip-install', '--bot-port', String(botPort), '--q-port', String(qPort), '--playground-port', String(playgroundPort), ...copilot], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -58,7 +62,7 @@ export async function openPlayground(options: { viewport: { width: number; heigh
     // The playground page asks a CDN for fonts; this machine has no internet, so only loopback may load.
     await page.route('**/*', (route) => (['localhost', '127.0.0.1'].includes(new URL(route.request().url()).hostname) ? route.continue() : route.abort()));
     await page.goto(`http://localhost:${playgroundPort}`);
-    return { page, qUrl: `http://127.0.0.1:${qPort}`, close };
+    return { page, qUrl: `http://127.0.0.1:${qPort}`, output: () => output, close };
   } catch (error) {
     await close();
     throw error;

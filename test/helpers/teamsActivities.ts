@@ -154,3 +154,26 @@ export function searchQuery(serviceUrl: string, user: TeamsUser, text: string, o
     ...(options.state ? { state: options.state } : {}),
   });
 }
+
+/** The person's Microsoft 365 Copilot Chat with the bot: a conversation of its own, not the Teams 1:1 chat. */
+export function copilotConversationId(user: TeamsUser): string {
+  return `a:copilot-${user.aadObjectId}`;
+}
+
+/**
+ * Any activity above as Microsoft 365 Copilot Chat sends it to a custom engine agent: still on the
+ * `msteams` channel, marked by `channelData.productContext: "COPILOT"` and a `ProductInfo` entity
+ * `COPILOT` (the Agents SDK's `msteams:COPILOT` sub-channel), in the person's Copilot conversation.
+ * `conversationType: 'absent'` drops the conversation type, which no public source pins down.
+ */
+export function inCopilot(activity: Record<string, unknown>, options: { conversationType?: 'personal' | 'absent'; marks?: 'both' | 'productContext' | 'entity' } = {}): Record<string, unknown> {
+  const user = activity.from as TeamsUser;
+  const { conversationType: _dropped, ...conversation } = activity.conversation as Record<string, unknown>;
+  const marks = options.marks ?? 'both';
+  return {
+    ...activity,
+    conversation: { ...conversation, id: copilotConversationId(user), ...(options.conversationType === 'absent' ? {} : { conversationType: 'personal' }) },
+    channelData: { ...(activity.channelData as object), ...(marks === 'entity' ? {} : { productContext: 'COPILOT' }) },
+    entities: [...((activity.entities as unknown[]) ?? []), ...(marks === 'productContext' ? [] : [{ type: 'ProductInfo', id: 'COPILOT' }])],
+  };
+}

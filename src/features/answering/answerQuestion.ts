@@ -92,10 +92,10 @@ export class Answering {
     const { deps } = this;
     const user = turn.asker;
     const prompt = options.promptForQ && options.promptForQ.length <= USER_MESSAGE_MAX_LENGTH ? options.promptForQ : question;
-    const log = deps.logger.child({ activityId: turn.activity.id, event: 'answer' });
+    const log = deps.logger.child({ activityId: turn.activity.id, event: 'answer', surface: turn.surface });
     // Decided from the conversation itself, so every route into the loop (a mention, retry, a
     // plugin continuing, an answer after sign-in, "Ask this as me") gets the same rules.
-    const space = this.spaces(turn.activity);
+    const space = this.spaces(turn);
     const askedBy = space.shared ? (options.askedBy ?? turn.activity.from.name ?? 'Someone') : options.askedBy;
     const privateTo: PrivateTo | undefined = space.privateAnswers
       ? { askerTeamsId: turn.activity.from.id, askedBy: askedBy ?? 'Someone', question: question || 'A follow-up to a plugin action' }

@@ -6,6 +6,7 @@ import { cardMessage } from '../../cards/messages';
 import { channelFilesCard, fileProblemsCard } from '../../cards/messageCards';
 import { VERBS } from '../../cards/verbs';
 import type { QAttachment } from '../../domain/qTurn';
+import { isOneToOne } from '../../domain/turn';
 import type { FeatureRoutes } from '../routes';
 import type { ThreadContextStore } from '../threadContext/threadContext';
 import { withThreadContext } from '../threadContext/threadContext';
@@ -52,10 +53,10 @@ export function registerAnswering(routes: FeatureRoutes, deps: AnsweringRoutesDe
       if (!question && attachments.length > 0) question = `Summarize the attached file${attachments.length > 1 ? 's' : ''}.`;
     }
     if (!question) {
-      await turn.send(cardMessage(helpCardFor(deps.spaces(turn.activity))));
+      await turn.send(cardMessage(helpCardFor(deps.spaces(turn))));
       return;
     }
-    if (activity.conversation.conversationType === 'personal') {
+    if (isOneToOne(turn.surface)) {
       await deps.ask(turn, question, attachments ? { attachments } : {});
       return;
     }

@@ -22,7 +22,7 @@ export function registerCommands(routes: FeatureRoutes, turns: ConversationTurns
   };
   routes.command(NEW_CONVERSATION_COMMANDS, startNewConversation);
   routes.command(HELP_COMMANDS, async (turn) => {
-    await turn.send(cardMessage(helpCardFor(spaces(turn.activity))));
+    await turn.send(cardMessage(helpCardFor(spaces(turn))));
   });
   // Action.Submit buttons arrive as message activities carrying `value.verb`.
   routes.cardSubmit(VERBS.newConversation, startNewConversation);

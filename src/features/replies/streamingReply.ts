@@ -12,7 +12,7 @@
 import type { Logger } from 'pino';
 import { streamableMarkdown } from '../../cards/streamText';
 import { shortenAtBoundary } from '../../content/sizeBudget';
-import type { OutgoingActivity, TeamsTurn } from '../../domain/turn';
+import { isOneToOne, type OutgoingActivity, type TeamsTurn } from '../../domain/turn';
 import type { AnswerPresenter } from './presenter';
 
 export const INFORMATIVE_TEXT = 'Searching your company’s documents…';
@@ -37,7 +37,7 @@ export function streamingPresenters(logger: Logger): (turn: TeamsTurn) => Answer
   return (turn) => {
     const { activity } = turn;
     const chat = activity.conversation.id;
-    if (activity.type !== 'message' || activity.conversation.conversationType !== 'personal' || streaming.has(chat)) return undefined;
+    if (activity.type !== 'message' || !isOneToOne(turn.surface) || streaming.has(chat)) return undefined;
     // The chat counts as streaming from the informative update on: a turn that never reaches Q
     // (sign-in first) leaves it free for the answer given after sign-in.
     const claim = (): boolean => !streaming.has(chat) && Boolean(streaming.add(chat));

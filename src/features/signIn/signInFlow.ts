@@ -17,7 +17,7 @@ import type { LocalDevTokens } from '../../identity/localDevTokens';
 import type { UserSessions } from '../../identity/userSessions';
 import { cardMessage } from '../../cards/messages';
 import type { AskingUser } from '../../domain/askingUser';
-import type { ProactiveTurns, TeamsTurn } from '../../domain/turn';
+import { isOneToOne, type ProactiveTurns, type TeamsTurn } from '../../domain/turn';
 import type { Answering, Ask, AskOptions } from '../answering/answerQuestion';
 import type { ConversationTurns } from '../answering/conversationTurns';
 import type { OnceClaims } from './onceClaims';
@@ -72,7 +72,7 @@ export class SignInFlow {
       if (validated) await this.complete(turn, user, validated);
       return;
     }
-    if (turn.activity.conversation.conversationType === 'personal') {
+    if (isOneToOne(turn.surface)) {
       log.info({ outcome: 'oauthCard' }, 'sign-in started with Teams SSO');
       await turn.send({ type: 'message', attachments: [oauthCard(this.newResource(), this.signInUrl)] });
     } else {

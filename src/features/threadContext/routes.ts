@@ -3,6 +3,7 @@
  * messages reach it only under resource-specific consent and are kept as context, never answered.
  * Edits and deletions follow; removing the bot forgets the scope. Registered first.
  */
+import { isOneToOne } from '../../domain/turn';
 import type { FeatureRoutes } from '../routes';
 import { isBotMentioned, type ThreadContextStore } from './threadContext';
 
@@ -11,7 +12,7 @@ export function registerThreadContext(routes: FeatureRoutes, threads: ThreadCont
     const activity = turn.activity;
     // Under RSC the bot may be handed its own messages: never answer (or keep) those.
     if (activity.from?.id && activity.from.id === activity.recipient?.id) return false;
-    if (activity.type !== 'message' || activity.conversation.conversationType === 'personal' || activity.value) return true;
+    if (activity.type !== 'message' || isOneToOne(turn.surface) || activity.value) return true;
     if (isBotMentioned(activity)) return true;
     await threads.record(activity);
     return false;
