@@ -7,13 +7,14 @@
  * development tool: not part of the product.
  */
 import { handleControl } from './control';
+import { LocalGraphMeetings, MS_GRAPH_PREFIX } from './graph/meetings';
 import { listen, type Exchange } from './http';
 import { signatureMatches, signatureScope } from './sigv4';
 import { LocalEntraIssuer } from './identity/entra';
 import { handleCreateTokenWithIAM } from './identity/identityCenter';
 import { LocalIam } from './identity/iam';
 import { seedLocalAwsAccount } from './identity/account';
-import { LocalManagedIdentity } from './identity/managedIdentity';
+import { LOCAL_MI_CLIENT_ID, LOCAL_MI_PATH, LocalManagedIdentity } from './identity/managedIdentity';
 import { IdentityState, LocalClock } from './identity/state';
 import { handleSts, isStsRequest } from './identity/sts';
 import { Knowledge } from './qbusiness/knowledge';
@@ -63,6 +64,8 @@ export interface LocalServices {
   resetAdmin(layout?: AdminLayout): void;
   /** The documents Q answers from (tests switch the hostile ones on here). */
   knowledge: Knowledge;
+  /** Microsoft Graph's meeting transcripts and the Entra token endpoint for the bot's app-only tokens. */
+  graph: LocalGraphMeetings;
   close(): Promise<void>;
 }
 
@@ -84,6 +87,15 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   const managedIdentity = await LocalManagedIdentity.create(clock);
   // The one local account: STS, the managed identity's trust and the doctor's reads share it.
   const { botRoleArn: botAwsRoleArn } = seedLocalAwsAccount(iam, managedIdentity.keys);
+  const graph = new LocalGraphMeetings(clock, managedIdentity.keys);
+  // What a bot on this machine sets to read meetings here (the playground script asks /_local/graph).
+  const graphBotSettings = (): Record<string, string> => ({
+    GRAPH_BASE_URL: `${url}${MS_GRAPH_PREFIX}`,
+    GRAPH_MANAGED_IDENTITY_CLIENT_ID: LOCAL_MI_CLIENT_ID,
+    IDENTITY_ENDPOINT: `${url}${LOCAL_MI_PATH}`,
+    IDENTITY_HEADER: managedIdentity.identityHeader,
+    DEV_TEAMS_MEETING_API_URL: url,
+  });
 
   const record = (operation: string, principal: string, details: Record<string, unknown>): void => {
     state.calls.push({ operation, principal, body: details, requestId: IdentityState.requestId(), at: new Date().toISOString() });
@@ -99,6 +111,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
 
   const route = async (exchange: Exchange): Promise<void> => {
     const path = exchange.url.pathname;
+    if (await graph.handle(exchange, graphBotSettings)) return;
     if (handleAdminControl(exchange, admin, resetAdmin) || handleMicrosoft(exchange, admin) || (await handleAdminAws(exchange, admin))) return;
     if (path.startsWith('/_local/')) return handleControl(exchange, { state, identity, entra, clock, applicationId: LOCAL_APPLICATION_ID, documentCount: knowledge.documentCount });
     if (path.startsWith('/applications/')) return handleQ(exchange, qContext);
@@ -116,7 +129,12 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   });
   url = `http://127.0.0.1:${door.port}`;
   resetAdmin();
-  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, iam, managedIdentity, botAwsRoleArn, clock, knowledge, admin, resetAdmin, close: door.close };
+  return { url, applicationId: LOCAL_APPLICATION_ID, state, identity, entra, iam, managedIdentity, botAwsRoleArn, clock, knowledge, admin, resetAdmin, graph,
+    close: async () => {
+      await graph.close();
+      await door.close();
+    },
+  };
 }
 
 /**

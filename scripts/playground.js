@@ -190,6 +190,9 @@ async function main() {
     AWS_ACCESS_KEY_ID: 'AKIALOCALPLAYGROUND1',
     AWS_SECRET_ACCESS_KEY: 'local-playground-not-a-secret',
   };
+  // Meeting recaps against the local Graph, Entra authority (HTTPS, throwaway CA) and managed identity,
+  // with Teams' meeting API from the local services: the playground has none (docs/developing.md).
+  Object.assign(botEnv, await (await fetch(`${qUrl}/_local/graph`)).json());
   let bot = start('bot', process.execPath, ['lib/src/index.js'], botEnv);
   await waitFor('bot', `${botUrl}/healthz`);
   if (options.durable) {
@@ -231,8 +234,10 @@ async function main() {
 ${peopleNote()}${options.copilot ? `
    Copilot:             the 1:1 chat reaches the bot as Microsoft 365 Copilot Chat (relay on 127.0.0.1:${options['relay-port']}).` : ''}${options.durable ? `
    State:               Azurite (127.0.0.1:${options['azurite-port']}, folder .playground-state/). Type r + Enter to restart the bot.` : ''}
-   The bot's two warnings above are expected here: the playground sends unauthenticated traffic
-   (no BOT_ID) and has no Teams SSO (DEV_LOCAL_SIGN_IN signs its people in through the local issuer).
+   The bot's warnings above are expected here: the playground sends unauthenticated traffic
+   (no BOT_ID), has no Teams SSO (DEV_LOCAL_SIGN_IN signs its people in through the local issuer)
+   and no Teams meeting API (DEV_TEAMS_MEETING_API_URL: meeting recaps find the sample meeting in
+   the local services; send a meeting-chat message as in docs/developing.md, "Meeting recaps locally").
    Press Ctrl+C to stop.
 `);
 }

@@ -8,6 +8,7 @@ import type { SsoConfig } from './config';
 import type { EntraTokenValidator } from './identity/entraToken';
 import type { LocalDevTokens } from './identity/localDevTokens';
 import type { UserSessions } from './identity/userSessions';
+import type { MeetingTranscripts } from './graph/meetingTranscripts';
 import type { QBusinessService } from './qbusiness/qbusinessService';
 import type { StateStorage } from './state/stateStorage';
 import { Answering } from './features/answering/answerQuestion';
@@ -18,6 +19,8 @@ import { registerCommands } from './features/commands/routes';
 import { answeringPorts } from './features/messageExtension/answeringPorts';
 import { MessageExtension } from './features/messageExtension/messageExtension';
 import { registerMessageExtension } from './features/messageExtension/routes';
+import { MeetingRecap } from './features/meetingRecap/meetingRecap';
+import { registerMeetingRecap } from './features/meetingRecap/routes';
 import { AnswerStore } from './features/feedback/answerStore';
 import { createFeedback, registerFeedback } from './features/feedback/routes';
 import { PluginActions, PluginPrompts } from './features/pluginActions/pluginActions';
@@ -35,6 +38,7 @@ import { registerThreadContext } from './features/threadContext/routes';
 import { ThreadContextStore } from './features/threadContext/threadContext';
 import { createTeamsApplication, type TeamsAdapter, type TeamsApplication } from './teams/application';
 import { proactiveTurns } from './teams/proactive';
+import { devMeetingLookup } from './teams/devMeetingApi';
 
 export interface BotOptions {
   adapter: TeamsAdapter;
@@ -55,6 +59,10 @@ export interface BotOptions {
   spaces?: SpaceSettings;
   /** Per-user sign-in (SSO → Identity Center → STS); absent: Q is called with the bot's own identity. */
   identity?: { sso: SsoConfig; sessions: UserSessions; validator: EntraTokenValidator; devTokens?: LocalDevTokens };
+  /** Meeting transcripts through Microsoft Graph; absent: "recap" explains that recaps are not set up. */
+  meetingTranscripts?: MeetingTranscripts;
+  /** Development only: Teams' meeting API from the local services (the playground has none). */
+  devTeamsMeetingApiUrl?: string;
 }
 
 export interface BotApplication {
@@ -99,6 +107,15 @@ export function createBotApplication(options: BotOptions): BotApplication {
   const ask = answerOrSignIn(answering, signIn);
   const plugins = new PluginActions({ store: pluginStore, logger, continueWith: (turn, input, conversation) => ask(turn, '', { input, conversation }) });
   const feedback = createFeedback({ storage, answers, q, proactive, logger, now });
+  const recap = new MeetingRecap({
+    ask,
+    turns,
+    storage,
+    logger,
+    now,
+    ...(options.meetingTranscripts ? { transcripts: options.meetingTranscripts } : {}),
+    ...(options.devTeamsMeetingApiUrl ? { findMeeting: devMeetingLookup(options.devTeamsMeetingApiUrl) } : {}),
+  });
   const threads = new ThreadContextStore(storage, (options.threadContextDays ?? 7) * 24 * 60 * 60 * 1000, now);
   const identity = options.identity;
   const extension = new MessageExtension(
@@ -125,6 +142,7 @@ export function createBotApplication(options: BotOptions): BotApplication {
   // the answer loop's catch-all message route last.
   registerThreadContext(routes, threads);
   registerCommands(routes, turns, spaces);
+  registerMeetingRecap(routes, recap);
   registerSignIn(routes, signIn);
   registerPluginActions(routes, plugins);
   registerFeedback(routes, feedback.handler, logger);

@@ -82,6 +82,20 @@ export interface AppConfig {
   instance: string;
   /** OpenTelemetry export (src/telemetry); absent: off, and nothing is instrumented. */
   telemetry?: TelemetryConfig;
+  /** Meeting recaps: Microsoft Graph app-only access for the SSO app, secretless (src/graph); absent: off. */
+  meetingRecaps?: MeetingRecapsConfig;
+  /** Development only: Teams' meeting API served by the local services (the Agents Playground has none). */
+  devTeamsMeetingApiUrl?: string;
+}
+
+export interface MeetingRecapsConfig {
+  graphBaseUrl: string;
+  /** The Teams app's Entra app (webApplicationInfo.id), which resource-specific consent is granted to. */
+  clientId: string;
+  tenantId: string;
+  authorityHost: string;
+  /** The user-assigned managed identity whose token is the app's client assertion (federated credential). */
+  managedIdentityClientId: string;
 }
 
 /**
@@ -190,6 +204,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const sharedSpaceAnswers = readSharedSpaceAnswers(read, problems);
   const knowledgeScopes = readKnowledgeScopes(read, problems);
   const telemetry = readTelemetry(read, problems);
+  const meetingRecaps = readMeetingRecaps(read, problems, sso, bot);
+  const devTeamsMeetingApiUrl = read('DEV_TEAMS_MEETING_API_URL')?.replace(/\/+$/, '');
+  if (devTeamsMeetingApiUrl && (!LOOPBACK.test(devTeamsMeetingApiUrl) || bot)) problems.push(`DEV_TEAMS_MEETING_API_URL is for the local playground only: it must be a loopback URL (http://127.0.0.1:…) and BOT_ID must be unset, got "${devTeamsMeetingApiUrl}".`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const awsSdkEnvironment: Record<string, string> = {};
@@ -216,7 +233,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     knowledgeScopes,
     instance: read('WEBSITE_INSTANCE_ID') ?? hostname(),
     ...(telemetry ? { telemetry } : {}),
+    ...(meetingRecaps ? { meetingRecaps } : {}),
+    ...(devTeamsMeetingApiUrl ? { devTeamsMeetingApiUrl } : {}),
   };
+}
+
+/**
+ * Meeting recaps are on when the bot can get Graph tokens without a secret: SSO configured (its
+ * Entra app holds the meeting permissions) and a user-assigned managed identity
+ * (GRAPH_MANAGED_IDENTITY_CLIENT_ID, default BOT_ID with BOT_TYPE=UserAssignedMsi). MEETING_RECAPS=off turns them off.
+ */
+function readMeetingRecaps(read: (name: string) => string | undefined, problems: string[], sso: SsoConfig | undefined, bot: BotIdentityConfig | undefined): MeetingRecapsConfig | undefined {
+  const switchText = (read('MEETING_RECAPS') ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(switchText)) problems.push(`MEETING_RECAPS must be "on" or "off", got "${switchText}".`);
+  const managedIdentityClientId = read('GRAPH_MANAGED_IDENTITY_CLIENT_ID') ?? (bot?.appType === 'UserAssignedMSI' ? bot.appId : undefined);
+  if (switchText === 'off' || !sso || !managedIdentityClientId) return undefined;
+  if (!GUID.test(managedIdentityClientId)) problems.push(`GRAPH_MANAGED_IDENTITY_CLIENT_ID has an unexpected value "${managedIdentityClientId}": the client ID of the bot's user-assigned managed identity.`);
+  const graphBaseUrl = (read('GRAPH_BASE_URL') ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
+  if (!/^https:\/\//.test(graphBaseUrl) && !LOOPBACK.test(graphBaseUrl)) problems.push(`GRAPH_BASE_URL must be an https URL (Microsoft Graph: https://graph.microsoft.com), got "${graphBaseUrl}".`);
+  const authorityHost = (read('GRAPH_AUTHORITY_HOST') ?? sso.authorityHost).replace(/\/+$/, '');
+  if (!/^https:\/\//.test(authorityHost) && !LOOPBACK.test(authorityHost)) problems.push(`GRAPH_AUTHORITY_HOST must be an https URL (Entra: https://login.microsoftonline.com), got "${authorityHost}".`);
+  return { graphBaseUrl, clientId: sso.clientId, tenantId: sso.tenantId, authorityHost, managedIdentityClientId };
 }
 
 /** Azure Storage container names: 3–63 lowercase letters, digits and single hyphens. */

@@ -27,6 +27,9 @@ import { keyVaultKeyWrapping } from './identity/keyVaultKeyWrapping';
 import { TokenKeyRing } from './identity/tokenKeyRing';
 import { loadEnvelopedKeyRing } from './identity/tokenStoreEnvelope';
 import { UserSessions } from './identity/userSessions';
+import { appOnlyGraphCredential } from './graph/appOnlyCredential';
+import { GraphClient } from './graph/graphClient';
+import { MeetingTranscripts } from './graph/meetingTranscripts';
 import { DefaultChainClientProvider, PerUserClientProvider, type QClientProvider } from './qbusiness/qbusinessClients';
 import { QBusinessService } from './qbusiness/qbusinessService';
 import { connectorSpans } from './teams/connectorSpans';
@@ -106,6 +109,8 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     spaces: { sharedSpaceAnswers: config.sharedSpaceAnswers, knowledgeScopes: config.knowledgeScopes },
     ...(config.bot ? { botAppId: config.bot.appId } : {}),
     ...(identity ? { identity } : {}),
+    ...(config.meetingRecaps ? { meetingTranscripts: meetingTranscripts(config.meetingRecaps) } : {}),
+    ...(config.devTeamsMeetingApiUrl ? { devTeamsMeetingApiUrl: config.devTeamsMeetingApiUrl } : {}),
   });
   const authPages = config.sso
     ? { clientId: config.sso.clientId, tenantId: config.sso.tenantId, authorityHost: config.sso.authorityHost, scope: `${config.sso.resourceUri}/access_as_user` }
@@ -123,6 +128,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     { port, qApplicationId: config.qbusiness.applicationId, qRegion: config.qbusiness.region, perUserSignIn: Boolean(config.sso), state: config.state.kind, awsSdk: config.awsSdkEnvironment },
     'bot listening',
   );
+  if (config.devTeamsMeetingApiUrl) logger.warn('DEV_TEAMS_MEETING_API_URL is set: meetings are looked up in the local services, not in Teams (development only).');
   if (config.telemetry) {
     const { azureMonitorConnectionString, otlp, otelEnvironment } = config.telemetry;
     logger.info({ event: 'telemetry', azureMonitor: Boolean(azureMonitorConnectionString), otlp: otlp?.protocol ?? false, otel: otelEnvironment }, 'telemetry on');
@@ -140,6 +146,11 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
       await telemetry?.shutdown();
     },
   };
+}
+
+function meetingTranscripts(settings: NonNullable<AppConfig['meetingRecaps']>): MeetingTranscripts {
+  const credential = appOnlyGraphCredential({ ...settings, assertionAudience: 'api://AzureADTokenExchange' });
+  return new MeetingTranscripts(new GraphClient({ baseUrl: settings.graphBaseUrl, credential }));
 }
 
 function storageKind(config: AppConfig, options: StartOptions): string {

@@ -24,6 +24,7 @@ export const BREAKS: Record<string, (data: AdminData) => void> = {
     const q = first(data.qApplications, 'Q application');
     q.identityCenterApplicationArn = q.identityCenterApplicationArn.replace(/::\d{12}:/, '::444455556666:');
   },
+  'federated-credential-missing': (data) => void (first(data.entraApps, 'app registration').federatedIdentityCredentials = []),
   'issuer-v1': (data) => void (first(data.trustedTokenIssuers, 'issuer').issuerUrl = `https://sts.windows.net/${data.ids.tenantId}/`),
   'claim-mapping': (data) => void (first(data.trustedTokenIssuers, 'issuer').claimAttributePath = 'upn'),
   'idc-application-missing': (data) => void data.applications.splice(0),

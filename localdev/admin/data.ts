@@ -175,6 +175,8 @@ export function seedAdminData(botBaseUrl: string, account: { iam: LocalIam; mana
           preAuthorizedApplications: SSO_CLIENTS.map((appId) => ({ appId, delegatedPermissionIds: [ACCESS_AS_USER] })),
         },
         optionalClaims: { accessToken: [{ name: 'idtyp' }, { name: 'email' }, { name: 'upn' }], idToken: [], saml2Token: [] },
+        // Meeting recaps: the bot's managed identity may act as this app (Graph app-only, no secret).
+        federatedIdentityCredentials: [{ id: '6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e', name: 'qteams-bot-managed-identity', issuer: `https://login.microsoftonline.com/${ids.botTenantId}/v2.0`, subject: ids.managedIdentityPrincipalId, audiences: ['api://AzureADTokenExchange'] }],
       },
     ],
     entraUsers: DIRECTORY.map((person) => ({ id: person.aadObjectId, displayName: person.name, mail: person.email, userPrincipalName: person.email })),

@@ -4,6 +4,7 @@
  * Azure Bot resource), each asking for a bearer token for its own resource as the Azure CLI
  * stand-in (bin/az) issues them. Also a stand-in for the deployed bot's /readyz self-test report.
  */
+import { randomUUID } from 'node:crypto';
 import { json, type Exchange } from '../http';
 import type { AdminData } from './data';
 
@@ -30,6 +31,26 @@ export function handleMicrosoft(exchange: Exchange, data: AdminData): boolean {
     error(401, 'InvalidAuthenticationToken', 'Access token is empty or not valid for this resource.');
     return true;
   }
+  // The one write served: provisioning adds the bot's federated credential to the SSO app.
+  const credentialsPath = /^\/graph\/v1\.0\/applications\(appId='([^']+)'\)\/federatedIdentityCredentials$/.exec(decodeURIComponent(path));
+  if (graph && credentialsPath && exchange.method === 'POST') {
+    data.served.push(`graph POST ${decodeURIComponent(path).slice(GRAPH_PREFIX.length)}`);
+    const app = data.entraApps.find((candidate) => candidate.appId === credentialsPath[1]);
+    if (!app) {
+      error(404, 'Request_ResourceNotFound', `Resource '${credentialsPath[1]}' does not exist.`);
+      return true;
+    }
+    const body = JSON.parse(exchange.body || '{}') as Record<string, unknown>;
+    const list = (app.federatedIdentityCredentials ?? []) as Array<Record<string, unknown>>;
+    if (list.some((item) => item.name === body.name)) {
+      error(409, 'Request_MultipleObjectsWithSameKeyValue', 'FederatedIdentityCredential with name already exists.');
+      return true;
+    }
+    const created = { id: randomUUID(), name: body.name, issuer: body.issuer, subject: body.subject, audiences: body.audiences, description: body.description };
+    app.federatedIdentityCredentials = [...list, created];
+    json(exchange, 201, created);
+    return true;
+  }
   if (exchange.method !== 'GET') {
     data.served.push(`${graph ? 'graph' : 'arm'} ${exchange.method} ${path}`);
     error(405, 'MethodNotAllowed', 'The local stand-in serves reads only.');
@@ -38,6 +59,13 @@ export function handleMicrosoft(exchange: Exchange, data: AdminData): boolean {
   const rest = decodeURIComponent(path.slice((graph ? GRAPH_PREFIX : ARM_PREFIX).length));
   data.served.push(`${graph ? 'graph' : 'arm'} ${exchange.method} ${rest}`);
   if (graph) {
+    const credentials = /^\/v1\.0\/applications\(appId='([^']+)'\)\/federatedIdentityCredentials$/.exec(rest);
+    if (credentials) {
+      const found = data.entraApps.find((candidate) => candidate.appId === credentials[1]);
+      if (!found) error(404, 'Request_ResourceNotFound', `Resource '${credentials[1]}' does not exist or one of its queried reference-property objects are not present.`);
+      else json(exchange, 200, { value: found.federatedIdentityCredentials ?? [] });
+      return true;
+    }
     const app = /^\/v1\.0\/applications\(appId='([^']+)'\)$/.exec(rest);
     if (app) {
       const found = data.entraApps.find((candidate) => candidate.appId === app[1]);

@@ -2,6 +2,7 @@
  * restJson1 handlers of the local Q service, and its `/_local/` inspection and fault API.
  * Error responses use Q's shapes: status code, `x-amzn-errortype` header, `{ message }` body.
  */
+import { isTranscriptFile, recapAnswer } from './recap';
 import { randomUUID } from 'node:crypto';
 import type { Exchange } from '../http';
 import type { HostileDocument } from './hostileDocuments';
@@ -219,7 +220,9 @@ export function chatSync(context: Pick<RouteContext, 'knowledge' | 'state' | 'ap
   if (fault?.response === 'authChallenge' || /\bmy (jira )?(issues|tickets)\b/i.test(userMessage)) {
     return reply('', { pluginTurn: 'authChallenge', authChallengeRequest: { authorizationUrl: hostile?.url ?? 'https://auth.example.com/oauth/authorize?client_id=local-jira&response_type=code' } });
   }
-  const fromFiles = conversation.files?.length && (/\b(file|attach|document|summar)/i.test(userMessage) || Array.isArray(body.attachments)) ? answerFromFiles(conversation.files) : undefined;
+  const transcript = (conversation.files ?? []).filter((file) => isTranscriptFile(file.name));
+  const recap = transcript.length > 0 && /\brecap\b/i.test(userMessage) ? recapAnswer(transcript.map((file) => file.text).join('\n'), context.knowledge) : undefined;
+  const fromFiles = recap ?? (conversation.files?.length && (/\b(file|attach|document|summar)/i.test(userMessage) || Array.isArray(body.attachments)) ? answerFromFiles(conversation.files) : undefined);
   const allowed = documentFilterOf(body.attributeFilter);
   const answer = fault?.response === 'emptyAnswer' ? { text: '', attributions: [] } : fromFiles ?? context.knowledge.answer(userMessage, earlierQuestions, allowed);
   return reply(answer.text, {

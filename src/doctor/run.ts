@@ -15,6 +15,7 @@ import type { DoctorContext } from './context';
 import { checkEntraApp } from './entraApp';
 import { checkIamRoles } from './iamRoles';
 import { checkIdentityCenter } from './identityCenter';
+import { checkMeetingRecaps } from './meetingRecaps';
 import { checkPermissions } from './permissions';
 import { checkPerson } from './person';
 import { checkKnowledgeScopes } from './knowledgeScopes';
@@ -79,7 +80,7 @@ export async function runDoctor(argv: string[]): Promise<{ code: number; output:
   const ctx: DoctorContext = { config, q: qAccount(config), idc: idcAccount(config), azure: azureReader(config), projectRoot: options.projectRoot, findings: {}, ...(options.envName ? { envName: options.envName } : {}), ...(options.envFile ? { envFile: options.envFile } : {}) };
   // Order matters: later groups build on what earlier ones found (accounts, instance, issuer).
   const aws: CheckLine[] = [...(await checkAwsAccounts(ctx)), ...(await checkQApplication(ctx)), ...(await checkKnowledgeScopes(ctx)), ...(await checkIdentityCenter(ctx)), ...(await checkIamRoles(ctx)), ...(await checkPermissions(ctx))];
-  const microsoft: CheckLine[] = [...(await checkEntraApp(ctx)), ...(await checkAzureBot(ctx))];
+  const microsoft: CheckLine[] = [...(await checkEntraApp(ctx)), ...(await checkAzureBot(ctx)), ...(await checkMeetingRecaps(ctx))];
   const person: CheckLine[] = options.user ? await checkPerson(ctx, options.user) : [];
   const all = [...aws, ...microsoft, ...person];
   const code = exitCode(all);

@@ -88,6 +88,20 @@ export interface TeamsTurn {
   update(activity: OutgoingActivity & { id: string }): Promise<void>;
   /** This conversation's address, to continue it outside the turn. */
   address(): ConversationAddress;
+  /** The meeting this chat belongs to, as Teams describes it (its meeting API); undefined outside meetings. */
+  meeting(): Promise<TeamsMeeting | undefined>;
+}
+
+/** A Teams meeting as the bot needs it to find its transcript in Microsoft Graph. */
+export interface TeamsMeeting {
+  /** The onlineMeeting id in Microsoft Graph (Teams' `details.msGraphResourceId`). */
+  graphMeetingId?: string;
+  organizerAadObjectId?: string;
+  /** Teams' meeting type: `Scheduled` for calendar meetings; others have no chat-scoped transcripts. */
+  type?: string;
+  scheduledEndTime?: string;
+  /** `channel` for channel meetings (resource-specific consent for transcripts covers chat meetings only). */
+  conversationType?: string;
 }
 
 /** Turns the bot starts itself (after sign-in, when a pending vote lands). */

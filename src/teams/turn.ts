@@ -3,8 +3,8 @@
  * the bot's own terms, including where the turn happens (Teams 1:1, Microsoft 365 Copilot Chat,
  * shared space). One TeamsTurn per TurnContext, so every feature in a turn shares it.
  */
-import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
-import type { ConversationAddress, ConversationSurface, InboundActivity, OutgoingActivity, TeamsTurn } from '../domain/turn';
+import { TeamsInfo, TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import type { ConversationAddress, ConversationSurface, InboundActivity, OutgoingActivity, TeamsMeeting, TeamsTurn } from '../domain/turn';
 
 const TEAMS_CHANNEL = 'msteams';
 const COPILOT = 'copilot';
@@ -81,6 +81,32 @@ class ContextTurn implements TeamsTurn {
     if (this.surface === 'copilot' && reference.conversation) reference.conversation = { ...reference.conversation, conversationType: 'personal' };
     return reference as unknown as ConversationAddress;
   }
+
+  /** Teams' meeting API (GET {serviceUrl}/v1/meetings/{channelData.meeting.id}); errors keep their `statusCode`. */
+  async meeting(): Promise<TeamsMeeting | undefined> {
+    const meetingId = meetingIdOf(this.activity);
+    if (!meetingId) return undefined;
+    return meetingFromInfo(await TeamsInfo.getMeetingInfo(this.context, meetingId));
+  }
+}
+
+/** The Teams meeting id of a meeting chat's activity (`channelData.meeting.id`). */
+export function meetingIdOf(activity: InboundActivity): string | undefined {
+  const meetingId = (activity.channelData as { meeting?: { id?: unknown } } | undefined)?.meeting?.id;
+  return typeof meetingId === 'string' && meetingId ? meetingId : undefined;
+}
+
+/** Teams' meeting info (its meeting API's JSON) in the bot's terms. */
+export function meetingFromInfo(info: { details?: unknown; organizer?: { aadObjectId?: string }; conversation?: { conversationType?: string } }): TeamsMeeting {
+  const details = (info.details ?? {}) as { msGraphResourceId?: string; type?: string; scheduledEndTime?: unknown };
+  const end = details.scheduledEndTime;
+  return {
+    ...(details.msGraphResourceId ? { graphMeetingId: details.msGraphResourceId } : {}),
+    ...(info.organizer?.aadObjectId ? { organizerAadObjectId: info.organizer.aadObjectId } : {}),
+    ...(details.type ? { type: details.type } : {}),
+    ...(end ? { scheduledEndTime: end instanceof Date ? end.toISOString() : String(end) } : {}),
+    ...(info.conversation?.conversationType ? { conversationType: info.conversation.conversationType } : {}),
+  };
 }
 
 export function conversationReference(address: ConversationAddress): ConversationReference {

@@ -174,11 +174,14 @@ describe('Teams Toolkit project (offline checks, real CLI)', function () {
     assert.ok(search.semanticDescription.length > 100 && search.parameters[0].semanticDescription.length > 50);
   });
 
-  it('asks only for resource-specific consent to read messages, never a tenant-wide Graph application permission', () => {
+  it('asks only for resource-specific consent to read messages and meeting transcripts, never a tenant-wide Graph application permission', () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'appPackage/manifest.json'), 'utf8'));
     assert.deepEqual(manifest.authorization.permissions.resourceSpecific, [
       { name: 'ChannelMessage.Read.Group', type: 'Application' },
       { name: 'ChatMessage.Read.Chat', type: 'Application' },
+      // Meeting recaps: the meeting's details (Teams' meeting API) and its transcripts, for chats the app is in.
+      { name: 'OnlineMeeting.ReadBasic.Chat', type: 'Application' },
+      { name: 'OnlineMeetingTranscript.Read.Chat', type: 'Application' },
     ]);
     const entra = JSON.parse(readFileSync(join(ROOT, 'aad.manifest.json'), 'utf8'));
     const access = entra.requiredResourceAccess.flatMap((resource: { resourceAccess: Array<{ id: string; type: string }> }) => resource.resourceAccess);

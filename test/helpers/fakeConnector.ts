@@ -33,6 +33,10 @@ export class FakeConnector {
   /** 1:1 chats the bot opened, and whether to refuse the next ones (user without the app). */
   readonly created: Array<{ id: string; parameters: Record<string, any> }> = [];
   refuseCreate = false;
+  /** Teams' meeting API (GET /v1/meetings/{id}): the meeting info by Teams meeting id, or a refusal status. */
+  readonly meetings = new Map<string, Record<string, unknown> | number>();
+  /** Meeting API calls received (meeting ids). */
+  readonly meetingLookups: string[] = [];
   /** When set, every call must carry a bearer this accepts (the bot's outbound token); others get 401. */
   requireBearer?: (authorization: string | undefined) => Promise<boolean>;
   /** Calls refused for a missing or invalid bearer. */
@@ -69,6 +73,15 @@ export class FakeConnector {
           const file = this.files.get(decodeURIComponent(req.url.slice('/files/'.length)));
           res.writeHead(file ? 200 : 404, file ? { 'content-type': 'application/octet-stream', 'content-length': String(file.length) } : {});
           res.end(file);
+          return;
+        }
+        const meeting = /^\/v1\/meetings\/([^/?]+)/.exec(req.url ?? '');
+        if (req.method === 'GET' && meeting) {
+          const id = decodeURIComponent(meeting[1] ?? '');
+          this.meetingLookups.push(id);
+          const found = this.meetings.get(id) ?? 404;
+          res.writeHead(typeof found === 'number' ? found : 200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(typeof found === 'number' ? { error: { code: found === 403 ? 'Forbidden' : 'NotFound', message: 'Meeting lookup refused.' } } : found));
           return;
         }
         if (req.method === 'POST' && req.url === '/v3/conversations') {

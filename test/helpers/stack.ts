@@ -59,7 +59,10 @@ export function botEnv(q: LocalServices, extraEnv: Record<string, string> = {}):
   };
 }
 
-export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+/** Extra bot settings, fixed or made from the running local services (their URLs, a started HTTPS authority). */
+export type ExtraEnv = Record<string, string> | ((services: LocalServices) => Promise<Record<string, string>>);
+
+export async function startStack(extraEnv: ExtraEnv = {}): Promise<Stack> {
   const { q, connector, serviceUrl, bot } = await launchStack(extraEnv);
   return assembleStack(q, connector, serviceUrl, bot, async () => {
     await bot.stop();
@@ -69,12 +72,12 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
 }
 
 /** The local services, the fake connector, and the bot process pointed at both. */
-async function launchStack(extraEnv: Record<string, string>, prepareConnector?: (connector: FakeConnector) => void): Promise<{ q: LocalServices; connector: FakeConnector; serviceUrl: string; bot: BotProcess }> {
+async function launchStack(extraEnv: ExtraEnv, prepareConnector?: (connector: FakeConnector) => void): Promise<{ q: LocalServices; connector: FakeConnector; serviceUrl: string; bot: BotProcess }> {
   const q = await startLocalServices({ documentsFolder: DOCUMENTS });
   const connector = new FakeConnector();
   prepareConnector?.(connector);
   const serviceUrl = await connector.start();
-  const bot = await startBotProcess(botEnv(q, extraEnv));
+  const bot = await startBotProcess(botEnv(q, typeof extraEnv === 'function' ? await extraEnv(q) : extraEnv));
   return { q, connector, serviceUrl, bot };
 }
 
@@ -252,7 +255,7 @@ export async function nextLog(logs: string[], pattern: RegExp, after: number, ti
  * each test starting with no recorded traffic (and, with `freshConversationFor`, a new Q
  * conversation for that person). Returns the stack of the running suite.
  */
-export function suiteStack(people: TeamsUser[], options: { freshConversationFor?: TeamsUser; env?: Record<string, string> } = {}): Stack {
+export function suiteStack(people: TeamsUser[], options: { freshConversationFor?: TeamsUser; env?: ExtraEnv } = {}): Stack {
   let current: Stack | undefined;
   before(async () => {
     current = await startStack(options.env);

@@ -110,6 +110,31 @@ describe('config', () => {
       assert.match(problemsOf({ ...sso, TOKEN_STORE_KEY: reference }).join('\n'), /TOKEN_STORE_KEY is a Key Vault reference App Service could not resolve: .*Key Vault Secrets User/);
     });
 
+    it('turns meeting recaps on with a user-assigned managed identity (secretless Graph), off without one or with MEETING_RECAPS=off', () => {
+      const msi = { ...sso, BOT_TYPE: 'UserAssignedMsi', BOT_TENANT_ID: sso.AAD_APP_TENANT_ID };
+      assert.deepEqual(loadConfig(msi).meetingRecaps, {
+        graphBaseUrl: 'https://graph.microsoft.com',
+        clientId: sso.AAD_APP_CLIENT_ID,
+        tenantId: sso.AAD_APP_TENANT_ID,
+        authorityHost: 'https://login.microsoftonline.com',
+        managedIdentityClientId: sso.BOT_ID,
+      });
+      assert.equal(loadConfig(sso).meetingRecaps, undefined, 'a bot with a client secret has no managed identity to federate');
+      assert.equal(loadConfig({ ...msi, MEETING_RECAPS: 'off' }).meetingRecaps, undefined);
+      assert.equal(loadConfig({ ...minimal, GRAPH_MANAGED_IDENTITY_CLIENT_ID: sso.BOT_ID }).meetingRecaps, undefined, 'without SSO there is no Entra app holding the meeting permissions');
+      assert.equal(loadConfig({ ...sso, GRAPH_MANAGED_IDENTITY_CLIENT_ID: 'c1c1c1c1-d2d2-4e3e-8f4f-a5a5a5a5a5a5' }).meetingRecaps?.managedIdentityClientId, 'c1c1c1c1-d2d2-4e3e-8f4f-a5a5a5a5a5a5');
+      assert.deepEqual(
+        problemsOf({ ...msi, MEETING_RECAPS: 'maybe', GRAPH_BASE_URL: 'http://graph.example.com', GRAPH_AUTHORITY_HOST: 'ftp://login' }).map((problem) => problem.split(' ')[0]),
+        ['MEETING_RECAPS', 'GRAPH_BASE_URL', 'GRAPH_AUTHORITY_HOST'],
+      );
+    });
+
+    it('accepts the development meeting API (playground) only on loopback and without a bot identity', () => {
+      assert.equal(loadConfig({ ...minimal, DEV_TEAMS_MEETING_API_URL: 'http://127.0.0.1:8088/' }).devTeamsMeetingApiUrl, 'http://127.0.0.1:8088');
+      assert.match(problemsOf({ ...minimal, DEV_TEAMS_MEETING_API_URL: 'https://smba.trafficmanager.net' })[0] ?? '', /^DEV_TEAMS_MEETING_API_URL is for the local playground only/);
+      assert.match(problemsOf({ ...sso, DEV_TEAMS_MEETING_API_URL: 'http://127.0.0.1:8088' })[0] ?? '', /BOT_ID must be unset/);
+    });
+
     it('refuses a partial setup and names what is missing', () => {
       const { IDC_APPLICATION_ARN: _omitted, ...partial } = sso;
       assert.match(problemsOf(partial).join('\n'), /IDC_APPLICATION_ARN is not set: per-user sign-in needs all of AAD_APP_CLIENT_ID, AAD_APP_TENANT_ID, IDC_APPLICATION_ARN/);

@@ -54,6 +54,10 @@ export interface AskOptions {
   conversation?: ConversationPointer;
   /** Files sent with the question (already checked against Q's limits). */
   attachments?: QAttachment[];
+  /** Files Q already has in this conversation: sent again only if the turn starts a new Q conversation. */
+  attachmentsIfNew?: QAttachment[];
+  /** A line shown on the answer card about how it was made (e.g. a transcript trimmed to Q's limits). */
+  notice?: string;
 }
 
 /** Answered (or told why not), or the person must sign in first: `prompt` is what to ask after. */
@@ -118,6 +122,7 @@ export class Answering {
       ...(options.input ? { input: options.input } : {}),
       ...(options.conversation ? { conversation: options.conversation } : {}),
       ...(options.attachments ? { attachments: options.attachments } : {}),
+      ...(options.attachmentsIfNew ? { attachmentsIfNew: options.attachmentsIfNew } : {}),
       ...(space.scope ? { attributeFilter: space.scope.attributeFilter } : {}),
     };
     const progress = presenter.streams ? { started: () => presenter.informative(), text: (soFar: string) => presenter.text(soFar) } : undefined;
@@ -170,7 +175,7 @@ export class Answering {
       sources: cited.sources,
       feedback: { vote: 'none' },
       view: 'vote',
-      ...(result.restarted ? { notice: RESTARTED_NOTICE } : {}),
+      ...(result.restarted || options.notice ? { notice: [result.restarted ? RESTARTED_NOTICE : '', options.notice ?? ''].filter(Boolean).join(' ') } : {}),
       // In channels and group chats everyone gets the view without rating controls; Teams fetches
       // the asker's own view through the card's refresh action.
       ...(askedBy ? { askedBy, askerTeamsId: turn.activity.from.id, viewer: 'others' as const } : {}),

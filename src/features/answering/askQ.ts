@@ -23,6 +23,8 @@ export interface AskTurn {
   input?: Exclude<QInput, { question: string }>;
   conversation?: ConversationPointer;
   attachments?: QAttachment[];
+  /** Files Q already has in the person's conversation: sent again only if this turn starts a new one. */
+  attachmentsIfNew?: QAttachment[];
   /** The space's knowledge scope: sent with every Q call of this turn. */
   attributeFilter?: AttributeFilter;
 }
@@ -59,11 +61,12 @@ export async function askQ(q: QBusinessService, turns: ConversationTurns, teamsC
 async function askContinuingConversation(conversation: ConversationPointer | undefined, turn: AskTurn, callQ: CallQ, onRestart: () => void): Promise<AskOutcome> {
   const { user, prompt: question } = turn;
   const files = turn.attachments?.length ? { attachments: turn.attachments } : {};
+  const filesForNew = turn.attachments?.length ? files : turn.attachmentsIfNew?.length ? { attachments: turn.attachmentsIfNew } : {};
   try {
-    return await callQ({ user, question, ...files, ...(conversation ? { conversation } : {}) });
+    return await callQ({ user, question, ...(conversation ? { ...files, conversation } : filesForNew) });
   } catch (error) {
     if (!conversation || !(error instanceof QFailure) || error.kind !== 'conversationGone') throw error;
     onRestart();
-    return callQ({ user, question, ...files });
+    return callQ({ user, question, ...filesForNew });
   }
 }

@@ -1,0 +1,77 @@
+/**
+ * `node lib/deploy/entra/federatedCredential.js` (a teamsapp.yml provision step): lets the bot's
+ * user-assigned managed identity act as the SSO app registration, so the bot gets Microsoft Graph
+ * app-only tokens for meeting recaps without any client secret. Creates the app's federated
+ * identity credential (issuer = the managed identity's tenant v2 issuer, subject = its principal
+ * id, audience api://AzureADTokenExchange) when it is missing; leaves a matching one alone.
+ *
+ * Why a script and not Bicep: the toolkit's aadApp/create makes the app registration, and the
+ * Microsoft Graph Bicep extension can only address applications it declares by `uniqueName`.
+ * Signs in like the doctor (Azure CLI, then Azure Developer CLI): an owner of the app registration.
+ */
+import { AzureCliCredential, AzureDeveloperCliCredential, ChainedTokenCredential, type TokenCredential } from '@azure/identity';
+
+export const CREDENTIAL_NAME = 'qteams-bot-managed-identity';
+export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
+
+export interface FederatedCredentialSettings {
+  appId: string;
+  /** Tenant of the managed identity (BOT_TENANT_ID). */
+  identityTenantId: string;
+  identityPrincipalId: string;
+  graphUrl: string;
+}
+
+interface Credential {
+  name?: string;
+  issuer?: string;
+  subject?: string;
+  audiences?: string[];
+}
+
+export function settingsFrom(env: Record<string, string | undefined>): FederatedCredentialSettings {
+  const read = (name: string): string => {
+    const value = env[name]?.trim();
+    if (!value) throw new Error(`${name} is not set: run this after the arm/deploy step of teamsapp provision (it writes ${name} to env/.env.<environment>).`);
+    return value;
+  };
+  return {
+    appId: read('AAD_APP_CLIENT_ID'),
+    identityTenantId: read('BOT_TENANT_ID'),
+    identityPrincipalId: read('BOT_MANAGED_IDENTITY_PRINCIPAL_ID'),
+    graphUrl: (env.GRAPH_ADMIN_URL?.trim() || 'https://graph.microsoft.com').replace(/\/+$/, ''),
+  };
+}
+
+/** Returns what was done, in one line for the provision log. */
+export async function ensureFederatedCredential(settings: FederatedCredentialSettings, credential: TokenCredential): Promise<string> {
+  const token = (await credential.getToken('https://graph.microsoft.com/.default'))?.token;
+  if (!token) throw new Error('no Microsoft Graph token: sign in with az login (an owner of the app registration).');
+  const collection = `${settings.graphUrl}/v1.0/applications(appId='${settings.appId}')/federatedIdentityCredentials`;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const issuer = `https://login.microsoftonline.com/${settings.identityTenantId}/v2.0`;
+  const listed = await fetch(collection, { headers });
+  if (!listed.ok) throw new Error(`reading the federated credentials of app ${settings.appId} failed: HTTP ${listed.status} ${await listed.text()}`);
+  const existing = ((await listed.json()) as { value?: Credential[] }).value ?? [];
+  const matching = existing.find((item) => item.issuer === issuer && item.subject === settings.identityPrincipalId && (item.audiences ?? []).includes(TOKEN_EXCHANGE_AUDIENCE));
+  if (matching) return `federated credential ${matching.name ?? ''} already trusts managed identity ${settings.identityPrincipalId}`;
+  if (existing.some((item) => item.name === CREDENTIAL_NAME)) throw new Error(`app ${settings.appId} has a federated credential named ${CREDENTIAL_NAME} for another identity: delete it in the Entra admin center (Certificates & secrets → Federated credentials) and provision again.`);
+  const created = await fetch(collection, { method: 'POST', headers, body: JSON.stringify({ name: CREDENTIAL_NAME, issuer, subject: settings.identityPrincipalId, audiences: [TOKEN_EXCHANGE_AUDIENCE], description: 'The Amazon Q Business Teams bot reads meeting transcripts as this app, without a secret.' }) });
+  if (!created.ok) throw new Error(`creating the federated credential on app ${settings.appId} failed: HTTP ${created.status} ${await created.text()}`);
+  return `created federated credential ${CREDENTIAL_NAME}: ${issuer}, subject ${settings.identityPrincipalId}`;
+}
+
+async function main(): Promise<void> {
+  try {
+    const settings = settingsFrom(process.env);
+    const tenantId = process.env.AAD_APP_TENANT_ID?.trim();
+    const options = tenantId ? { tenantId } : {};
+    const credential = new ChainedTokenCredential(new AzureCliCredential(options), new AzureDeveloperCliCredential(options));
+    process.stdout.write(`${await ensureFederatedCredential(settings, credential)}\n`);
+  } catch (error) {
+    process.stderr.write(`Federated credential for meeting recaps: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) void main();
