@@ -166,8 +166,12 @@ export function cardOf(activity: { body: Record<string, any> }): Record<string, 
   return attachment.content;
 }
 
-/** Every TextBlock text in a card, in document order. */
-export function cardTexts(card: unknown): string[] {
+/**
+ * Every text of a card in document order: each TextBlock, and each RichTextBlock as one line of its
+ * runs — described in markdown for assertions (`markdown`, the default) or as the words a person
+ * reads (`plain`).
+ */
+export function cardTexts(card: unknown, as: 'markdown' | 'plain' = 'markdown'): string[] {
   const texts: string[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(walk);
@@ -177,7 +181,8 @@ export function cardTexts(card: unknown): string[] {
       // A RichTextBlock as one line of its runs, described in markdown for assertions: bold runs **…**, link runs […](url).
       if (record.type === 'RichTextBlock' && Array.isArray(record.inlines)) {
         const described = (run: Record<string, unknown>): string => {
-          const text = String(run.text);
+          const text = String(run.text ?? '');
+          if (as === 'plain') return text;
           if (/^\[\d+\]$/.test(text)) return text;
           const action = run.selectAction as { url?: string } | undefined;
           if (action?.url) return `[${text}](${action.url})`;

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { cardOf, idcUserIdOf, startStack, type Stack } from '../helpers/stack';
+import { cardOf, cardTexts, idcUserIdOf, startStack, type Stack } from '../helpers/stack';
 import { startScaledStack, type ScaledStack } from '../helpers/scaledStack';
 import { ADA, composeExtension, executeInThread, GRACE, GROUP_CHAT, mention, message, personalConversationId, submit, teamsUser, type TeamsUser } from '../helpers/teamsActivities';
 
@@ -24,24 +24,9 @@ function leaks(...things: unknown[]): string[] {
   return ANSWER_MARKERS.filter((marker) => raw.includes(marker));
 }
 
-/** Every text of a card (TextBlocks, and each RichTextBlock's runs joined), in document order. */
+/** Every text of a card as a person reads it, in document order, on one line. */
 function allTexts(card: unknown): string {
-  const texts: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      if (record.type === 'TextBlock' && typeof record.text === 'string') texts.push(record.text);
-      // A RichTextBlock reads as its runs put together.
-      if (record.type === 'RichTextBlock' && Array.isArray(record.inlines)) {
-        texts.push(record.inlines.map((inline) => String((inline as Record<string, unknown>).text ?? '')).join(''));
-        return;
-      }
-      Object.values(record).forEach(walk);
-    }
-  };
-  walk(card);
-  return texts.join(' ');
+  return cardTexts(card, 'plain').join(' ');
 }
 
 /** Action.Submit (fallback of Action.Execute) in a channel thread. */
