@@ -15,7 +15,8 @@
  * With --hostile the local Q also answers "hostile <name>" with documents shaped by an attacker
  * (ask "hostile list"), to see how the bot shows untrusted titles, links and snippets.
  * Ctrl+C, or SIGINT/SIGTERM to the npm process (as an IDE or a process manager sends it), stops
- * everything. The bot's JSON log lines are shown as short readable lines (--raw-logs: as they are).
+ * everything; when this script itself is killed (SIGKILL), each server notices its parent is gone
+ * and stops itself (./exit-with-parent.js, preloaded into each). The bot's JSON log lines are shown as short readable lines (--raw-logs: as they are).
  * Plain Node on purpose: it must run before `npm ci` has.
  */
 'use strict';
@@ -81,9 +82,12 @@ function readable(line) {
   }
 }
 
+/** Preloaded into every server (all are Node scripts): it stops when this script is gone, even killed. */
+const EXIT_WITH_PARENT = ['--require', join(__dirname, 'exit-with-parent.js')];
+
 let restarting = false;
 function start(name, command, args, env) {
-  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, command === process.execPath ? [...EXIT_WITH_PARENT, ...args] : args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream, out) =>
     stream.on('data', (chunk) => {
       for (const line of chunk.toString().split('\n')) if (line.trim()) out.write(`[${name}] ${readable(line)}\n`);

@@ -38,6 +38,11 @@ export interface AnswerCardModel {
   votePending?: boolean;
   /** The knowledge scope the question was asked in (src/domain/knowledgeScopes): named in the footer. */
   searchedScope?: string;
+  /**
+   * Inserted into a message by the message extension: no "New conversation" button, which only
+   * means something in the chat with the bot (each extension question is its own Q conversation).
+   */
+  inserted?: boolean;
 }
 
 export const VISIBLE_SOURCES = 3;
@@ -133,7 +138,7 @@ function failedAttachmentsSection(failed: FailedAttachment[]): CardElement {
 
 function voteControls(model: AnswerCardModel): { elements: CardElement[]; actions: CardAction[] } {
   const key = { answerKey: model.answerKey };
-  const newConversation = submitAction('New conversation', VERBS.newConversation, {});
+  const newConversation: CardAction[] = model.inserted ? [] : [submitAction('New conversation', VERBS.newConversation, {})];
   switch (model.feedback.vote) {
     case 'none':
       return {
@@ -141,13 +146,13 @@ function voteControls(model: AnswerCardModel): { elements: CardElement[]; action
         actions: [
           feedbackAction('👍 Helpful', VERBS.feedbackUp, key),
           feedbackAction('👎 Not helpful', VERBS.feedbackDown, key),
-          newConversation,
+          ...newConversation,
         ],
       };
     case 'up':
       return {
         elements: [model.votePending ? pendingVote('helpful') : recordedVote('You rated this answer as helpful. Thank you!')],
-        actions: [feedbackAction('👎 Change to not helpful', VERBS.feedbackDown, key), newConversation],
+        actions: [feedbackAction('👎 Change to not helpful', VERBS.feedbackDown, key), ...newConversation],
       };
     case 'down':
       return {
@@ -159,7 +164,7 @@ function voteControls(model: AnswerCardModel): { elements: CardElement[]; action
         actions: [
           feedbackAction('👍 Change to helpful', VERBS.feedbackUp, key),
           feedbackAction('Change reason', VERBS.feedbackDown, key),
-          newConversation,
+          ...newConversation,
         ],
       };
   }

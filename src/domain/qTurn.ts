@@ -58,6 +58,19 @@ export interface FeedbackRequest {
 
 /** Hears a Q turn as it happens: when the request goes out, and (Chat only) the answer text as it grows. */
 export interface QProgress {
-  started(): void;
+  /**
+   * Q is about to be asked. Resolves false when the person can't be reached (Teams refused the
+   * reply's first update): then Q is not asked at all, since nobody would see the answer.
+   */
+  started(): Promise<boolean>;
   text(soFar: string): void;
+}
+
+/** Teams refused the reply's first update before Q was asked, so Q was not asked. */
+export class ReplyRefusedBeforeAsking extends Error {
+  readonly kind = 'replyRefused';
+  constructor() {
+    super('Teams refused the first update of the reply: Q was not asked');
+    this.name = 'ReplyRefusedBeforeAsking';
+  }
 }

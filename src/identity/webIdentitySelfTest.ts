@@ -40,7 +40,7 @@ export async function runWebIdentitySelfTest(identity: AzureWebIdentity, logger:
     const message = `AWS refused AssumeRoleWithWebIdentity into ${roleArn}: ${awsErrorCode}: ${(error as Error).message}`;
     logger.error(
       { event: 'awsWebIdentitySelfTest', ok: false, stage: 'assumeRoleWithWebIdentity', roleArn, awsErrorCode, webIdentityClaims: claims },
-      `AWS identity self-test failed: ${message}. Compare the token's iss/aud/azp/sub with the IAM OIDC provider (URL, client ids) and the role's trust (README, Before you provision).`,
+      `AWS identity self-test failed: ${message}. Compare the token's iss/aud/azp/sub with the IAM OIDC provider (URL, client ids) and the role's trust (docs/operating.md, Before you provision).`,
     );
     return { ok: false, roleArn, stage: 'assumeRoleWithWebIdentity', claims, awsErrorCode, message };
   }

@@ -5,7 +5,7 @@
  */
 import { ChatSyncCommand, PutFeedbackCommand, type QBusinessClient } from '@aws-sdk/client-qbusiness';
 import type { AskingUser } from '../domain/askingUser';
-import type { AskOutcome, AskRequest, FeedbackRequest, QProgress } from '../domain/qTurn';
+import { ReplyRefusedBeforeAsking, type AskOutcome, type AskRequest, type FeedbackRequest, type QProgress } from '../domain/qTurn';
 import type { QClientProvider } from './qbusinessClients';
 import { toActionReview, toAskOutcome, toChatInput, toQAttributeFilter, toFailedAttachment, toQFailure, toSourceAttributions } from './qbusinessMapping';
 import { chatStream } from './qbusinessStream';
@@ -39,6 +39,7 @@ export class QBusinessService {
         () => !textShown,
       );
     } catch (error) {
+      if (error instanceof ReplyRefusedBeforeAsking) throw error;
       throw toQFailure(error, Boolean(request.conversation), 'attachments' in request && Boolean(request.attachments?.length));
     }
   }

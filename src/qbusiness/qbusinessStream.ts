@@ -4,7 +4,7 @@
  * `AskOutcome` as ChatSync (one builder, ./qbusinessMapping); errors are mapped by the caller.
  */
 import { ChatCommand, type ActionExecutionEvent, type AuthChallengeResponseEvent, type ChatInputStream, type QBusinessClient } from '@aws-sdk/client-qbusiness';
-import type { AskOutcome, AskRequest, QProgress } from '../domain/qTurn';
+import { ReplyRefusedBeforeAsking, type AskOutcome, type AskRequest, type QProgress } from '../domain/qTurn';
 import { toActionReview, toAskOutcome, toChatInput, toQAttributeFilter, toFailedAttachment, toSourceAttributions, type QSaid } from './qbusinessMapping';
 
 export async function chatStream(client: QBusinessClient, applicationId: string, request: AskRequest, listener: QProgress): Promise<AskOutcome> {
@@ -14,7 +14,8 @@ export async function chatStream(client: QBusinessClient, applicationId: string,
     if (event.conversationId) said.conversationId = event.conversationId;
     if (event.systemMessageId) said.systemMessageId = event.systemMessageId;
   };
-  listener.started();
+  // Only once the person can see the stream: a question nobody will see is not worth Q's work.
+  if (!(await listener.started())) throw new ReplyRefusedBeforeAsking();
   const output = await client.send(new ChatCommand({ applicationId, ...(request.conversation ?? {}), inputStream: inputEvents(request) }));
   said.requestId = output.$metadata.requestId;
   for await (const event of output.outputStream ?? []) {

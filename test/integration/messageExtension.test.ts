@@ -187,10 +187,14 @@ describe('message extension: Ask Q from the compose box and a message’s menu',
     const refreshed = await stack.post(execute(stack.serviceUrl, ADA, inserted, 'answer.refresh', { answerKey }, GROUP_CHAT));
     assert.equal(refreshed.status, 200);
     assert.ok(refreshed.body.value.actions.some((action: Body) => action.verb === 'feedback.up'), 'the asker sees the vote buttons');
+    const noNewConversation = (card: Body, when: string): void =>
+      assert.ok(!JSON.stringify(card).includes('New conversation') && !JSON.stringify(card).includes('"conversation.new"'), `no "New conversation" on an inserted card (${when})`);
+    noNewConversation(refreshed.body.value, 'the asker\'s view');
 
     const vote = await stack.post(execute(stack.serviceUrl, ADA, inserted, 'feedback.up', { answerKey }, GROUP_CHAT));
     assert.equal(vote.status, 200);
     assert.equal(vote.body.type, ADAPTIVE);
+    noNewConversation(vote.body.value, 'after the asker\'s vote');
     await stack.connector.waitFor('PutFeedback', () => calls('PutFeedback').length === 1);
     const feedback = calls('PutFeedback')[0] as { principal: string; conversationId?: string; messageId?: string; body: Body };
     assert.equal(feedback.principal, idcUserIdOf(ADA));

@@ -1,7 +1,8 @@
 /**
  * `npm run playground` as a newcomer and an IDE run it (issue 19, items 6–8): its start-up output
  * has no raw JSON and no warning that does not apply, names the sample people, and a SIGTERM to
- * the npm process alone (not its process group) stops all three servers.
+ * the npm process alone (not its process group) stops all three servers. And (issue 29) when the
+ * script itself is killed with SIGKILL, so it cannot stop anything, its servers still stop.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -85,5 +86,34 @@ describe('npm run playground (start-up output, stopping)', function () {
     await npmExited;
     await until('every server to stop', async () => (await Promise.all(ports.map(accepts))).every((served) => !served), 20_000);
     await until('the stop to be reported', () => output.includes('✔ Stopped'), 5_000);
+  });
+
+  it('stops every server when the playground script itself is killed with SIGKILL', async () => {
+    const killPorts = [await freePort(), await freePort(), await freePort()];
+    const [botPort, qPort, playgroundPort] = killPorts.map(String) as [string, string, string];
+    let scriptOutput = '';
+    // detached: its own process group, so the cleanup below can reach the servers if they don't stop.
+    const script = spawn(process.execPath, ['scripts/playground.js', '--skip-install', '--skip-build', '--bot-port', botPort, '--q-port', qPort, '--playground-port', playgroundPort], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    script.stdout?.on('data', (chunk: Buffer) => (scriptOutput += chunk.toString('utf8')));
+    script.stderr?.on('data', (chunk: Buffer) => (scriptOutput += chunk.toString('utf8')));
+    try {
+      await until('the playground to be up', () => scriptOutput.includes('Everything is running') || script.exitCode !== null, 150_000);
+      for (const port of killPorts) assert.ok(await accepts(port), `port ${port} is served`);
+      const killed = new Promise<void>((done) => script.once('exit', () => done()));
+      process.kill(script.pid as number, 'SIGKILL');
+      await killed;
+      assert.equal(script.signalCode, 'SIGKILL', 'the script had no chance to stop its servers');
+      await until('every server to stop on its own', async () => (await Promise.all(killPorts.map(accepts))).every((served) => !served), 20_000);
+    } finally {
+      try {
+        process.kill(-(script.pid as number), 'SIGKILL');
+      } catch {
+        // the group is gone: nothing left running
+      }
+    }
   });
 });

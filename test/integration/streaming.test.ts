@@ -187,6 +187,23 @@ describe('streamed answers in 1:1 chats (Q Chat → Teams streaming)', () => {
     assert.equal(streamInfoOf(final.body)?.streamType, 'final');
   });
 
+  it('does not ask Q when Teams refuses the first (informative) update, and sends nothing more', async () => {
+    stack.connector.refuseStream = { status: 403, afterUpdates: 0 };
+    const logsBefore = stack.bot.logs.length;
+    const sentBefore = stack.connector.sent.length;
+    assert.equal((await stack.post(message(stack.serviceUrl, ADA, VPN))).status, 200);
+    await nextLog(stack.bot.logs, /"Teams refused the first update of the reply: Q not asked"/, logsBefore, 20000);
+    assert.equal(chatCalls().length, 0, 'no Chat request reached Q');
+    assert.equal(stack.q.state.calls.filter((call) => call.operation === 'ChatSync').length, 0, 'and no ChatSync either');
+    const sent = stack.connector.sent.slice(sentBefore);
+    assert.deepEqual(sent.map((activity) => [streamInfoOf(activity.body)?.streamType, activity.refusedWith]), [['informative', 403]], 'only the refused update');
+
+    // The chat is free again: the next question streams and is answered as usual.
+    const { final } = await ask(VPN);
+    assert.equal(chatCalls().length, 1);
+    assert.equal(streamInfoOf(final.body)?.streamType, 'final');
+  });
+
   it('stops updating on 429 and still ends the stream with the answer card, once', async () => {
     stack.q.state.pacing = PACING;
     stack.connector.refuseStream = { status: 429, afterUpdates: 2 };

@@ -31,6 +31,19 @@ describe('cards', () => {
     assert.notDeepEqual(libraryErrors(broken), []);
   });
 
+  it('an answer inserted by the message extension has no "New conversation" in any vote state; a chat answer has it', () => {
+    const titles = (card: AdaptiveCardJson): string[] => (card.actions ?? []).map((action) => String(action.title));
+    const voteStates: Array<Partial<AnswerCardModel>> = [{}, { feedback: { vote: 'up' } }, { feedback: { vote: 'down', reason: 'NOT_COMPLETE' } }];
+    for (const state of voteStates) {
+      const label = JSON.stringify(state);
+      assert.ok(titles(buildAnswerCard(model(state))).includes('New conversation'), `chat answer ${label}`);
+      const inserted = buildAnswerCard(model({ ...state, inserted: true }));
+      assert.ok(!titles(inserted).includes('New conversation'), `inserted answer ${label}`);
+      assert.ok(titles(inserted).length > 0, `inserted answer ${label} keeps its vote actions`);
+      assertValidTeamsCard(inserted, `inserted ${label}`);
+    }
+  });
+
   const states: Array<[string, Partial<AnswerCardModel>]> = [
     ['unrated', {}],
     ['reasons form', { view: 'reasons' }],

@@ -111,7 +111,7 @@ export class Answering {
 
     // 2. Ask Q: a card reply shows "typing…" from now on; a stream shows its informative update
     // only once Q is really asked (sign-in may come first) and passes the text on as it grows.
-    if (!presenter.streams) presenter.informative();
+    if (!presenter.streams) void presenter.informative();
     const askTurn = {
       user,
       prompt,
@@ -122,6 +122,13 @@ export class Answering {
     };
     const progress = presenter.streams ? { started: () => presenter.informative(), text: (soFar: string) => presenter.text(soFar) } : undefined;
     const result = await askQ(deps.q, deps.turns, turn.activity.conversation.id, askTurn, progress);
+
+    // Teams refused the stream before Q was asked: nobody would see an answer, and a reply would be refused too.
+    if (result.kind === 'notAsked') {
+      log.warn({ outcome: 'replyRefused' }, 'Teams refused the first update of the reply: Q not asked');
+      answerTimer.end('replyRefused');
+      return { kind: 'replied' };
+    }
 
     // 3. Q did not answer: sign in first, or a card that says what happened and what to do.
     if (result.kind === 'failed') {

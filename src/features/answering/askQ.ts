@@ -8,7 +8,7 @@
 import type { AskingUser } from '../../domain/askingUser';
 import type { AttributeFilter } from '../../domain/knowledgeScopes';
 import { QFailure } from '../../domain/failure';
-import type { AskOutcome, AskRequest, ConversationPointer, QAttachment, QInput, QProgress } from '../../domain/qTurn';
+import { ReplyRefusedBeforeAsking, type AskOutcome, type AskRequest, type ConversationPointer, type QAttachment, type QInput, type QProgress } from '../../domain/qTurn';
 import { IdentityFailure } from '../../identity/identityFailure';
 import type { QBusinessService } from '../../qbusiness/qbusinessService';
 import type { ConversationTurns } from './conversationTurns';
@@ -29,7 +29,9 @@ export interface AskTurn {
 
 export type AskResult =
   | { kind: 'answered'; outcome: AskOutcome; /** Q had lost the conversation: this answer starts a new one. */ restarted: boolean }
-  | { kind: 'failed'; error: QFailure | IdentityFailure };
+  | { kind: 'failed'; error: QFailure | IdentityFailure }
+  /** Teams refused the streamed reply's first update: Q was not asked, and the conversation is as it was. */
+  | { kind: 'notAsked' };
 
 export async function askQ(q: QBusinessService, turns: ConversationTurns, teamsConversationId: string, turn: AskTurn, progress?: QProgress): Promise<AskResult> {
   const { user } = turn;
@@ -48,6 +50,7 @@ export async function askQ(q: QBusinessService, turns: ConversationTurns, teamsC
     return { kind: 'answered', outcome, restarted };
   } catch (error) {
     if (error instanceof IdentityFailure || error instanceof QFailure) return { kind: 'failed', error };
+    if (error instanceof ReplyRefusedBeforeAsking) return { kind: 'notAsked' };
     throw error;
   }
 }

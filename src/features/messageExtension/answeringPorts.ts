@@ -84,6 +84,7 @@ async function askAsPerson(deps: AnsweringDependencies, user: ExtensionUser, que
       askedBy: user.name ?? 'the person who asked',
       askerTeamsId: user.teamsId,
       viewer: 'others',
+      inserted: true,
     },
     // Teams' 28 KB for a result card, less the rate button added below.
     cardBudget('messageExtensionResult') - RATE_BUTTON_RESERVE_UTF16_BYTES,

@@ -12,8 +12,9 @@ export function cardReply(turn: TeamsTurn): AnswerPresenter {
   };
   return {
     streams: false,
-    informative: () => {
+    informative: async () => {
       typing ??= startTyping(turn);
+      return true;
     },
     text: () => undefined,
     final: async (activity) => {

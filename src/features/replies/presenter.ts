@@ -8,8 +8,11 @@ import type { OutgoingActivity } from '../../domain/turn';
 export interface AnswerPresenter {
   /** True: the answer loop asks Q with Chat and passes its text on; false: ChatSync. */
   readonly streams: boolean;
-  /** Q is being asked: "typing…" for a card reply, the informative update for a stream. */
-  informative(): void;
+  /**
+   * Q is being asked: "typing…" for a card reply, the informative update for a stream. Resolves
+   * false when Teams refused that first update (the person can't be reached: Q is not asked).
+   */
+  informative(): Promise<boolean>;
   /** All the answer text received so far (streams only). */
   text(soFar: string): void;
   /** The turn's one reply (answer, failure, plugin form…): for a stream, its final message. */

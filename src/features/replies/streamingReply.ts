@@ -4,9 +4,10 @@
  * card a card reply would send. Teams' rules kept here: one update at a time and ~1.5 s apart,
  * each update holds all earlier text, text never half a markdown construct (../cards/streamText),
  * no updates near the 2-minute limit or above the size limit, attachments and labels only on the
- * final message. A 403 (the person pressed Stop, or Teams ended the stream) stops everything; a
- * 429 or any other refused update stops the updates but still sends the final message; nothing
- * ever rejects unobserved, and the stream is always closed.
+ * final message. A refused first (informative) update means the person can't be reached: Q is
+ * not asked and nothing more is sent. Later, a 403 (the person pressed Stop, or Teams ended the
+ * stream) stops everything; a 429 or any other refused update stops the updates but still sends
+ * the final message; nothing ever rejects unobserved, and the stream is always closed.
  */
 import type { Logger } from 'pino';
 import { streamableMarkdown } from '../../cards/streamText';
@@ -60,6 +61,10 @@ export class StreamingReply implements AnswerPresenter {
   private streamId?: string;
   private sequence = 0;
   private started = false;
+  /** Resolves once Teams took (true) or refused (false) the informative update. */
+  private firstUpdate?: Promise<boolean>;
+  /** Teams refused the first update: nothing at all is sent for this answer. */
+  private unreachable = false;
   /** Teams refused the stream (403): nothing more is sent for this answer. */
   private stopped = false;
   /** No more updates (429, a refused update, time or size limit, or the final is on its way). */
@@ -91,8 +96,8 @@ export class StreamingReply implements AnswerPresenter {
     this.cancelTimer();
     // One at a time: the final message waits for the update in flight, then for Teams' spacing.
     await this.inFlight;
-    if (this.stopped || this.ended) {
-      this.log.info({ event: 'stream', outcome: this.stopped ? 'stoppedByTeams' : 'alreadyEnded' }, 'final message not sent');
+    if (this.stopped || this.ended || this.unreachable) {
+      this.log.info({ event: 'stream', outcome: this.stopped ? 'stoppedByTeams' : this.unreachable ? 'unreachable' : 'alreadyEnded' }, 'final message not sent');
       return;
     }
     this.ended = true;
@@ -116,25 +121,29 @@ export class StreamingReply implements AnswerPresenter {
     this.cancelTimer();
     await this.inFlight;
     // Whatever Q sent, the closing text stays well inside Teams' 40 KB (the updates stopped at the same length).
-    if (this.started && !this.stopped && !this.ended) {
+    if (this.started && !this.stopped && !this.ended && !this.unreachable) {
       const closing = shortenAtBoundary(streamableMarkdown(this.received.slice(0, MAX_STREAMED_CHARACTERS)), MAX_STREAMED_CHARACTERS);
       await this.final({ type: 'message', text: closing || CLOSED_WITHOUT_ANSWER });
     }
     this.slot.release();
   }
 
-  /** Q is being asked (credentials were ready: no sign-in first). */
-  informative(): void {
+  /** Q is about to be asked (credentials were ready: no sign-in first); false: don't ask, Teams refused. */
+  informative(): Promise<boolean> {
     // Called again when Q had lost the conversation and the question is asked anew.
-    if (this.started) return;
+    if (this.firstUpdate) return this.firstUpdate;
     this.started = true;
     this.startedAt = Date.now();
     // Another answer is streaming in this chat: this one arrives as an ordinary reply.
     if (!this.slot.claim()) {
       this.updatesOff = true;
-      return;
+      this.firstUpdate = Promise.resolve(true);
+      return this.firstUpdate;
     }
     this.update('informative', INFORMATIVE_TEXT);
+    // inFlight never rejects (refusals are caught and recorded in `unreachable`).
+    this.firstUpdate = this.inFlight.then(() => !this.unreachable);
+    return this.firstUpdate;
   }
 
   text(soFar: string): void {
@@ -189,6 +198,8 @@ export class StreamingReply implements AnswerPresenter {
   private refused(error: unknown): void {
     const { status, code } = refusal(error);
     this.updatesOff = true;
+    // The informative update, the stream's first: Teams can't be reached (or won't take this reply).
+    if (!this.streamId && this.sequence === 1) this.unreachable = true;
     // 403 ContentStreamNotAllowed: Stop pressed, too long or too large; the stream is over.
     if (status === 403 && this.streamId) this.stopped = true;
     this.log.warn({ event: 'stream', outcome: status === 403 ? 'stopped' : status === 429 ? 'throttled' : 'updateRefused', status, code, sequence: this.sequence }, 'Teams refused a stream update');
