@@ -96,7 +96,7 @@ export class Answering {
     const privateTo: PrivateTo | undefined = space.privateAnswers
       ? { askerTeamsId: turn.activity.from.id, askedBy: askedBy ?? 'Someone', question: question || 'A follow-up to a plugin action' }
       : undefined;
-    const answerTimer = telemetry.answers.start();
+    const answerTimer = telemetry.answers.start(space.scope?.name);
     const reply = async (activity: OutgoingActivity): Promise<AnswerResult> => {
       await presenter.final(activity);
       return { kind: 'replied' };
