@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { placeCitations } from '../../cards/citations';
 import { cardMessage } from '../../cards/messages';
 import { emptyAnswerCard, failureCard, noAnswerCard, questionTooLongCard } from '../../cards/messageCards';
+import { askExpertAction } from '../../cards/expertCards';
 import { identityFailureCard } from '../../cards/signInCards';
 import { fitAnswerToTeams } from '../../cards/teamsLimits';
 import { USER_MESSAGE_MAX_LENGTH } from '../../domain/answer';
@@ -159,7 +160,7 @@ export class Answering {
     }
     if (isNoAnswer(outcome.text, outcome.sources)) {
       answerTimer.end('noAnswer');
-      return reply(cardMessage(noAnswerCard()));
+      return reply(cardMessage(noAnswerCard(space.experts ? askExpertAction(question) : undefined)));
     }
 
     const cited = placeCitations(outcome.text, outcome.sources);
@@ -176,6 +177,7 @@ export class Answering {
       ...(askedBy ? { askedBy, askerTeamsId: turn.activity.from.id, viewer: 'others' as const } : {}),
       ...(outcome.failedAttachments.length ? { failedAttachments: outcome.failedAttachments } : {}),
       ...(space.scope ? { searchedScope: space.scope.name } : {}),
+      ...(space.experts && question ? { askExpert: { question } } : {}),
     });
     const record = {
       askerKey: user.key,
