@@ -33,6 +33,10 @@ export class FakeConnector {
   /** 1:1 chats the bot opened, and whether to refuse the next ones (user without the app). */
   readonly created: Array<{ id: string; parameters: Record<string, any> }> = [];
   refuseCreate = false;
+  /** Team rosters Teams' roster API answers from (`GET /v3/conversations/{team}/members/{user}`), by team id. */
+  readonly teamMembers = new Map<string, Set<string>>();
+  /** Roster look-ups the bot made. */
+  rosterLookups = 0;
   /** When set, every call must carry a bearer this accepts (the bot's outbound token); others get 401. */
   requireBearer?: (authorization: string | undefined) => Promise<boolean>;
   /** Calls refused for a missing or invalid bearer. */
@@ -69,6 +73,15 @@ export class FakeConnector {
           const file = this.files.get(decodeURIComponent(req.url.slice('/files/'.length)));
           res.writeHead(file ? 200 : 404, file ? { 'content-type': 'application/octet-stream', 'content-length': String(file.length) } : {});
           res.end(file);
+          return;
+        }
+        const roster = /^\/v3\/conversations\/([^/]+)\/members\/([^/?]+)$/.exec(req.url ?? '');
+        if (req.method === 'GET' && roster) {
+          this.rosterLookups += 1;
+          const [teamId, userId] = [decodeURIComponent(roster[1] ?? ''), decodeURIComponent(roster[2] ?? '')];
+          const member = this.teamMembers.get(teamId)?.has(userId);
+          res.writeHead(member ? 200 : 404, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(member ? { id: userId, name: userId } : { error: { code: 'MemberNotFoundInConversation', message: 'The member was not found in the conversation.' } }));
           return;
         }
         if (req.method === 'POST' && req.url === '/v3/conversations') {
