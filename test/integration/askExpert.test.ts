@@ -44,6 +44,14 @@ function dialogInvoke(serviceUrl: string, user: TeamsUser, name: 'task/fetch' | 
   return activity(serviceUrl, user, conversation, { type: 'invoke', name, value: { data, context: { theme: 'default' } }, ...(replyToId ? { replyToId } : {}) }, channelData);
 }
 
+const THREAD = '19:general@thread.tacv2;messageid=1700000000000';
+const OPERATIONS_TEAM = { id: '19:team-operations@thread.tacv2', name: 'Operations' };
+
+/** An invoke from Ada's channel thread (where she asked). */
+function inThread(serviceUrl: string, user: TeamsUser, extra: Record<string, unknown>): Record<string, unknown> {
+  return activity(serviceUrl, user, { id: THREAD, conversationType: 'channel' }, extra, { team: OPERATIONS_TEAM, channel: { id: THREAD.split(';')[0] } });
+}
+
 function actionsOf(card: Record<string, any>): Array<Record<string, any>> {
   return (card.actions ?? []) as Array<Record<string, any>>;
 }
@@ -147,6 +155,40 @@ describe('Ask an expert (two instances on Azurite)', function () {
     assert.match(JSON.stringify(rated.body), /You rated this answer 👍/);
     const logs = stack.instances.map((instance) => instance.logs.join('\n')).join('\n');
     assert.doesNotMatch(logs, /France|men's tournament/, 'no question or answer text in logs');
+  });
+});
+
+describe('Ask an expert from a channel: the answer comes back privately', function () {
+  this.timeout(120_000);
+  let stack: ScaledStack;
+  before(async () => {
+    stack = await startScaledStack(2, { EXPERTS_CHANNEL: `${EXPERTS_TEAM},${EXPERTS_CHANNEL}` });
+    stack.connector.teamMembers.set(EXPERTS_TEAM, new Set([GRACE.id]));
+  });
+  after(async () => stack?.stop());
+
+  it('the thread gets a placeholder for everyone; only the asker’s refresh shows the expert’s answer', async () => {
+    const { connector, serviceUrl } = stack;
+    const submitted = await stack.post(0, inThread(serviceUrl, ADA, { type: 'invoke', name: 'task/submit', value: { data: { verb: 'expert.ask', question: 'Where is the VPN policy for contractors?' } } }));
+    assert.match(submitted.body.task.value, /Sent to the experts/);
+    const posted = await connector.waitFor('the request', () => connector.created.find((created) => created.parameters.channelData?.channel?.id === EXPERTS_CHANNEL));
+    const answerButton = actionsOf(cardIn(posted.parameters.activity)).find((action) => action.data?.verb === 'expert.answer');
+    const before = connector.sent.length;
+    const answered = await stack.post(1, dialogInvoke(serviceUrl, GRACE, 'task/submit', { ...answerButton?.data, answer: 'Contractors: see **Access policy 4.2**.' }, 'experts'));
+    assert.match(answered.body.task.value, /sent to the person who asked/);
+    const delivered = await connector.waitFor('the delivery in the thread', () => connector.sent.slice(before).find((sent) => sent.conversationId === THREAD && sent.body.attachments?.length));
+    const placeholder = cardIn(delivered.body);
+    assert.doesNotMatch(JSON.stringify(delivered.body), /Access policy/, 'the thread message does not carry the answer');
+    assert.deepEqual(placeholder.refresh.userIds, [ADA.id]);
+    assert.deepEqual(activityProblems(delivered.body), []);
+
+    const refresh = (user: TeamsUser) => inThread(serviceUrl, user, { type: 'invoke', name: 'adaptiveCard/action', replyToId: delivered.returnedId, value: { action: { type: 'Action.Execute', verb: placeholder.refresh.action.verb, data: placeholder.refresh.action.data }, trigger: 'automatic' } });
+    const graceView = await stack.post(0, refresh(GRACE));
+    assert.equal(graceView.status, 200);
+    assert.doesNotMatch(JSON.stringify(graceView.body), /Access policy/, 'someone else’s refresh gets no answer');
+    const adaView = await stack.post(1, refresh(ADA));
+    assert.match(JSON.stringify(adaView.body), /Access policy 4\.2/);
+    assert.match(JSON.stringify(adaView.body), /Grace Hopper/);
   });
 });
 
