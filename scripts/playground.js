@@ -174,6 +174,9 @@ async function main() {
     AAD_APP_OAUTH_AUTHORITY_HOST: qUrl,
     ...LOCAL_SSO,
     DEV_LOCAL_SIGN_IN: 'true',
+    // The team's General channel searches only the HR and finance documents, which everyone there may
+    // see (the local Q honours attributeFilter); the group chat shows private answers.
+    KNOWLEDGE_SCOPES_FILE: join(root, 'localdev/playground/knowledge-scopes.json'),
     // A fresh key per run (stored sign-ins do not outlive the playground), kept with the state when durable.
     TOKEN_STORE_KEY: options.durable ? durableKey() : require('node:crypto').randomBytes(32).toString('base64'),
     // The bot's own throwaway identity towards the local Identity Center and STS.

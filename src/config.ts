@@ -545,6 +545,8 @@ export interface DoctorConfig {
   armUrl: string;
   /** Running inside App Service: Azure reads use the managed identity. */
   onAzure: boolean;
+  /** The bot's knowledge scopes file (KNOWLEDGE_SCOPES_FILE), checked by src/doctor/knowledgeScopes. */
+  knowledgeScopesFile?: string;
 }
 
 export function loadDoctorConfig(files: Record<string, string>, env: Record<string, string | undefined> = process.env): DoctorConfig {
@@ -582,6 +584,7 @@ export function loadDoctorConfig(files: Record<string, string>, env: Record<stri
     ...optional('managedIdentityPrincipalId', read('BOT_MANAGED_IDENTITY_PRINCIPAL_ID')),
     ...optional('resourceUri', read('SSO_RESOURCE_URI', 'RUNTIME_SSO_RESOURCE_URI') ?? (botId ? `api://botid-${botId}` : undefined)),
     ...optional('botEndpoint', read('BOT_ENDPOINT')?.replace(/\/+$/, '')),
+    ...optional('knowledgeScopesFile', read('KNOWLEDGE_SCOPES_FILE')),
     claimAttribute: read('IDC_CLAIM_ATTRIBUTE') ?? 'email',
     identityStoreAttribute: read('IDC_IDENTITY_STORE_ATTRIBUTE') ?? 'emails.value',
     ...(subscriptionId && resourceGroup && botResourceName ? { azure: { subscriptionId, resourceGroup, botResourceName } } : {}),

@@ -165,15 +165,16 @@ function jsonRpc(exchange: Exchange, data: AdminData, caller: Caller, requestId:
 }
 
 function qbusiness(exchange: Exchange, data: AdminData, caller: Caller, requestId: string): void {
-  const match = /^\/applications\/([^/]+)(\/subscriptions)?$/.exec(exchange.url.pathname);
+  const match = /^\/applications\/([^/]+)(\/subscriptions|\/indices(?:\/([^/]+)(\/datasources)?)?)?$/.exec(exchange.url.pathname);
   data.served.push(`qbusiness ${exchange.method} ${exchange.url.pathname}`);
-  if (exchange.method !== 'GET' || !match) throw new AwsError('AccessDeniedException', 'The local services serve administrators only GetApplication and ListSubscriptions.', 403);
+  if (exchange.method !== 'GET' || !match) throw new AwsError('AccessDeniedException', 'The local services serve administrators only GetApplication, ListSubscriptions, ListIndices, GetIndex and ListDataSources.', 403);
   const application = data.qApplications.find((candidate) => candidate.applicationId === match[1] && candidate.accountId === caller.accountId && candidate.region === caller.region);
   if (!application) {
     json(exchange, 404, { message: `Application ${match[1]} not found.`, resourceId: match[1], resourceType: 'application' }, { 'x-amzn-errortype': 'ResourceNotFoundException', 'x-amzn-requestid': requestId });
     return;
   }
   const arn = `arn:aws:qbusiness:${application.region}:${application.accountId}:application/${application.applicationId}`;
+  if (match[2]?.startsWith('/indices')) return indexReads(exchange, match[3], Boolean(match[4]), requestId);
   if (match[2]) {
     return json(
       exchange,
@@ -196,4 +197,18 @@ function qbusiness(exchange: Exchange, data: AdminData, caller: Caller, requestI
     },
     { 'x-amzn-requestid': requestId },
   );
+}
+
+/**
+ * The local Q's one index, holding the sample documents (localdev/qbusiness/documents): the data
+ * sources their front matter names, and no custom attributes (only Q's reserved ones).
+ */
+const LOCAL_INDEX = { indexId: 'idx-local-documents', displayName: 'Sample documents', dataSources: ['hr-finance-sharepoint', 'it-wiki'] };
+
+function indexReads(exchange: Exchange, indexId: string | undefined, dataSources: boolean, requestId: string): void {
+  const headers = { 'x-amzn-requestid': requestId };
+  if (!indexId) return json(exchange, 200, { indices: [{ indexId: LOCAL_INDEX.indexId, displayName: LOCAL_INDEX.displayName, status: 'ACTIVE' }] }, headers);
+  if (indexId !== LOCAL_INDEX.indexId) return json(exchange, 404, { message: `Index ${indexId} not found.`, resourceId: indexId, resourceType: 'index' }, { ...headers, 'x-amzn-errortype': 'ResourceNotFoundException' });
+  if (dataSources) return json(exchange, 200, { dataSources: LOCAL_INDEX.dataSources.map((id) => ({ dataSourceId: id, displayName: id, type: 'CUSTOM', status: 'ACTIVE' })) }, headers);
+  return json(exchange, 200, { indexId, displayName: LOCAL_INDEX.displayName, status: 'ACTIVE', documentAttributeConfigurations: [] }, headers);
 }

@@ -16,6 +16,7 @@ import { checkEntraApp } from './entraApp';
 import { checkIamRoles } from './iamRoles';
 import { checkIdentityCenter } from './identityCenter';
 import { checkPerson } from './person';
+import { checkKnowledgeScopes } from './knowledgeScopes';
 import { checkQApplication } from './qApplication';
 import { exitCode, formatReport, type CheckLine } from './report';
 
@@ -76,7 +77,7 @@ export async function runDoctor(argv: string[]): Promise<{ code: number; output:
   const config = loadDoctorConfig(readEnvFiles(options));
   const ctx: DoctorContext = { config, q: qAccount(config), idc: idcAccount(config), azure: azureReader(config), projectRoot: options.projectRoot, findings: {}, ...(options.envName ? { envName: options.envName } : {}), ...(options.envFile ? { envFile: options.envFile } : {}) };
   // Order matters: later groups build on what earlier ones found (accounts, instance, issuer).
-  const aws: CheckLine[] = [...(await checkAwsAccounts(ctx)), ...(await checkQApplication(ctx)), ...(await checkIdentityCenter(ctx)), ...(await checkIamRoles(ctx))];
+  const aws: CheckLine[] = [...(await checkAwsAccounts(ctx)), ...(await checkQApplication(ctx)), ...(await checkKnowledgeScopes(ctx)), ...(await checkIdentityCenter(ctx)), ...(await checkIamRoles(ctx))];
   const microsoft: CheckLine[] = [...(await checkEntraApp(ctx)), ...(await checkAzureBot(ctx))];
   const person: CheckLine[] = options.user ? await checkPerson(ctx, options.user) : [];
   const all = [...aws, ...microsoft, ...person];

@@ -102,25 +102,36 @@ describe('end to end in the Agents Playground (headless Chromium)', function () 
     await send.click();
   }
 
-  it('answers a mention in a group chat and in a channel thread, for the person who asked', async () => {
+  it('answers a mention in a group chat privately (placeholder, "Show me the answer", Share), and a scoped channel for everyone', async () => {
     await page.getByText('Project Falcon').click();
     await mentionBot(page.locator('div[contenteditable="true"][role="textbox"]').first(), 'What are the hotel limits in Europe?', page.locator('button[aria-label="Send Message"]'));
-    const groupAnswer = page.locator('.ac-adaptiveCard', { hasText: /Answer for Ada Lovelace[\s\S]*Sources/ }).last();
-    await groupAnswer.waitFor({ timeout: 30000 });
-    assert.match((await groupAnswer.textContent()) ?? '', /220 EUR/);
-    await page.screenshot({ path: resolve(RESULTS, 'group-chat.png') });
+    // The thread shows who asked what, and that the answer is Ada's until she shares it.
+    const placeholder = page.locator('.ac-adaptiveCard', { hasText: /Ada Lovelace asked:[\s\S]*only Ada Lovelace can see it/ }).last();
+    await placeholder.waitFor({ timeout: 30000 });
+    assert.doesNotMatch((await placeholder.textContent()) ?? '', /220 EUR|Business travel policy/, 'no answer in the thread');
+    await page.screenshot({ path: resolve(RESULTS, 'shared-space-placeholder.png') });
+    // The playground does not honour refresh.userIds: Ada presses "Show me the answer".
+    await placeholder.getByRole('button', { name: 'Show me the answer' }).click();
+    const own = page.locator('.ac-adaptiveCard', { hasText: /Only you can see this answer[\s\S]*220 EUR/ }).last();
+    await own.waitFor({ timeout: 15000 });
+    await page.screenshot({ path: resolve(RESULTS, 'shared-space-private.png') });
+    await own.getByRole('button', { name: 'Share with everyone here' }).click();
+    const shared = page.locator('.ac-adaptiveCard', { hasText: /Shared by Ada Lovelace[\s\S]*220 EUR/ }).last();
+    await shared.waitFor({ timeout: 15000 });
+    await page.screenshot({ path: resolve(RESULTS, 'shared-space-shared.png') });
 
+    // A channel scoped to the HR and finance documents, which everyone there may see: answered for all, and says what it searched.
     await page.getByText('General').first().click();
-    await mentionBot(page.locator('div[contenteditable="true"]').first(), 'How do I report phishing?', page.getByRole('button', { name: 'Post' }));
-    const channelAnswer = page.locator('.ac-adaptiveCard', { hasText: /Answer for Ada Lovelace[\s\S]*Report phishing/ }).last();
-    await channelAnswer.waitFor({ timeout: 30000 });
-    await page.screenshot({ path: resolve(RESULTS, 'channel.png') });
+    await mentionBot(page.locator('div[contenteditable="true"]').first(), 'How many days of annual leave do I get?', page.getByRole('button', { name: 'Post' }));
+    const scoped = page.locator('.ac-adaptiveCard', { hasText: /Answer for Ada Lovelace[\s\S]*25 days[\s\S]*Searched: HR and finance policies/ }).last();
+    await scoped.waitFor({ timeout: 30000 });
+    await page.screenshot({ path: resolve(RESULTS, 'shared-space-scoped.png') });
 
     const { calls } = await localQ('/_local/calls?operation=ChatSync');
-    const questions = calls.map((call: any) => [call.body.userMessage, call.principal]);
-    assert.deepEqual(questions.slice(-2), [
-      ['What are the hotel limits in Europe?', idcUserIdOf(ADA)],
-      ['How do I report phishing?', idcUserIdOf(ADA)],
+    const asked = calls.map((call: any) => [call.body.userMessage, call.principal, call.body.attributeFilter]);
+    assert.deepEqual(asked.slice(-2), [
+      ['What are the hotel limits in Europe?', idcUserIdOf(ADA), undefined],
+      ['How many days of annual leave do I get?', idcUserIdOf(ADA), { equalsTo: { name: '_data_source_id', value: { stringValue: 'hr-finance-sharepoint' } } }],
     ]);
   });
 });

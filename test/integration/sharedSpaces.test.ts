@@ -111,6 +111,10 @@ describe('answers in shared spaces: private until the asker shares', () => {
     const shown = await stack.post(executeIn(stack.serviceUrl, ADA, 'answer.show', { answerKey }, thread, messageId));
     assert.deepEqual(leaks(shown.body.value).length, ANSWER_MARKERS.length, '"Show me the answer" shows Ada her answer');
     assert.equal(stack.connector.updates().length, 0, 'showing never changes the message for everyone');
+    // Clients without Universal Actions send the Action.Submit fallback: a pointer, never the answer.
+    await stack.post(submitInThread(stack.serviceUrl, ADA, { answerKey, verb: 'answer.show' }, thread));
+    const pointer = await stack.connector.waitFor('the pointer', () => stack.connector.messages(thread).find((activity) => /can’t show a private answer/.test(String(activity.body.text))));
+    assert.deepEqual(leaks(pointer.body), []);
     assert.equal(chatSyncs()[0]?.principal, idcUserIdOf(ADA));
   });
 

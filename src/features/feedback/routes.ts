@@ -5,7 +5,7 @@
  */
 import { cardMessage } from '../../cards/messages';
 import type { AdaptiveCardJson } from '../../cards/types';
-import { FEEDBACK_VERBS } from '../../cards/verbs';
+import { FEEDBACK_VERBS, VERBS } from '../../cards/verbs';
 import type { ProactiveTurns, TeamsTurn } from '../../domain/turn';
 import type { Clock } from '../../state/expiringRecords';
 import type { StateStorage } from '../../state/stateStorage';
@@ -57,6 +57,8 @@ export function createFeedback(deps: FeedbackDependencies): Feedback {
   return { handler: new FeedbackHandler({ answers, votes }), outbox };
 }
 
+const NO_PRIVATE_VIEW = 'This version of Teams can’t show a private answer in place. Open this conversation in the Teams desktop, web or mobile app to see answers meant for you.';
+
 export function registerFeedback(routes: FeatureRoutes, feedback: FeedbackHandler, logger: Logger): void {
   routes.cardExecute<FeedbackActionData>(FEEDBACK_VERBS, async (turn, data) => {
     const verb = (turn.activity.value as { action?: { verb?: string } } | undefined)?.action?.verb ?? '';
@@ -79,6 +81,9 @@ export function registerFeedback(routes: FeatureRoutes, feedback: FeedbackHandle
   routes.cardSubmit<FeedbackActionData & { verb?: string }>(FEEDBACK_VERBS, async (turn, data) => {
     const { reply, everyone } = await feedback.handle(turn, data.verb ?? '', data);
     if (typeof reply === 'string') await turn.send(reply);
+    // A client without Universal Actions can't show one person their own card, and a message here
+    // would be everyone's: it gets a pointer to a client that can (the same words whoever clicked).
+    else if (data.verb === VERBS.showAnswer) await turn.send(NO_PRIVATE_VIEW);
     if (everyone) await replaceCardMessage(turn, everyone, logger);
   });
 }
