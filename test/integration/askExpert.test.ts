@@ -156,6 +156,31 @@ describe('Ask an expert (two instances on Azurite)', function () {
     const logs = stack.instances.map((instance) => instance.logs.join('\n')).join('\n');
     assert.doesNotMatch(logs, /France|men's tournament/, 'no question or answer text in logs');
   });
+  it('from an answer card: Q’s answer is shared only when ticked, and only the asker’s own', async () => {
+    const { connector, serviceUrl } = stack;
+    const before = connector.sent.length;
+    await stack.post(1, message(serviceUrl, ADA, 'How do I reset my VPN token?'));
+    const reply = await connector.waitFor('the answer card', () => connector.sent.slice(before).find((sent) => JSON.stringify(sent.body).includes('Sources')));
+    const askButton = actionsOf(cardIn(reply.body)).find((action) => action.data?.verb === 'expert.ask');
+    assert.ok(askButton?.data.answerKey, 'the answer card offers Ask an expert with its answer key');
+    const opened = await stack.post(0, dialogInvoke(serviceUrl, ADA, 'task/fetch', askButton.data, 'asker'));
+    const toggles = opened.body.task.value.card.content.body.filter((element: any) => element.type === 'Input.Toggle');
+    assert.deepEqual(toggles.map((toggle: any) => [toggle.id, toggle.value]), [['includeAnswer', 'false'], ['includeSources', 'false']]);
+
+    // Grace forges a request carrying Ada's answer key: her request goes without Ada's answer.
+    const created = connector.created.length;
+    await stack.post(0, dialogInvoke(serviceUrl, GRACE, 'task/submit', { verb: 'expert.ask', question: 'What does Ada know?', answerKey: askButton.data.answerKey, includeAnswer: 'true', includeSources: 'true' }, 'asker'));
+    const forged = await connector.waitFor('Grace’s request', () => connector.created[created]);
+    assert.doesNotMatch(JSON.stringify(forged.parameters.activity), /self-service portal/i);
+
+    // Ada ticks both: the experts see Q's answer and its source titles.
+    await stack.post(1, dialogInvoke(serviceUrl, ADA, 'task/submit', { ...opened.body.task.value.card.content.actions[0].data, question: askButton.data.question, includeAnswer: 'true', includeSources: 'true' }, 'asker'));
+    const shared = await connector.waitFor('Ada’s request with the answer', () => connector.created[created + 1]);
+    const raw = JSON.stringify(shared.parameters.activity);
+    assert.match(raw, /Amazon Q’s answer, shared by the asker/);
+    assert.match(raw, /self-service portal/i);
+    assert.deepEqual(activityProblems(shared.parameters.activity), []);
+  });
 });
 
 describe('Ask an expert from a channel: the answer comes back privately', function () {
