@@ -200,6 +200,16 @@ module monitoring './monitoring.bicep' = {
   }
 }
 
+// The workbook for knowledge owners and operators (Azure portal → Monitor → Workbooks).
+module workbook './workbook.bicep' = {
+  name: 'Workbook'
+  params: {
+    resourceBaseName: resourceBaseName
+    location: location
+    workspaceId: monitoring.outputs.logAnalyticsWorkspaceId
+  }
+}
+
 // Settings that come from this template, merged into what the site already has (see appSettings.bicep).
 module provisionedSettings './appSettings.bicep' = {
   name: 'Merge-provisioned-settings'

@@ -34,11 +34,15 @@ import { WaitingQuestionStore } from './features/signIn/waitingQuestions';
 import { registerSharedSpaces } from './features/sharedSpaces/routes';
 import { Sharing } from './features/sharedSpaces/sharing';
 import { spacePolicies, type SpaceSettings } from './domain/spacePolicy';
+import { AskExpert } from './features/experts/askExpert';
+import { ExpertRequestStore } from './features/experts/expertRequests';
+import { registerExperts } from './features/experts/routes';
 import { registerThreadContext } from './features/threadContext/routes';
 import { ThreadContextStore } from './features/threadContext/threadContext';
 import { createTeamsApplication, type TeamsAdapter, type TeamsApplication } from './teams/application';
-import { proactiveTurns } from './teams/proactive';
+import { channelPoster, proactiveTurns } from './teams/proactive';
 import { devMeetingLookup } from './teams/devMeetingApi';
+import { teamRoster } from './teams/roster';
 
 export interface BotOptions {
   adapter: TeamsAdapter;
@@ -148,6 +152,10 @@ export function createBotApplication(options: BotOptions): BotApplication {
   registerFeedback(routes, feedback.handler, logger);
   registerMessageExtension(routes, extension);
   registerSharedSpaces(routes, new Sharing({ answers, ask, logger }));
+  registerExperts(
+    routes,
+    new AskExpert({ requests: new ExpertRequestStore(storage, now), answers, spaces, roster: teamRoster(), channels: channelPoster(options.adapter, options.botAppId), proactive, logger, now }),
+  );
   registerAnswering(routes, { ask, retries, threads, spaces, allowLoopbackFileHosts: Boolean(options.allowLoopbackFileHosts) });
 
   feedback.outbox.start();

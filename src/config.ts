@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { parseExpertsChannel, type ExpertsChannel } from './domain/experts';
 import { parseKnowledgeScopes, type KnowledgeScope } from './domain/knowledgeScopes';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -78,6 +79,8 @@ export interface AppConfig {
   sharedSpaceAnswers: 'private' | 'public';
   /** Knowledge scopes per team, channel or chat (KNOWLEDGE_SCOPES_FILE); empty: every space searches everything. */
   knowledgeScopes: KnowledgeScope[];
+  /** EXPERTS_CHANNEL: where "Ask an expert" requests go when the space's scope names no experts; absent: no button there. */
+  expertsChannel?: ExpertsChannel;
   /** Which instance this process is, in logs and telemetry: App Service's WEBSITE_INSTANCE_ID, else the host name. */
   instance: string;
   /** OpenTelemetry export (src/telemetry); absent: off, and nothing is instrumented. */
@@ -203,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const streaming = readStreaming(read, problems);
   const sharedSpaceAnswers = readSharedSpaceAnswers(read, problems);
   const knowledgeScopes = readKnowledgeScopes(read, problems);
+  const expertsChannel = readExpertsChannel(read, problems);
   const telemetry = readTelemetry(read, problems);
   const meetingRecaps = readMeetingRecaps(read, problems, sso, bot);
   const devTeamsMeetingApiUrl = read('DEV_TEAMS_MEETING_API_URL')?.replace(/\/+$/, '');
@@ -231,6 +235,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     streaming,
     sharedSpaceAnswers,
     knowledgeScopes,
+    ...(expertsChannel ? { expertsChannel } : {}),
     instance: read('WEBSITE_INSTANCE_ID') ?? hostname(),
     ...(telemetry ? { telemetry } : {}),
     ...(meetingRecaps ? { meetingRecaps } : {}),
@@ -313,6 +318,17 @@ function readKnowledgeScopes(read: (name: string) => string | undefined, problem
   const parsed = parseKnowledgeScopes(json);
   for (const problem of parsed.problems) problems.push(`KNOWLEDGE_SCOPES_FILE "${file}": ${problem}.`);
   return parsed.scopes;
+}
+
+function readExpertsChannel(read: (name: string) => string | undefined, problems: string[]): ExpertsChannel | undefined {
+  const raw = read('EXPERTS_CHANNEL');
+  if (!raw?.trim()) return undefined;
+  const parsed = parseExpertsChannel(raw);
+  if ('problem' in parsed) {
+    problems.push(`EXPERTS_CHANNEL ${parsed.problem}.`);
+    return undefined;
+  }
+  return parsed;
 }
 
 const OTEL_VARIABLES = [

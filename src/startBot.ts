@@ -106,7 +106,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
     threadContextDays: config.threadContextDays,
     allowLoopbackFileHosts: loopbackAllowed,
     streaming: config.streaming,
-    spaces: { sharedSpaceAnswers: config.sharedSpaceAnswers, knowledgeScopes: config.knowledgeScopes },
+    spaces: { sharedSpaceAnswers: config.sharedSpaceAnswers, knowledgeScopes: config.knowledgeScopes, ...(config.expertsChannel ? { expertsChannel: config.expertsChannel } : {}) },
     ...(config.bot ? { botAppId: config.bot.appId } : {}),
     ...(identity ? { identity } : {}),
     ...(config.meetingRecaps ? { meetingTranscripts: meetingTranscripts(config.meetingRecaps) } : {}),

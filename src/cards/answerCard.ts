@@ -2,6 +2,7 @@
  * The answer card: Q's answer with citation markers, numbered sources and the feedback controls.
  * A pure function of `AnswerCardModel`; every state of the feedback flow is a re-render of it.
  */
+import { askExpertAction } from './expertCards';
 import { FEEDBACK_COMMENT_MAX_LENGTH, FEEDBACK_REASONS, type FailedAttachment, type FeedbackState, type NegativeFeedbackReason, type Source } from '../domain/answer';
 import { safeLink } from '../content/links';
 import { plainLine, TEXT_LIMITS } from '../content/plainText';
@@ -19,6 +20,8 @@ export interface AnswerCardModel {
   markdown: string;
   sources: Source[];
   feedback: FeedbackState;
+  /** The space has an experts' channel: the asker's view offers "Ask an expert" with this question. */
+  askExpert?: { question: string };
   /** `reasons` shows the 👎 form in place of the vote buttons. */
   view: 'vote' | 'reasons';
   /** In channels and group chats: whose question this answers. */
@@ -98,7 +101,9 @@ export function answerCardWith(model: AnswerCardModel, answerElements: CardEleme
   const { elements, actions } = model.view === 'reasons' ? reasonsForm(model.answerKey) : voteControls(model);
   body.push(...elements);
   if (model.feedbackProblem) body.push(plainTextBlock(plainLine(model.feedbackProblem, TEXT_LIMITS.errorMessage), { color: 'Attention', size: 'Small' }));
-  return withAskerView(adaptiveCard(body, actions), model);
+  // Offered with the votes and after a 👎 alike; it shares only what the asker ticks in its dialog.
+  const withExpert = model.askExpert && model.view !== 'reasons' ? [...actions, askExpertAction(model.askExpert.question, model.answerKey)] : actions;
+  return withAskerView(adaptiveCard(body, withExpert), model);
 }
 
 /** Teams shows refresh.userIds their own view, fetched with this Action.Execute. */

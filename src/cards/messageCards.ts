@@ -53,14 +53,15 @@ export function emptyAnswerCard(): AdaptiveCardJson {
 }
 
 /** Q searched and found nothing relevant: say so, and how to ask in a way that might find something. */
-export function noAnswerCard(): AdaptiveCardJson {
+/** `askExpert`: the "Ask an expert" button, when the space has an experts' channel. */
+export function noAnswerCard(askExpert?: CardAction): AdaptiveCardJson {
   return adaptiveCard(
     [
       textBlock('**Your company’s documents don’t cover this**'),
       textBlock('Amazon Q Business searched the documents you can see and found nothing that answers this question, so it did not guess.'),
       textBlock('- Try other words, or name the product, team or policy.\n- If it should be documented, tell the people who own that topic.', { isSubtle: true, size: 'Small' }),
     ],
-    [submitAction('New conversation', VERBS.newConversation, {})],
+    [...(askExpert ? [askExpert] : []), submitAction('New conversation', VERBS.newConversation, {})],
   );
 }
 

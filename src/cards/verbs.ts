@@ -22,6 +22,11 @@ export const VERBS = {
   signInInPlace: 'signin.inplace',
   /** Older clients without Universal Actions: sign in through a 1:1 chat instead. */
   signInDirect: 'signin.direct',
+  /** Ask an expert (src/features/experts): the asker's dialog, the expert's dialog, the private delivery, the rating. */
+  expertAsk: 'expert.ask',
+  expertAnswer: 'expert.answer',
+  expertShow: 'expert.show',
+  expertRate: 'expert.rate',
 } as const;
 
 /** The verbs of the rating controls on an answer card (refresh shows the asker their own view). */

@@ -41,6 +41,8 @@ export interface KnowledgeScope {
   teams: string[];
   channels: string[];
   chats: string[];
+  /** Where this scope's "Ask an expert" requests go (else EXPERTS_CHANNEL). */
+  experts?: { teamId: string; channelId: string };
 }
 
 /** Where a question was asked, in the ids Teams puts on the activity. */
@@ -54,7 +56,7 @@ const NESTED = ['andAllFilters', 'orAllFilters'] as const;
 const COMPARISONS = ['equalsTo', 'containsAll', 'containsAny', 'greaterThan', 'greaterThanOrEquals', 'lessThan', 'lessThanOrEquals'] as const;
 const FILTER_KEYS = new Set<string>([...NESTED, 'notFilter', ...COMPARISONS]);
 const VALUE_KEYS = new Set(['stringValue', 'stringListValue', 'longValue', 'dateValue']);
-const SCOPE_KEYS = new Set(['name', 'attributeFilter', 'everyoneMaySee', 'teams', 'channels', 'chats']);
+const SCOPE_KEYS = new Set(['name', 'attributeFilter', 'everyoneMaySee', 'teams', 'channels', 'chats', 'experts']);
 /** Q limits filter nesting; deeper than this is a mistake in the file, not a real filter. */
 const MAX_DEPTH = 6;
 
@@ -100,7 +102,14 @@ export function parseKnowledgeScopes(json: unknown): ParsedScopes {
       ids[field] = value as string[];
     }
     if (ids.teams.length + ids.channels.length + ids.chats.length === 0) problem('teams', 'the scope lists no team, channel or chat, so it would never apply');
-    scopes.push({ name, attributeFilter: entry.attributeFilter as AttributeFilter, everyoneMaySee: entry.everyoneMaySee === true, ...ids });
+    let experts: { teamId: string; channelId: string } | undefined;
+    if (entry.experts !== undefined) {
+      const value = entry.experts;
+      const valid = isObject(value) && Object.keys(value).every((key) => key === 'team' || key === 'channel') && typeof value.team === 'string' && /^19:\S+$/.test(value.team) && typeof value.channel === 'string' && /^19:\S+$/.test(value.channel) && !value.channel.includes(';messageid=');
+      if (valid) experts = { teamId: value.team as string, channelId: value.channel as string };
+      else problem('experts', 'must be {"team": "<team id, 19:…>", "channel": "<channel id, 19:…>"}');
+    }
+    scopes.push({ name, attributeFilter: entry.attributeFilter as AttributeFilter, everyoneMaySee: entry.everyoneMaySee === true, ...ids, ...(experts ? { experts } : {}) });
   });
   return { scopes: problems.length === 0 ? scopes : [], problems };
 }

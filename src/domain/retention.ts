@@ -5,6 +5,8 @@ const DAY = 24 * HOUR;
 export const RETENTION_MS = {
   conversation: 30 * DAY,
   answer: 30 * DAY,
+  /** An expert request: open until answered, then kept for the asker's rating. */
+  expertRequest: 30 * DAY,
   retry: DAY,
   waiting: HOUR,
   pluginAction: DAY,

@@ -4,6 +4,7 @@
  * stays private until they share it — unless the operator chose public answers, or the space's
  * knowledge scope says everyone there may see its documents. Also which scope the space searches.
  */
+import type { ExpertsChannel } from './experts';
 import { scopeFor, type KnowledgeScope } from './knowledgeScopes';
 import { isOneToOne, type TeamsTurn } from './turn';
 
@@ -14,11 +15,15 @@ export interface SpacePolicy {
   privateAnswers: boolean;
   /** The knowledge scope of this space, if the operator gave it one. */
   scope?: KnowledgeScope;
+  /** Where "Ask an expert" goes from here: the scope's experts, else the default; none, no button. */
+  experts?: ExpertsChannel;
 }
 
 export interface SpaceSettings {
   sharedSpaceAnswers: 'private' | 'public';
   knowledgeScopes: readonly KnowledgeScope[];
+  /** EXPERTS_CHANNEL: where expert requests go when the space's scope names no experts. */
+  expertsChannel?: ExpertsChannel;
 }
 
 /** Decided from the turn's surface (src/teams/turn.ts), so Copilot chats count as 1:1 here too. */
@@ -28,13 +33,15 @@ export function spacePolicies(settings: SpaceSettings): SpacePolicies {
   return ({ activity, surface }) => {
     // The same rule as streaming and thread context: anything not known to be 1:1 is shared.
     const shared = !isOneToOne(surface);
-    if (!shared) return { shared: false, privateAnswers: false };
+    const fallbackExperts = settings.expertsChannel ? { experts: settings.expertsChannel } : {};
+    if (!shared) return { shared: false, privateAnswers: false, ...fallbackExperts };
     const channelData = (activity.channelData ?? {}) as { team?: { id?: unknown }; channel?: { id?: unknown } };
     const teamId = typeof channelData.team?.id === 'string' ? channelData.team.id : undefined;
     const channelId = typeof channelData.channel?.id === 'string' ? channelData.channel.id : undefined;
     const scope = settings.knowledgeScopes.length > 0 ? scopeFor(settings.knowledgeScopes, { conversationId: activity.conversation.id, ...(teamId ? { teamId } : {}), ...(channelId ? { channelId } : {}) }) : undefined;
     const privateAnswers = settings.sharedSpaceAnswers === 'private' && !scope?.everyoneMaySee;
-    return { shared, privateAnswers, ...(scope ? { scope } : {}) };
+    const experts = scope?.experts ?? settings.expertsChannel;
+    return { shared, privateAnswers, ...(scope ? { scope } : {}), ...(experts ? { experts } : {}) };
   };
 }
 

@@ -38,12 +38,19 @@ function isCopilotMark(value: unknown): boolean {
 }
 
 const turns = new WeakMap<TurnContext, TeamsTurn>();
+const contexts = new WeakMap<TeamsTurn, TurnContext>();
+
+/** The SDK context behind one of our turns, for src/teams/ modules only (roster look-ups). */
+export function contextOf(turn: TeamsTurn): TurnContext | undefined {
+  return contexts.get(turn);
+}
 
 export function teamsTurn(context: TurnContext): TeamsTurn {
   let turn = turns.get(context);
   if (!turn) {
     turn = new ContextTurn(context);
     turns.set(context, turn);
+    contexts.set(turn, context);
   }
   return turn;
 }

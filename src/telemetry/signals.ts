@@ -15,7 +15,25 @@ export const METRICS = {
   signIns: 'qteams.signins',
   votes: 'qteams.votes',
   serverErrors: 'qteams.http.server.errors',
+  expertRequests: 'qteams.expert.requests',
+  expertTimeToAnswer: 'qteams.expert.time_to_answer',
 } as const;
+
+/** The attribute (dimension) names each metric carries: the workbook and alert rules may use only these. */
+export const METRIC_ATTRIBUTES: Record<(typeof METRICS)[keyof typeof METRICS], readonly string[]> = {
+  'qteams.answers': ['outcome', 'scope'],
+  'qteams.answer.duration': ['outcome', 'scope'],
+  'qteams.q.duration': ['operation', 'outcome'],
+  'qteams.q.throttled': ['operation'],
+  'qteams.signins': ['outcome'],
+  'qteams.votes': ['state', 'vote'],
+  'qteams.http.server.errors': ['http.response.status_code', 'http.route'],
+  'qteams.expert.requests': ['state'],
+  'qteams.expert.time_to_answer': [],
+};
+
+/** The knowledge scope dimension of a space without one. */
+export const NO_SCOPE = '(none)';
 
 /** Set on the activity's server span by whichever handler knows how the activity ended. */
 export const OUTCOME_ATTRIBUTE = 'qteams.outcome';
@@ -41,10 +59,14 @@ const NOOP_HISTOGRAM = { record: () => undefined };
 const DURATION_BUCKETS_MS = [50, 100, 250, 500, 1000, 2000, 3000, 5000, 7500, 10000, 15000, 30000, 60000];
 
 class BotSignals {
-  votes: Counter<{ state: VoteState }> = NOOP_COUNTER;
+  votes: Counter<{ state: VoteState; vote: 'up' | 'down' }> = NOOP_COUNTER;
   signIns: Counter<{ outcome: string }> = NOOP_COUNTER;
-  answerCount: Counter<{ outcome: string }> = NOOP_COUNTER;
-  answerDuration: Histogram<{ outcome: string }> = NOOP_HISTOGRAM;
+  answerCount: Counter<{ outcome: string; scope: string }> = NOOP_COUNTER;
+  answerDuration: Histogram<{ outcome: string; scope: string }> = NOOP_HISTOGRAM;
+  /** Ask an expert: requests opened and answered (ids and counts only). */
+  expertRequests: Counter<{ state: 'opened' | 'answered' }> = NOOP_COUNTER;
+  /** Seconds from a request being opened to its answer. */
+  expertTimeToAnswer: Histogram<Record<string, never>> = NOOP_HISTOGRAM;
   qDuration: Histogram<{ operation: string; outcome: string }> = NOOP_HISTOGRAM;
   qThrottled: Counter<{ operation: string }> = NOOP_COUNTER;
   serverErrors: Counter<{ 'http.response.status_code': number; 'http.route': string }> = NOOP_COUNTER;
@@ -55,14 +77,15 @@ class BotSignals {
   }
 
   answers = {
-    start: (): AnswerTimer => {
+    /** `scope`: the space's knowledge scope name (an operator's label, never a person's text). */
+    start: (scope: string = NO_SCOPE): AnswerTimer => {
       if (!this.on) return NOOP_TIMER;
       const started = performance.now();
       const span = trace.getActiveSpan();
       return {
         end: (outcome: string) => {
-          this.answerCount.add(1, { outcome });
-          this.answerDuration.record(performance.now() - started, { outcome });
+          this.answerCount.add(1, { outcome, scope });
+          this.answerDuration.record(performance.now() - started, { outcome, scope });
           markOutcome(span, outcome);
         },
       };
@@ -93,14 +116,16 @@ class BotSignals {
     });
     this.qThrottled = meter.createCounter(METRICS.qThrottled, { description: 'Amazon Q Business attempts refused with throttling (each SDK retry counts)' });
     this.serverErrors = meter.createCounter(METRICS.serverErrors, { description: 'HTTP responses with status 5xx' });
+    this.expertRequests = meter.createCounter(METRICS.expertRequests, { description: 'Ask an expert: requests opened and answered' });
+    this.expertTimeToAnswer = meter.createHistogram(METRICS.expertTimeToAnswer, { description: 'Ask an expert: time from request to answer', unit: 's' });
     this.on = true;
   }
 
   unbind(): void {
     this.on = false;
     this.votes = this.signIns = this.answerCount = this.qThrottled = NOOP_COUNTER;
-    this.serverErrors = NOOP_COUNTER;
-    this.answerDuration = this.qDuration = NOOP_HISTOGRAM;
+    this.serverErrors = this.expertRequests = NOOP_COUNTER;
+    this.answerDuration = this.qDuration = this.expertTimeToAnswer = NOOP_HISTOGRAM;
   }
 }
 

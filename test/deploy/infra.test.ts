@@ -13,7 +13,7 @@ import { one, only, parseBicep, property, type BicepDeclaration } from '../helpe
 
 const ROOT = resolve(__dirname, '../../..');
 const INFRA = join(ROOT, 'infra');
-const templates = ['azure', 'botSettings', 'appSettings', 'tokenStoreKey', 'monitoring'].map((name) => join(INFRA, `${name}.bicep`));
+const templates = ['azure', 'botSettings', 'appSettings', 'tokenStoreKey', 'monitoring', 'workbook'].map((name) => join(INFRA, `${name}.bicep`));
 const parsed = (name: string): BicepDeclaration[] => parseBicep(join(INFRA, `${name}.bicep`));
 
 describe('infra/ Bicep templates (structure)', () => {

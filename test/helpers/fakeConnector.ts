@@ -37,6 +37,10 @@ export class FakeConnector {
   readonly meetings = new Map<string, Record<string, unknown> | number>();
   /** Meeting API calls received (meeting ids). */
   readonly meetingLookups: string[] = [];
+  /** Team rosters Teams' roster API answers from (`GET /v3/conversations/{team}/members/{user}`), by team id. */
+  readonly teamMembers = new Map<string, Set<string>>();
+  /** Roster look-ups the bot made. */
+  rosterLookups = 0;
   /** When set, every call must carry a bearer this accepts (the bot's outbound token); others get 401. */
   requireBearer?: (authorization: string | undefined) => Promise<boolean>;
   /** Calls refused for a missing or invalid bearer. */
@@ -82,6 +86,15 @@ export class FakeConnector {
           const found = this.meetings.get(id) ?? 404;
           res.writeHead(typeof found === 'number' ? found : 200, { 'content-type': 'application/json' });
           res.end(JSON.stringify(typeof found === 'number' ? { error: { code: found === 403 ? 'Forbidden' : 'NotFound', message: 'Meeting lookup refused.' } } : found));
+          return;
+        }
+        const roster = /^\/v3\/conversations\/([^/]+)\/members\/([^/?]+)$/.exec(req.url ?? '');
+        if (req.method === 'GET' && roster) {
+          this.rosterLookups += 1;
+          const [teamId, userId] = [decodeURIComponent(roster[1] ?? ''), decodeURIComponent(roster[2] ?? '')];
+          const member = this.teamMembers.get(teamId)?.has(userId);
+          res.writeHead(member ? 200 : 404, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(member ? { id: userId, name: userId } : { error: { code: 'MemberNotFoundInConversation', message: 'The member was not found in the conversation.' } }));
           return;
         }
         if (req.method === 'POST' && req.url === '/v3/conversations') {

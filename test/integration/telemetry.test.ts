@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { actionsOf, cardOf, cardTexts, startStack, type Stack } from '../helpers/stack';
-import { ADA, execute, message, personalConversationId, tokenExchange } from '../helpers/teamsActivities';
+import { ADA, execute, GRACE, message, personalConversationId, tokenExchange } from '../helpers/teamsActivities';
 import { startApplicationInsightsReceiver, startOtlpReceiver, TEST_INSTRUMENTATION_KEY, type ApplicationInsightsReceiver, type Envelope, type OtlpReceiver } from '../helpers/telemetryReceivers';
 
 const QUESTION = 'How do I reset my VPN token?';
@@ -41,6 +41,7 @@ describe('telemetry (OpenTelemetry → Application Insights and OTLP)', function
       WEBSITE_INSTANCE_ID: INSTANCE,
       // No statsbeat to Microsoft's endpoints from a test.
       APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
+      EXPERTS_CHANNEL: '19:team-experts@thread.tacv2,19:experts-desk@thread.tacv2',
     });
     botPid = stack.bot.process.pid as number;
 
@@ -63,6 +64,15 @@ describe('telemetry (OpenTelemetry → Application Insights and OTLP)', function
     voteActivityId = vote.id as string;
     assert.equal((await stack.post(vote)).status, 200);
     assert.equal(stack.q.state.calls.filter((call) => call.operation === 'PutFeedback').length, 1);
+
+    // Ask an expert: Ada's request, Grace's answer (the metrics the workbook charts).
+    stack.connector.teamMembers.set('19:team-experts@thread.tacv2', new Set([GRACE.id]));
+    const dialogSubmit = (user: typeof ADA, data: Record<string, unknown>) => ({ ...message(stack.serviceUrl, user, ''), type: 'invoke', name: 'task/submit', text: undefined, value: { data } });
+    assert.equal((await stack.post(dialogSubmit(ADA, { verb: 'expert.ask', question: QUESTION }))).status, 200);
+    const request = await stack.connector.waitFor('expert request', () => stack.connector.created.find((created) => created.parameters.channelData?.channel?.id));
+    const requestKey = (request.parameters.activity.attachments[0].content.actions as Array<{ data: { requestKey?: string } }>)[0]?.data.requestKey;
+    const answered = await stack.post(dialogSubmit(GRACE, { verb: 'expert.answer', requestKey, answer: 'Use the portal.' }));
+    assert.match(JSON.stringify(answered.body), /sent to the person who asked/);
 
     // Q refuses every attempt: a warning the bot exports as a log record (its default is warn and above).
     stack.q.state.addFault({ operation: 'ChatSync', error: 'ThrottlingException', count: 3 });
@@ -155,8 +165,12 @@ describe('telemetry (OpenTelemetry → Application Insights and OTLP)', function
     }
     assert.equal(metric('qteams.answers', (properties) => properties.outcome === 'answered'), 1);
     assert.equal(metric('qteams.signins', (properties) => properties.outcome === 'signedIn'), 1);
-    assert.equal(metric('qteams.votes', (properties) => properties.state === 'recorded'), 1);
+    assert.equal(metric('qteams.votes', (properties) => properties.state === 'recorded' && properties.vote === 'up'), 1);
     assert.equal(metric('qteams.answers', (properties) => properties.outcome === 'throttled'), 1);
+    assert.equal(metric('qteams.answers', (properties) => properties.outcome === 'answered' && properties.scope === '(none)'), 1);
+    assert.equal(metric('qteams.expert.requests', (properties) => properties.state === 'opened'), 1);
+    assert.equal(metric('qteams.expert.requests', (properties) => properties.state === 'answered'), 1);
+    assert.ok(names.includes('qteams.expert.time_to_answer'));
     assert.equal(metric('qteams.q.throttled', (properties) => properties.operation === 'ChatSync'), 4, 'one retried attempt, then three refused');
     assert.ok(metric('qteams.q.duration', (properties) => properties.operation === 'ChatSync' && properties.outcome === 'ok') > 0);
   });

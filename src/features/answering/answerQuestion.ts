@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { placeCitations } from '../../cards/citations';
 import { cardMessage } from '../../cards/messages';
 import { emptyAnswerCard, failureCard, noAnswerCard, questionTooLongCard } from '../../cards/messageCards';
+import { askExpertAction } from '../../cards/expertCards';
 import { identityFailureCard } from '../../cards/signInCards';
 import { fitAnswerToTeams } from '../../cards/teamsLimits';
 import { USER_MESSAGE_MAX_LENGTH } from '../../domain/answer';
@@ -100,7 +101,7 @@ export class Answering {
     const privateTo: PrivateTo | undefined = space.privateAnswers
       ? { askerTeamsId: turn.activity.from.id, askedBy: askedBy ?? 'Someone', question: question || 'A follow-up to a plugin action' }
       : undefined;
-    const answerTimer = telemetry.answers.start();
+    const answerTimer = telemetry.answers.start(space.scope?.name);
     const reply = async (activity: OutgoingActivity): Promise<AnswerResult> => {
       await presenter.final(activity);
       return { kind: 'replied' };
@@ -164,7 +165,7 @@ export class Answering {
     }
     if (isNoAnswer(outcome.text, outcome.sources)) {
       answerTimer.end('noAnswer');
-      return reply(cardMessage(noAnswerCard()));
+      return reply(cardMessage(noAnswerCard(space.experts ? askExpertAction(question) : undefined)));
     }
 
     const cited = placeCitations(outcome.text, outcome.sources);
@@ -181,6 +182,7 @@ export class Answering {
       ...(askedBy ? { askedBy, askerTeamsId: turn.activity.from.id, viewer: 'others' as const } : {}),
       ...(outcome.failedAttachments.length ? { failedAttachments: outcome.failedAttachments } : {}),
       ...(space.scope ? { searchedScope: space.scope.name } : {}),
+      ...(space.experts && question ? { askExpert: { question } } : {}),
     });
     const record = {
       askerKey: user.key,

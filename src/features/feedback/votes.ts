@@ -115,7 +115,7 @@ export class Votes {
         submittedAt: new Date(pending.submittedAt),
       });
       log.info({ awsRequestId, qConversationId: record.qConversationId, outcome: 'recorded' }, 'feedback recorded');
-      telemetry.votes.add(1, { state: 'recorded' });
+      telemetry.votes.add(1, { state: 'recorded', vote: pending.feedback.vote });
       return this.settle(answerKey, pending, (latest) => withoutPending({ ...latest, card: { ...latest.card, feedback: pending.feedback } }), 'recorded');
     } catch (error) {
       const failure = classify(error);
@@ -123,7 +123,7 @@ export class Votes {
       if (failure.retry && attempts <= VOTE_RETRY_DELAYS_MS.length) {
         const nextAttemptAt = this.deps.now().getTime() + (VOTE_RETRY_DELAYS_MS[attempts - 1] as number);
         log.warn({ outcome: 'pending', error: failure.name, awsRequestId: failure.requestId, nextAttemptAt: new Date(nextAttemptAt).toISOString() }, 'feedback kept to send again');
-        telemetry.votes.add(1, { state: 'pending' });
+        telemetry.votes.add(1, { state: 'pending', vote: pending.feedback.vote });
         const state = await this.settle(answerKey, pending, (latest) => ({ ...latest, pendingVote: { ...pending, attempts, nextAttemptAt, sendingUntil: 0 } }), 'pending');
         if (state.state === 'pending') await this.deps.schedule(answerKey, nextAttemptAt);
         return state;
@@ -132,7 +132,7 @@ export class Votes {
         ? `Your feedback could not be recorded: Amazon Q Business did not take it after ${attempts} attempts (${failure.name}). Please vote again later.`
         : failure.problem;
       log.warn({ outcome: 'failed', error: failure.name, awsRequestId: failure.requestId, byClick }, 'feedback not recorded');
-      telemetry.votes.add(1, { state: 'failed' });
+      telemetry.votes.add(1, { state: 'failed', vote: pending.feedback.vote });
       return this.settle(answerKey, pending, withoutPending, 'failed', problem);
     }
   }
