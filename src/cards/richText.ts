@@ -22,7 +22,7 @@ export interface RunStyle {
 export interface TextRun extends RunStyle {
   type: 'TextRun';
   text: string;
-  selectAction?: { type: 'Action.OpenUrl'; url: string; title?: string };
+  selectAction?: { type: 'Action.OpenUrl'; url: string };
 }
 
 /** A run of text; hidden characters are removed here too, whatever the caller did. */
@@ -30,9 +30,12 @@ export function textRun(text: string, style: RunStyle = {}): TextRun {
   return { type: 'TextRun', text: stripHidden(text), ...style };
 }
 
-/** A run that opens `link`: the only way document content becomes something to click. */
+/**
+ * A run that opens `link`: the only way document content becomes something to click. No action
+ * title: hosts treat it as text that may be parsed, and the run's own text already names the link.
+ */
 export function linkRun(text: string, link: SafeLink, style: RunStyle = {}): TextRun {
-  return { ...textRun(text, style), selectAction: { type: 'Action.OpenUrl', url: link.href, title: link.host } };
+  return { ...textRun(text, style), selectAction: { type: 'Action.OpenUrl', url: link.href } };
 }
 
 export function richTextBlock(inlines: TextRun[], extra: Record<string, unknown> = {}): CardElement {

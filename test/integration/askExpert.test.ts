@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { LOCAL_TENANT_ID } from '../../localdev/directory';
 import { activityProblems } from '../helpers/contentChecks';
 import { startScaledStack, type ScaledStack } from '../helpers/scaledStack';
-import { startStack, type Stack } from '../helpers/stack';
+import { cardTexts, startStack, type Stack } from '../helpers/stack';
 import { ADA, BOT, execute, GRACE, LINUS, message, personalConversationId, tokenExchange, type TeamsUser } from '../helpers/teamsActivities';
 
 const EXPERTS_TEAM = '19:team-experts@thread.tacv2';
@@ -133,7 +133,9 @@ describe('Ask an expert (two instances on Azurite)', function () {
     assert.match(raw, /France/);
     // Same rules as Q's text (src/content/links.ts): script links dropped, no HTML, no images, no bidi overrides; https links stay links.
     assert.doesNotMatch(raw, /javascript:|onerror|<img|"Image"|\u202E/i);
-    assert.match(raw, /\[ok link\]\(https:\/\/www\.fifa\.com\/worldcup\)/);
+    // Links are TextRuns that open their URL (never markdown); cardTexts describes them as [text](url).
+    assert.match(cardTexts(answerCard).join('\n'), /\[ok link\]\(https:\/\/www\.fifa\.com\/worldcup\)/);
+    assert.doesNotMatch(JSON.stringify(answerCard), /"type":"TextBlock"[^}]*France/, 'expert text is never TextBlock markdown');
     assert.deepEqual(activityProblems(delivered.body), []);
     const update = connector.sent.slice(beforeAnswer).find((activity) => activity.method === 'PUT' && activity.activityId === 'request-card-1');
     assert.ok(update, 'the request card was updated');

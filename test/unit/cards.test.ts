@@ -88,7 +88,7 @@ describe('cards', () => {
     assert.match(json, /"title":"Show 2 more sources","targetElements":\["more-sources"\]/);
     assert.match(
       json,
-      /"inlines":\[\{"type":"TextRun","text":"1\. "\},\{"type":"TextRun","text":"Doc 1","selectAction":\{"type":"Action.OpenUrl","url":"https:\/\/intranet\.example\.com\/1","title":"intranet\.example\.com"\}\},\{"type":"TextRun","text":" · intranet\.example\.com","isSubtle":true\}\]/,
+      /"inlines":\[\{"type":"TextRun","text":"1\. "\},\{"type":"TextRun","text":"Doc 1","selectAction":\{"type":"Action.OpenUrl","url":"https:\/\/intranet\.example\.com\/1"\}\},\{"type":"TextRun","text":" · intranet\.example\.com","isSubtle":true\}\]/,
       'the title is a run linking to its own URL, with the host beside it',
     );
     assert.match(json, /A short excerpt\. · Updated 2026-05-01/);

@@ -27,7 +27,7 @@ describe('markdown → Teams card elements (structure, never markdown)', () => {
     assert.equal(styled.find((run) => run.text === 'always')?.italic, true);
     assert.equal(styled.find((run) => run.text === 'corp-cli')?.fontType, 'Monospace');
     assert.equal(styled.find((run) => run.text === 'old')?.strikethrough, true);
-    assert.deepEqual(styled.find((run) => run.text === 'policy')?.selectAction, { type: 'Action.OpenUrl', url: 'https://x.example/p', title: 'x.example' });
+    assert.deepEqual(styled.find((run) => run.text === 'policy')?.selectAction, { type: 'Action.OpenUrl', url: 'https://x.example/p' });
   });
 
   it('a refused link target leaves only the words; a reference-style link stays literal text', () => {
