@@ -10,7 +10,7 @@ param workspaceId string
 
 var content = loadJsonContent('workbook/workbook.json')
 
-resource workbook 'Microsoft.Insights/workbooks@2022-04-01' = {
+resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
   // A workbook's name must be a GUID: stable per resource group and base name, so provisioning again updates it.
   name: guid(resourceGroup().id, resourceBaseName, 'qteams-workbook')
   location: location

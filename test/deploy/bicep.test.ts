@@ -364,6 +364,7 @@ describe('infra/ with Microsoft\'s Bicep compiler', function () {
         'Microsoft.Insights/diagnosticSettings@2021-05-01-preview',
         'Microsoft.Insights/metricAlerts@2026-01-01',
         'Microsoft.Insights/scheduledQueryRules@2026-03-01',
+        'Microsoft.Insights/workbooks@2023-06-01',
         'Microsoft.KeyVault/vaults/keys@2026-02-01',
         'Microsoft.KeyVault/vaults@2026-02-01',
         'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30',
