@@ -67,9 +67,16 @@ describe('end to end in the Agents Playground (headless Chromium)', function () 
     await rated.getByRole('button', { name: '👎 Change to not helpful' }).click();
     const form = page.locator('.ac-adaptiveCard', { hasText: 'What was wrong with this answer?' }).last();
     await form.waitFor({ timeout: 15000 });
-    await form.getByRole('combobox').click();
-    await page.getByRole('option', { name: 'Incorrect or missing sources' }).click();
-    await form.locator('textarea').fill('The portal address has changed.');
+    // Filled until the values hold: on a loaded machine the card was seen re-rendered under the
+    // pointer once (choice and comment lost), which the person would simply redo.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await form.getByRole('combobox').click();
+      await page.getByRole('option', { name: 'Incorrect or missing sources' }).click();
+      await form.locator('textarea').fill('The portal address has changed.');
+      await new Promise((done) => setTimeout(done, 500));
+      const chosen = (await form.getByRole('combobox').textContent()) ?? '';
+      if (/Incorrect or missing sources/.test(chosen) && (await form.locator('textarea').inputValue()) === 'The portal address has changed.') break;
+    }
     await form.screenshot({ path: resolve(RESULTS, 'feedback-form.png') });
     await form.getByRole('button', { name: 'Send feedback' }).click();
     const recorded = page.locator('.ac-adaptiveCard', { hasText: 'not helpful: Incorrect or missing sources' }).last();
