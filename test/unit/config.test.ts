@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { problemsOf } from '../helpers/configProblems';
 
 const APP_ID = '2a9e7c1d-5b34-4f6e-8d21-0c7f3b9a6e45';
 const minimal = { AMAZON_Q_APP_ID: APP_ID, AMAZON_Q_REGION: 'us-east-1' };
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
 
 describe('config', () => {
   it('needs only the Q application and region; everything else has defaults', () => {

@@ -4,6 +4,7 @@
  * with problems naming the entry and field; SHARED_SPACE_ANSWERS and KNOWLEDGE_SCOPES_FILE in config.
  */
 import assert from 'node:assert/strict';
+import { problemsOf } from '../helpers/configProblems';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { buildAnswerCard } from '../../src/cards/answerCard';
 import { privateAskerView, privatePlaceholderCard, sharedByView, spaceHelpSection } from '../../src/cards/privateAnswerCards';
 import { helpCard } from '../../src/cards/messageCards';
 import { adaptiveCard, type AdaptiveCardJson } from '../../src/cards/types';
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
 import { attributeNames, parseKnowledgeScopes, scopeFor } from '../../src/domain/knowledgeScopes';
 import { libraryErrors, schemaErrors, visibleActionCount } from '../helpers/cardValidation';
 
@@ -24,15 +25,6 @@ function assertValidTeamsCard(card: AdaptiveCardJson, label: string): void {
   assert.ok(visibleActionCount(card) <= 6, `${label}: at most 6 visible actions`);
 }
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
 
 describe('shared spaces: cards', () => {
   const placeholder = privatePlaceholderCard({ key: { answerKey: 'k-1' }, showVerb: 'answer.show', askedBy: 'Ada *Lovelace*', askerTeamsId: '29:ada', question: 'What is [our](https://evil.example) **bonus** policy?', kind: 'answer' });
