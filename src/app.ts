@@ -4,7 +4,7 @@
  * handles a turn; every handler lives in its feature's folder.
  */
 import type { Logger } from 'pino';
-import type { SsoConfig } from './config';
+import type { SsoConfig } from './identity/signInSettings';
 import type { EntraTokenValidator } from './identity/entraToken';
 import type { LocalDevTokens } from './identity/localDevTokens';
 import type { UserSessions } from './identity/userSessions';

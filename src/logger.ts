@@ -3,7 +3,7 @@
  * second line of defence, fields that could hold secrets are redacted by name.
  */
 import pino, { type Logger } from 'pino';
-import type { LogLevel } from './config';
+import type { LogLevel } from './settings/values';
 import type { LogHooks } from './telemetry';
 
 export type { Logger };

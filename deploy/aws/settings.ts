@@ -3,6 +3,31 @@
  * passes them in) and its own flags. Parsed once; a missing value fails with what to set.
  */
 import { parseArgs } from 'node:util';
+import type { BotSettingName } from '../../src/config';
+import type { DoctorSettingName } from '../../src/doctor/settings';
+import { defineSettings } from '../../src/settings/definition';
+import { environmentSource, settingsReader } from '../../src/settings/reader';
+
+export const SETUP_SETTINGS = defineSettings([
+  { names: ['TEAMSFX_ENV'], required: 'no (`local` with `--target local`, `dev` with `--target azure`)', meaning: "the toolkit environment whose `env/.env.<env>` files receive the outputs" },
+]);
+
+/** The bot's and the doctor's settings the setup script reads too (described in their tables). */
+export const SETUP_BORROWS = [
+  'AMAZON_Q_APP_ID',
+  'AMAZON_Q_REGION',
+  'AWS_IDC_REGION',
+  'AAD_APP_CLIENT_ID',
+  'AAD_APP_TENANT_ID',
+  'BOT_ID',
+  'BOT_TENANT_ID',
+  'AWS_PROFILE_QBUSINESS',
+  'AWS_PROFILE_IDENTITY_CENTER',
+  'BOT_AWS_PRINCIPAL_ARN',
+  'BOT_MANAGED_IDENTITY_PRINCIPAL_ID',
+  'IDC_CLAIM_ATTRIBUTE',
+  'IDC_IDENTITY_STORE_ATTRIBUTE',
+] as const satisfies readonly (BotSettingName | DoctorSettingName)[];
 
 export type Target = 'local' | 'azure';
 
@@ -52,7 +77,9 @@ export function parseSettings(argv: string[], env: Record<string, string | undef
       'widen-oidc-provider': { type: 'boolean', default: false },
     },
   });
-  const read = (name: string): string | undefined => env[name]?.trim() || undefined;
+  // Problems are raised below, one SetupError naming all of them; the reader only reads.
+  const reader = settingsReader(environmentSource(env), SETUP_SETTINGS, [], SETUP_BORROWS);
+  const read = reader.text;
   const target = values.target as Target;
   if (target !== 'local' && target !== 'azure') throw new SetupError(`--target must be local or azure, got "${values.target}".`);
   const environment = read('TEAMSFX_ENV') ?? (target === 'local' ? 'local' : 'dev');

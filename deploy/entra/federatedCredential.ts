@@ -10,12 +10,25 @@
  * Signs in like the doctor (Azure CLI, then Azure Developer CLI): an owner of the app registration.
  */
 import { AzureCliCredential, AzureDeveloperCliCredential, ChainedTokenCredential, type TokenCredential } from '@azure/identity';
+import type { BotSettingName } from '../../src/config';
+import type { DoctorSettingName } from '../../src/doctor/settings';
+import { defineSettings } from '../../src/settings/definition';
+import { environmentSource, settingsReader } from '../../src/settings/reader';
+
+export const FEDERATED_CREDENTIAL_SETTINGS = defineSettings([
+  { names: ['GRAPH_ADMIN_URL'], required: 'no (`https://graph.microsoft.com`)', meaning: 'Microsoft Graph, where the credential is created (the local stand-in in tests)' },
+]);
+
+/** The bot's and the doctor's settings this step reads too (described in their tables). */
+export const FEDERATED_CREDENTIAL_BORROWS = ['AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID', 'BOT_TENANT_ID', 'BOT_MANAGED_IDENTITY_PRINCIPAL_ID'] as const satisfies readonly (BotSettingName | DoctorSettingName)[];
 
 export const CREDENTIAL_NAME = 'qteams-bot-managed-identity';
 export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
 
 export interface FederatedCredentialSettings {
   appId: string;
+  /** The SSO app's tenant, where the operator signs in (AAD_APP_TENANT_ID); absent: the CLI's default. */
+  appTenantId?: string;
   /** Tenant of the managed identity (BOT_TENANT_ID). */
   identityTenantId: string;
   identityPrincipalId: string;
@@ -30,16 +43,19 @@ interface Credential {
 }
 
 export function settingsFrom(env: Record<string, string | undefined>): FederatedCredentialSettings {
-  const read = (name: string): string => {
-    const value = env[name]?.trim();
+  const reader = settingsReader(environmentSource(env), FEDERATED_CREDENTIAL_SETTINGS, [], FEDERATED_CREDENTIAL_BORROWS);
+  const read = (name: 'AAD_APP_CLIENT_ID' | 'BOT_TENANT_ID' | 'BOT_MANAGED_IDENTITY_PRINCIPAL_ID'): string => {
+    const value = reader.text(name);
     if (!value) throw new Error(`${name} is not set: run this after the arm/deploy step of teamsapp provision (it writes ${name} to env/.env.<environment>).`);
     return value;
   };
+  const appTenantId = reader.text('AAD_APP_TENANT_ID');
   return {
     appId: read('AAD_APP_CLIENT_ID'),
+    ...(appTenantId ? { appTenantId } : {}),
     identityTenantId: read('BOT_TENANT_ID'),
     identityPrincipalId: read('BOT_MANAGED_IDENTITY_PRINCIPAL_ID'),
-    graphUrl: (env.GRAPH_ADMIN_URL?.trim() || 'https://graph.microsoft.com').replace(/\/+$/, ''),
+    graphUrl: (reader.text('GRAPH_ADMIN_URL') ?? 'https://graph.microsoft.com').replace(/\/+$/, ''),
   };
 }
 
@@ -64,8 +80,7 @@ export async function ensureFederatedCredential(settings: FederatedCredentialSet
 async function main(): Promise<void> {
   try {
     const settings = settingsFrom(process.env);
-    const tenantId = process.env.AAD_APP_TENANT_ID?.trim();
-    const options = tenantId ? { tenantId } : {};
+    const options = settings.appTenantId ? { tenantId: settings.appTenantId } : {};
     const credential = new ChainedTokenCredential(new AzureCliCredential(options), new AzureDeveloperCliCredential(options));
     process.stdout.write(`${await ensureFederatedCredential(settings, credential)}\n`);
   } catch (error) {

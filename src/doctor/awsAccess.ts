@@ -8,7 +8,7 @@ import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { QBusinessClient } from '@aws-sdk/client-qbusiness';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { DoctorConfig } from '../config';
+import type { DoctorConfig } from './settings';
 import { awsCredentialsFromAzureManagedIdentity } from '../identity/azureWebIdentity';
 
 export interface AwsAccount {

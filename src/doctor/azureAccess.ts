@@ -4,7 +4,7 @@
  * Azure Developer CLI sign-in. Only GET requests are ever sent; tokens stay in memory.
  */
 import { AzureCliCredential, AzureDeveloperCliCredential, ChainedTokenCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
-import type { DoctorConfig } from '../config';
+import type { DoctorConfig } from './settings';
 import { oneLine } from './awsAccess';
 
 export type AzureFailureKind = 'unreachable' | 'permission' | 'notFound' | 'other';

@@ -1,5 +1,5 @@
 /** What every check group gets: the settings, the readers, and what earlier groups found out. */
-import type { DoctorConfig } from '../config';
+import type { DoctorConfig } from './settings';
 import type { IdcAccount, QAccount } from './awsAccess';
 import type { AzureReader } from './azureAccess';
 

@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
-import { loadDoctorConfig } from '../config';
+import { processEnvironment } from '../config';
+import { loadDoctorConfig } from './settings';
 import { idcAccount, qAccount } from './awsAccess';
 import { checkAwsAccounts } from './awsAccounts';
 import { azureReader } from './azureAccess';
@@ -76,7 +77,7 @@ function readEnvFiles(options: Options): Record<string, string> {
 
 export async function runDoctor(argv: string[]): Promise<{ code: number; output: string }> {
   const options = parseOptions(argv);
-  const config = loadDoctorConfig(readEnvFiles(options));
+  const config = loadDoctorConfig(readEnvFiles(options), processEnvironment());
   const ctx: DoctorContext = { config, q: qAccount(config), idc: idcAccount(config), azure: azureReader(config), projectRoot: options.projectRoot, findings: {}, ...(options.envName ? { envName: options.envName } : {}), ...(options.envFile ? { envFile: options.envFile } : {}) };
   // Order matters: later groups build on what earlier ones found (accounts, instance, issuer).
   const aws: CheckLine[] = [...(await checkAwsAccounts(ctx)), ...(await checkQApplication(ctx)), ...(await checkKnowledgeScopes(ctx)), ...(await checkIdentityCenter(ctx)), ...(await checkIamRoles(ctx)), ...(await checkPermissions(ctx))];

@@ -9,7 +9,7 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import { type Activity, type ConfigurationBotFrameworkAuthenticationOptions, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { AuthenticationConstants, MsalServiceClientCredentialsFactory, type AuthenticateRequestResult, type BotFrameworkAuthentication, type ConnectorFactory, type ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Logger } from 'pino';
-import type { AppConfig, BotFrameworkSettings } from '../config';
+import type { BotFrameworkSettings, FrontDoorSettings } from './settings';
 import { ChannelSigningKeys, useChannelKeysFor } from './channelKeys';
 import { InboundAuthentication } from './inboundAuthentication';
 
@@ -49,7 +49,7 @@ export interface BotFrameworkParts {
   authentication: InboundAuthentication;
 }
 
-export function createBotFrameworkParts(config: AppConfig, logger: Logger): BotFrameworkParts {
+export function createBotFrameworkParts(config: Pick<FrontDoorSettings, 'bot' | 'botFramework'>, logger: Logger): BotFrameworkParts {
   const bot = config.bot;
   const settings: ConfigurationBotFrameworkAuthenticationOptions = bot
     ? {

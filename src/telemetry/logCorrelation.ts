@@ -6,7 +6,7 @@
  */
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { SeverityNumber, type AnyValueMap, type Logger as OtelLogger } from '@opentelemetry/api-logs';
-import type { LogLevel } from '../config';
+import type { LogLevel } from '../settings/values';
 
 export interface LogHooks {
   mixin(): Record<string, string>;

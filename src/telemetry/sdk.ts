@@ -7,7 +7,7 @@
  */
 import { context, diag, DiagLogLevel, metrics, propagation, trace } from '@opentelemetry/api';
 import { logs, type Logger as OtelLogger } from '@opentelemetry/api-logs';
-import type { TelemetryConfig } from '../config';
+import type { TelemetryConfig } from './settings';
 import { INSTRUMENTATION_NAME } from './spans';
 import { telemetry } from './signals';
 

@@ -1,6 +1,6 @@
-/** The doctor's settings (src/config.ts loadDoctorConfig): env files over the environment, the names provisioning writes, Azure detection. */
+/** The doctor's settings (src/doctor/settings.ts loadDoctorConfig): env files over the environment, the names provisioning writes, Azure detection. */
 import assert from 'node:assert/strict';
-import { loadDoctorConfig } from '../../src/config';
+import { loadDoctorConfig } from '../../src/doctor/settings';
 
 describe('doctor settings', () => {
   it("take the env file's value over the process environment, and read the RUNTIME_ names provisioning writes", () => {
@@ -28,5 +28,6 @@ describe('doctor settings', () => {
     assert.equal(config.resourceUri, 'api://botid-mi-client');
     assert.equal(config.botTenantId, 't', 'the bot tenant defaults to the SSO tenant');
     assert.equal(config.onAzure, true);
+    assert.equal(loadDoctorConfig({ WEBSITE_INSTANCE_ID: 'abc' }, {}).onAzure, false, 'an env file cannot claim the doctor runs in App Service');
   });
 });

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { cannotMessagePrivatelyCard, identityFailureCard, inPlaceSignInCard, loginRequest, oauthCard, signedInCard, signedOutCard, signInSentPrivatelyCard } from '../../cards/signInCards';
 import type { AdaptiveCardJson } from '../../cards/types';
 import { errorForLog } from '../../errors';
-import type { SsoConfig } from '../../config';
+import type { SsoConfig } from '../../identity/signInSettings';
 import type { EntraTokenValidator, ValidatedToken } from '../../identity/entraToken';
 import { IdentityFailure } from '../../identity/identityFailure';
 import type { LocalDevTokens } from '../../identity/localDevTokens';
