@@ -20,6 +20,8 @@ export interface HostileDocument {
   sources?: number;
   /** textMessageSegments to return instead of one covering the whole body. */
   segments?: Array<{ beginOffset?: number; endOffset?: number }>;
+  /** How many citation markers those segments make: the card may show no other (checked by the tests). */
+  markers?: number;
 }
 
 /**
@@ -108,6 +110,12 @@ export const HOSTILE_DOCUMENTS: HostileDocument[] = [
   answer('answer-host-variation', 'link text with variation selectors inside the host', `Reset at [intra\uFE00net.exam\uFE01ple.com](${EVIL}).`),
   answer('answer-citation-link', 'a link whose text is a citation marker', `Reset it here [[2]](${EVIL}) or [3](${EVIL}).`),
   answer('answer-citation-before-paren', 'a citation marker placed right before "(" to make [1](url)', `Reset it at the portal(${EVIL}) today.`, { segments: [{ beginOffset: 0, endOffset: 'Reset it at the portal'.length }] }),
+  answer(
+    'answer-literal-citations',
+    'citation markers written in the text itself ("[2]", linked, bold, and as the bot\'s own marker characters, raw and as references)',
+    `Hotels: 220 EUR [1]. Meals [2](${PORTAL}) and **[1]** [[1]](${PORTAL}) \uE0001\uE001 &#57344;2&#57345; &#xE000;1&#xE001 done.`,
+    { segments: [{ beginOffset: 0, endOffset: 'Hotels: 220 EUR'.length }], markers: 1 },
+  ),
   answer('answer-code-span-definition', 'a reference definition hidden in a code span, recreated by unescaping', 'Run `x`\n\\[1\\]: https://evil.example/def\n\nSee [1] for details.'),
   answer('answer-entity-brackets', 'entity-encoded brackets and parentheses', `&#91;portal&#93;&#40;${EVIL}&#41; &lbrack;x&rbrack;(javascript:alert(1))`),
   answer('answer-tab-target', 'a tab inside a link target', `[portal](${EVIL}\tx) and [y](java\tscript:alert(1)) and [z](https://evil.example/\t)`),

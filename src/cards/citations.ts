@@ -1,10 +1,13 @@
 /**
  * Places inline citation markers ([1], [2] …) into Q's answer text and builds the numbered
  * source list. Offsets come from `sourceAttributions[].textMessageSegments` and refer to the raw
- * answer text, so markers are inserted before the markdown is converted.
+ * answer text, so markers are inserted before the markdown is converted. Markers are written in
+ * the bot's own form (../content/citationMarkers), and Q's text loses that form's characters, so
+ * a "[2]" in the text itself stays text.
  */
 import type { Source, SourceAttribution } from '../domain/answer';
 import { ANSWER_LIMITS } from '../content/answerText';
+import { citationMarker, withoutMarkerCharacters } from '../content/citationMarkers';
 import { safeLink } from '../content/links';
 import { plainSnippet, plainTitle } from '../content/plainText';
 
@@ -62,8 +65,8 @@ export function placeCitations(fullText: string, attributions: SourceAttribution
   const parts: string[] = [];
   let cursor = 0;
   for (const position of [...numbersAt.keys()].sort((a, b) => a - b)) {
-    const label = [...(numbersAt.get(position) as Set<number>)].sort((a, b) => a - b).map((n) => `[${n}]`).join('');
-    parts.push(answerText.slice(cursor, position));
+    const label = [...(numbersAt.get(position) as Set<number>)].sort((a, b) => a - b).map(citationMarker).join('');
+    parts.push(withoutMarkerCharacters(answerText.slice(cursor, position)));
     const before = position === 0 ? '' : answerText.charAt(position - 1);
     const spacer = position === 0 || /\s/.test(before) ? '' : ' ';
     // A marker in front of a block that opens the answer (a fence, a table) gets its own line.
@@ -71,7 +74,7 @@ export function placeCitations(fullText: string, attributions: SourceAttribution
     parts.push(`${spacer}${label}${trailer}`);
     cursor = position;
   }
-  parts.push(answerText.slice(cursor));
+  parts.push(withoutMarkerCharacters(answerText.slice(cursor)));
   const markdown = parts.join('');
 
   const sources = order.map((sourceIndex, rank): Source => {

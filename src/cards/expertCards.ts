@@ -85,7 +85,8 @@ export function expertRequestCard(model: RequestCardModel): AdaptiveCardJson {
   body.push(richText([run(plainLine(model.question, QUESTION_MAX_CHARS) || '(no question)', { italic: true })]));
   if (model.qAnswer) {
     body.push(richText([run('Amazon Q’s answer, shared by the asker:', { isSubtle: true, size: 'Small' })], { separator: true }));
-    body.push(...markdownToCardElements(model.qAnswer.markdown));
+    // Q's cited answer: its markers shown as [n], unlinked (the sources are listed by title below).
+    body.push(...markdownToCardElements(model.qAnswer.markdown, new Map()));
     const titles = model.qAnswer.sources.map((title) => plainLine(title, SOURCE_TITLE_CHARS)).filter(Boolean);
     if (titles.length > 0) body.push(richText([run('Sources: ', { isSubtle: true, size: 'Small' }), run(titles.join(' · '), { size: 'Small' })]));
   }

@@ -9,6 +9,7 @@
  */
 import type { Token, Tokens } from 'marked';
 import { answerTokens, prepareAnswerText } from '../content/answerText';
+import { CITATION_MARKER, isMarkerCharacter, markerLabel, markersAsLabels, withoutMarkerCharacters } from '../content/citationMarkers';
 import { honestLabel } from '../content/honestLinks';
 import { safeLink, type SafeLink } from '../content/links';
 import { capText } from '../content/sizeBudget';
@@ -36,12 +37,15 @@ const LINK_TEXT_MAX_LENGTH = 300;
 const MAX_LIST_DEPTH = 4;
 const MAX_TABLE_COLUMNS = 12;
 const INDENT = '\u00A0\u00A0\u00A0\u00A0';
-const CITATION = /\[(\d{1,3})\]/g;
 const CODE_LANGUAGE = /^[A-Za-z0-9+#._-]{1,24}$/;
 
-export function renderAnswer(markdown: string, citations: CitationTargets = new Map()): RenderedAnswer {
-  const prepared = prepareAnswerText(markdown);
-  const context: Context = { citations: resolveCitations(citations) };
+/**
+ * `citations` given: `markdown` is a cited answer (../cards/citations placed its markers). Absent:
+ * the text holds no markers of ours (a partial answer, an expert's words), so their characters go.
+ */
+export function renderAnswer(markdown: string, citations?: CitationTargets): RenderedAnswer {
+  const prepared = prepareAnswerText(citations ? markdown : withoutMarkerCharacters(markdown));
+  const context: Context = { citations: resolveCitations(citations ?? new Map()) };
   const blocks: AnswerBlock[] = [];
   let end = 0;
   for (const token of answerTokens(prepared.text)) {
@@ -82,7 +86,8 @@ export function answerPlainText(markdown: string, maxCharacters: number): string
     else if (element.type !== 'CodeBlock') for (const [key, value] of Object.entries(element)) if (key !== 'fallback' && key !== 'selectAction') collect(value);
     if (element.type === 'RichTextBlock') text += ' ';
   };
-  collect(markdownToCardElements(markdown));
+  // With targets (none needed): markers become runs of their own, which are left out above.
+  collect(markdownToCardElements(markdown, new Map()));
   return capText(text.replace(/\s+/g, ' ').trim(), maxCharacters);
 }
 
@@ -187,13 +192,13 @@ function codeBlock(code: Tokens.Code): CardElement {
   const language = code.lang?.trim().split(/\s+/)[0];
   return {
     type: 'CodeBlock',
-    codeSnippet: textRun(code.text).text,
+    codeSnippet: textRun(markersAsLabels(code.text)).text,
     ...(language && CODE_LANGUAGE.test(language) ? { language } : {}),
     // Hosts without CodeBlock: one monospace run per line, each its own block so line breaks stay.
     fallback: {
       type: 'Container',
       style: 'emphasis',
-      items: code.text.split('\n').map((line) => richTextBlock([textRun(line || ' ', { fontType: 'Monospace' })], { spacing: 'None' })),
+      items: markersAsLabels(code.text).split('\n').map((line) => richTextBlock([textRun(line || ' ', { fontType: 'Monospace' })], { spacing: 'None' })),
     },
   };
 }
@@ -213,7 +218,7 @@ function inlineRuns(tokens: Token[], context: Context, style: RunStyle): TextRun
         runs.push(...inlineRuns((token as Tokens.Del).tokens, context, { ...style, strikethrough: true }));
         break;
       case 'codespan':
-        runs.push(textRun(decodeEntities((token as Tokens.Codespan).text), { ...style, fontType: 'Monospace' }));
+        runs.push(textRun(markersAsLabels(decodeEntities((token as Tokens.Codespan).text)), { ...style, fontType: 'Monospace' }));
         break;
       case 'br':
         runs.push(textRun('\n', style));
@@ -245,7 +250,7 @@ function inlineRuns(tokens: Token[], context: Context, style: RunStyle): TextRun
 }
 
 function linkRuns(token: Tokens.Link, context: Context, style: RunStyle): TextRun[] {
-  const words = capText(plainTextOf(token.tokens ?? []) || decodeEntities(token.text), LINK_TEXT_MAX_LENGTH).replace(/\s+/g, ' ');
+  const words = capText(markersAsLabels(plainTextOf(token.tokens ?? []) || decodeEntities(token.text)), LINK_TEXT_MAX_LENGTH).replace(/\s+/g, ' ');
   // A reference-style link takes its target from a definition anywhere in the text: shown as written.
   if (!token.raw.endsWith(')') && !token.raw.endsWith('>') && token.raw !== token.text) return plainRuns(token.raw, context, style);
   const link = safeLink(token.href);
@@ -254,19 +259,28 @@ function linkRuns(token: Tokens.Link, context: Context, style: RunStyle): TextRu
   return [...(label.before ? [textRun(label.before, style)] : []), linkRun(label.text, link, style)];
 }
 
-/** Text with citation markers split out as runs of their own (linked to their source when it has a URL). */
+/**
+ * Text with our citation markers split out as runs of their own, shown as "[n]" in bold and
+ * linked to their source when it has a URL. A "[2]" written in the text itself is just text.
+ */
 function plainRuns(text: string, context: Context, style: RunStyle): TextRun[] {
   const runs: TextRun[] = [];
   let cursor = 0;
   const decoded = decodeEntities(text);
-  for (const match of decoded.matchAll(CITATION)) {
+  const words = (from: number, to?: number): void => {
+    // A marker cut in two by the size search leaves a stray character: never shown.
+    const part = withoutMarkerCharacters(decoded.slice(from, to));
+    if (part) runs.push(textRun(part, style));
+  };
+  for (const match of decoded.matchAll(CITATION_MARKER)) {
     const at = match.index as number;
-    if (at > cursor) runs.push(textRun(decoded.slice(cursor, at), style));
+    if (at > cursor) words(cursor, at);
+    const label = markerLabel(match[1] as string);
     const link = context.citations.get(Number(match[1]));
-    runs.push(link ? linkRun(match[0], link, { ...style, weight: 'Bolder' }) : textRun(match[0], { ...style, weight: 'Bolder' }));
+    runs.push(link ? linkRun(label, link, { ...style, weight: 'Bolder' }) : textRun(label, { ...style, weight: 'Bolder' }));
     cursor = at + match[0].length;
   }
-  if (cursor < decoded.length) runs.push(textRun(decoded.slice(cursor), style));
+  if (cursor < decoded.length) words(cursor);
   return runs;
 }
 
@@ -318,7 +332,8 @@ function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi, (entity, body: string) => {
     if (body.startsWith('#')) {
       const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '\uFFFD';
+      // Never a surrogate, and never a citation marker's character (an entity cannot forge a marker).
+      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) && !isMarkerCharacter(code) ? String.fromCodePoint(code) : '\uFFFD';
     }
     return NAMED_ENTITIES[body.toLowerCase()] ?? entity;
   });

@@ -4,6 +4,7 @@
  * length capped. Cards show the result only as TextRuns, which no renderer parses as markdown.
  */
 import { stripHidden } from './characters';
+import { withoutMarkerCharacters } from './citationMarkers';
 import { capText } from './sizeBudget';
 
 /** Caps per kind of field, in UTF-16 code units. */
@@ -17,9 +18,9 @@ export const TEXT_LIMITS = {
   host: 253,
 } as const;
 
-/** Removes hidden characters and lone surrogates; keeps line breaks and tabs. */
+/** Removes hidden characters, lone surrogates and citation-marker characters (they mean nothing here); keeps line breaks and tabs. */
 export function withoutHiddenCharacters(raw: string): string {
-  return stripHidden(raw.normalize('NFC'));
+  return withoutMarkerCharacters(stripHidden(raw.normalize('NFC')));
 }
 
 /** One line of text: hidden characters removed, every run of whitespace (line breaks included) one space, capped. */

@@ -72,6 +72,7 @@ function cardProblems(card: unknown): string[] {
     }
     if (element.type === 'Action.OpenUrl' && !isAllowedTarget(String(element.url))) problems.push(`OpenUrl to ${String(element.url).slice(0, 80)}`);
     if (element.type === 'TextRun' && typeof element.text === 'string' && HIDDEN.test(element.text)) problems.push('TextRun: hidden characters');
+    if (element.type === 'TextRun' && typeof element.text === 'string' && /[\uE000\uE001]/.test(element.text)) problems.push('TextRun: a citation marker character shown');
     // What a person reads in inputs; choice values go back to Q untouched and are never shown.
     for (const key of ['placeholder', 'value']) {
       if (element.type === 'Input.Text' && typeof element[key] === 'string' && HIDDEN.test(element[key])) problems.push(`${element.type} ${key}: hidden characters`);
@@ -105,6 +106,34 @@ export function sourceLines(card: Record<string, any>): SourceLine[] {
   };
   body.slice(start + 1).forEach(collect);
   return lines;
+}
+
+/**
+ * Citation markers in the answer: a linked "[n]" run opens source n's own link, and a document
+ * that says how many markers its segments make (`markers`) gets exactly that many "[n]" runs in
+ * bold: a "[2]" written in the text is never shown as a citation.
+ */
+export function citationRunProblems(card: Record<string, any>, document: HostileDocument): string[] {
+  const body = (card.body ?? []) as Array<Record<string, any>>;
+  const sourcesAt = body.findIndex((element) => element.type === 'TextBlock' && element.text === '**Sources**');
+  const runs: Array<Record<string, any>> = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const element = node as Record<string, any>;
+    if (element.type === 'TextRun' && /^\[\d+\]$/.test(String(element.text))) runs.push(element);
+    else Object.values(element).forEach(walk);
+  };
+  walk(sourcesAt === -1 ? body : body.slice(0, sourcesAt));
+  const links = new Map(sourceLines(card).map((line) => [line.number, line.links[0]]));
+  const problems: string[] = [];
+  for (const run of runs) {
+    const number = Number(String(run.text).slice(1, -1));
+    if (run.selectAction && run.selectAction.url !== links.get(number)) problems.push(`marker ${run.text} opens ${String(run.selectAction.url)}, not source ${number}'s own link`);
+  }
+  const markers = runs.filter((run) => run.weight === 'Bolder' && run.selectAction).length;
+  if (document.markers !== undefined && markers !== document.markers) problems.push(`${markers} linked bold citation markers on the card, the bot placed ${document.markers}`);
+  return problems;
 }
 
 /** Problems with the source lines: each links to its own URL only (or nowhere when that URL is refused), with the host beside it. */

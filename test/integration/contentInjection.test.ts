@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { cardOf, suiteStack, type Stack } from '../helpers/stack';
-import { activityProblems, adaptiveCardProblems, markdownProblems, signInProblems, sourceLineProblems } from '../helpers/contentChecks';
+import { activityProblems, adaptiveCardProblems, citationRunProblems, markdownProblems, signInProblems, sourceLineProblems } from '../helpers/contentChecks';
 import { SURFACE_BUDGETS, utf16Bytes } from '../../src/content/sizeBudget';
 import { HOSTILE_DOCUMENTS, type HostileDocument } from '../helpers/hostileContent';
 import { ADA, message, searchQuery } from '../helpers/teamsActivities';
@@ -43,6 +43,7 @@ describe('content injection: hostile documents on every surface', function () {
         const { sent, last } = await reply(stack, `hostile ${document.name}`);
         for (const activity of sent) check(activityProblems(activity.body), document);
         check(sourceLineProblems(cardOf(last), document), document);
+        check(citationRunProblems(cardOf(last), document), document);
       });
     }
   });
@@ -89,6 +90,7 @@ describe('content injection: hostile documents on every surface', function () {
           previous = text;
         }
         check(sourceLineProblems(cardOf(last), document), document);
+        check(citationRunProblems(cardOf(last), document), document);
       });
     }
   });

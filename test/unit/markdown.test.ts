@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { markdownToCardElements, renderAnswer } from '../../src/cards/markdown';
 import { ANSWER_LIMITS } from '../../src/content/answerText';
+import { citationMarker as cite } from '../../src/content/citationMarkers';
 
 type Run = { type: string; text: string; weight?: string; italic?: boolean; strikethrough?: boolean; fontType?: string; size?: string; selectAction?: { type: string; url: string } };
 const runs = (element: unknown): Run[] => ((element as { inlines?: Run[] }).inlines ?? []);
@@ -56,7 +57,7 @@ describe('markdown → Teams card elements (structure, never markdown)', () => {
   });
 
   it('citation markers are runs of their own, linked to their source when it has a URL', () => {
-    const [paragraph] = markdownToCardElements('Reset it in the portal [1][2].', new Map([[1, 'https://intranet.example.com/a']]));
+    const [paragraph] = markdownToCardElements(`Reset it in the portal ${cite(1)}${cite(2)} [3].`, new Map([[1, 'https://intranet.example.com/a'], [3, 'https://intranet.example.com/c']]));
     const markers = runs(paragraph).filter((run) => /^\[\d\]$/.test(run.text));
     assert.deepEqual(
       markers.map((run) => [run.text, run.selectAction?.url]),
@@ -65,6 +66,7 @@ describe('markdown → Teams card elements (structure, never markdown)', () => {
         ['[2]', undefined],
       ],
     );
+    assert.ok(runs(paragraph).some((run) => run.text.endsWith(' [3].') && !run.selectAction && run.weight !== 'Bolder'), 'a "[3]" in the text is text, even with a source 3');
   });
 
   it('turns a markdown table into a 1.5 Table with a header row', () => {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { checkQuestion, endsAsQuestion, normaliseQuestion, textOfMessage } from '../../src/features/messageExtension/questionText';
 import { DIALOG_FIELDS, keepTypingItem, markdownPreview, questionDialog, resultList, silentAuthResponse, signInResponse, workingItem } from '../../src/features/messageExtension/responses';
+import { citationMarker as cite } from '../../src/content/citationMarkers';
 import { libraryErrors, schemaErrors } from '../helpers/cardValidation';
 
 describe('message extension questions and responses', () => {
@@ -81,8 +82,8 @@ describe('message extension questions and responses', () => {
   });
 
   it('an answer preview is its first words as plain text: no markdown syntax, no citation markers', () => {
-    assert.equal(markdownPreview('### Daily allowances\n\n- **Meals**: 60 EUR [1]\n- See [the policy](https://intranet.example/policy) `now`', 200), 'Daily allowances • Meals: 60 EUR • See the policy now');
-    assert.equal(markdownPreview('Ask\u2060 \u061Cus\u{E0041} at it@corp.example or https://evil.example\uFEFF [1]', 200), 'Ask us at it at corp.example or https: //evil.example');
+    assert.equal(markdownPreview(`### Daily allowances\n\n- **Meals**: 60 EUR ${cite(1)}\n- See [the policy](https://intranet.example/policy) \`now\``, 200), 'Daily allowances • Meals: 60 EUR • See the policy now');
+    assert.equal(markdownPreview(`Ask\u2060 \u061Cus\u{E0041} at it@corp.example or https://evil.example\uFEFF ${cite(1)}`, 200), 'Ask us at it at corp.example or https: //evil.example');
     assert.equal(markdownPreview('x'.repeat(300), 200).length, 200);
   });
 

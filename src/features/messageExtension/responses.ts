@@ -6,7 +6,7 @@
 import { answerPlainText } from '../../cards/markdown';
 import { inlinesText, plainTextBlock, richTextBlock, textRun } from '../../cards/richText';
 import { adaptiveCard, textBlock, type AdaptiveCardJson } from '../../cards/types';
-import { stripHidden } from '../../content/characters';
+import { plainLine, withoutHiddenCharacters } from '../../content/plainText';
 import { MAX_QUESTION_CHARACTERS, MESSAGE_EXTENSION_COMMANDS } from './commands';
 
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
@@ -67,7 +67,7 @@ export function workingItem(question: string): ResultItem {
   return {
     card: adaptiveCard([
       textBlock('**Amazon Q Business is still working on this**'),
-      richTextBlock([textRun('The answer to “', { isSubtle: true }), textRun(oneLine(question, 200), { isSubtle: true }), textRun('” wasn’t ready in time. Ask Q again in a moment to insert it.', { isSubtle: true })]),
+      richTextBlock([textRun('The answer to “', { isSubtle: true }), textRun(plainLine(question, 200), { isSubtle: true }), textRun('” wasn’t ready in time. Ask Q again in a moment to insert it.', { isSubtle: true })]),
     ]),
     preview: { title: '⏳ Still working on your answer…', text: 'Q needs a few more seconds. Type a space or ? in a moment and the answer appears here.' },
   };
@@ -126,7 +126,7 @@ export function questionDialog(model: QuestionDialogModel): Record<string, unkno
   const body = [
     textBlock('Ask Amazon Q Business about this message. Edit the question if you like: Q sees only what is in the box.', { size: 'Small', isSubtle: true }),
   ];
-  if (model.problem) body.push(plainTextBlock(oneLine(model.problem, 300), { color: 'Attention' }));
+  if (model.problem) body.push(plainTextBlock(plainLine(model.problem, 300), { color: 'Attention' }));
   body.push({
     type: 'Input.Text',
     id: DIALOG_FIELDS.question,
@@ -136,11 +136,11 @@ export function questionDialog(model: QuestionDialogModel): Record<string, unkno
     errorMessage: 'Type a question to ask.',
     maxLength: MAX_QUESTION_CHARACTERS,
     placeholder: 'What would you like to know about this message?',
-    value: stripHidden(model.question).slice(0, MAX_QUESTION_CHARACTERS),
+    value: withoutHiddenCharacters(model.question).slice(0, MAX_QUESTION_CHARACTERS),
   });
   if (model.notIncluded.length > 0) {
     // File and card names come from the message: runs, not markdown.
-    const names = model.notIncluded.slice(0, 10).map((name) => oneLine(name, 80)).join(', ');
+    const names = model.notIncluded.slice(0, 10).map((name) => plainLine(name, 80)).join(', ');
     body.push(plainTextBlock(`Not included (Q gets the text only): ${names}${model.notIncluded.length > 10 ? ', …' : ''}`, { size: 'Small', isSubtle: true }));
   }
   const card = adaptiveCard(body, [{ type: 'Action.Submit', title: 'Ask Q', data: { [DIALOG_FIELDS.command]: MESSAGE_EXTENSION_COMMANDS.aboutMessage } }]);
@@ -167,14 +167,10 @@ export function markdownPreview(markdown: string, maxCharacters: number): string
  * are defanged (no linkifier takes them), and hidden characters go by the one rule every surface uses.
  */
 export function previewLine(text: string, maxCharacters: number): string {
-  return oneLine(text, maxCharacters)
+  return plainLine(text, maxCharacters)
     .replace(/[<>[\]*_`~|\\]/g, '')
     .replace(/\b([a-z][a-z0-9+.-]{1,31}):\/\//gi, '$1: //')
     .replace(/\b(www)\./gi, '$1 .')
     .replace(/@/g, ' at ');
 }
 
-function oneLine(text: string, maxCharacters: number): string {
-  const line = stripHidden(text).replace(/\s+/g, ' ').trim();
-  return line.length > maxCharacters ? `${line.slice(0, maxCharacters - 1).trimEnd()}…` : line;
-}
