@@ -19,7 +19,7 @@ import { registerCommands } from './features/commands/routes';
 import { answeringPorts } from './features/messageExtension/answeringPorts';
 import { MessageExtension } from './features/messageExtension/messageExtension';
 import { registerMessageExtension } from './features/messageExtension/routes';
-import { MeetingRecap } from './features/meetingRecap/meetingRecap';
+import { MeetingRecap, RECAP_RESUME } from './features/meetingRecap/meetingRecap';
 import { registerMeetingRecap } from './features/meetingRecap/routes';
 import { AnswerStore } from './features/feedback/answerStore';
 import { createFeedback, registerFeedback } from './features/feedback/routes';
@@ -120,6 +120,8 @@ export function createBotApplication(options: BotOptions): BotApplication {
     ...(options.meetingTranscripts ? { transcripts: options.meetingTranscripts } : {}),
     ...(options.devTeamsMeetingApiUrl ? { findMeeting: devMeetingLookup(options.devTeamsMeetingApiUrl) } : {}),
   });
+  // A recap that waited for sign-in runs again afterwards: its question is the meeting's transcript, not its words.
+  signIn?.onResume(RECAP_RESUME, (turn, data) => recap.resumeAfterSignIn(turn, data));
   const threads = new ThreadContextStore(storage, (options.threadContextDays ?? 7) * 24 * 60 * 60 * 1000, now);
   const identity = options.identity;
   const extension = new MessageExtension(

@@ -88,12 +88,17 @@ export interface TeamsTurn {
   update(activity: OutgoingActivity & { id: string }): Promise<void>;
   /** This conversation's address, to continue it outside the turn. */
   address(): ConversationAddress;
-  /** The meeting this chat belongs to, as Teams describes it (its meeting API); undefined outside meetings. */
-  meeting(): Promise<TeamsMeeting | undefined>;
+  /**
+   * The meeting this chat belongs to, as Teams describes it (its meeting API); undefined outside
+   * meetings. `meetingId`: a meeting found earlier (a proactive turn carries no meeting of its own).
+   */
+  meeting(meetingId?: string): Promise<TeamsMeeting | undefined>;
 }
 
 /** A Teams meeting as the bot needs it to find its transcript in Microsoft Graph. */
 export interface TeamsMeeting {
+  /** Teams' meeting id (what the meeting API was asked for). */
+  id: string;
   /** The onlineMeeting id in Microsoft Graph (Teams' `details.msGraphResourceId`). */
   graphMeetingId?: string;
   organizerAadObjectId?: string;

@@ -6,12 +6,12 @@
 import type { TeamsMeeting, TeamsTurn } from '../domain/turn';
 import { meetingFromInfo, meetingIdOf } from './turn';
 
-export function devMeetingLookup(baseUrl: string): (turn: TeamsTurn) => Promise<TeamsMeeting | undefined> {
-  return async (turn) => {
-    const meetingId = meetingIdOf(turn.activity);
+export function devMeetingLookup(baseUrl: string): (turn: TeamsTurn, knownMeetingId?: string) => Promise<TeamsMeeting | undefined> {
+  return async (turn, knownMeetingId) => {
+    const meetingId = knownMeetingId ?? meetingIdOf(turn.activity);
     if (!meetingId) return undefined;
     const response = await fetch(`${baseUrl}/v1/meetings/${encodeURIComponent(meetingId)}`, { signal: AbortSignal.timeout(5_000) });
     if (!response.ok) throw Object.assign(new Error(`meeting API ${response.status}`), { statusCode: response.status });
-    return meetingFromInfo((await response.json()) as Parameters<typeof meetingFromInfo>[0]);
+    return meetingFromInfo(meetingId, (await response.json()) as Parameters<typeof meetingFromInfo>[1]);
   };
 }

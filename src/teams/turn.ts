@@ -90,10 +90,10 @@ class ContextTurn implements TeamsTurn {
   }
 
   /** Teams' meeting API (GET {serviceUrl}/v1/meetings/{channelData.meeting.id}); errors keep their `statusCode`. */
-  async meeting(): Promise<TeamsMeeting | undefined> {
-    const meetingId = meetingIdOf(this.activity);
+  async meeting(knownMeetingId?: string): Promise<TeamsMeeting | undefined> {
+    const meetingId = knownMeetingId ?? meetingIdOf(this.activity);
     if (!meetingId) return undefined;
-    return meetingFromInfo(await TeamsInfo.getMeetingInfo(this.context, meetingId));
+    return meetingFromInfo(meetingId, await TeamsInfo.getMeetingInfo(this.context, meetingId));
   }
 }
 
@@ -104,10 +104,11 @@ export function meetingIdOf(activity: InboundActivity): string | undefined {
 }
 
 /** Teams' meeting info (its meeting API's JSON) in the bot's terms. */
-export function meetingFromInfo(info: { details?: unknown; organizer?: { aadObjectId?: string }; conversation?: { conversationType?: string } }): TeamsMeeting {
+export function meetingFromInfo(meetingId: string, info: { details?: unknown; organizer?: { aadObjectId?: string }; conversation?: { conversationType?: string } }): TeamsMeeting {
   const details = (info.details ?? {}) as { msGraphResourceId?: string; type?: string; scheduledEndTime?: unknown };
   const end = details.scheduledEndTime;
   return {
+    id: meetingId,
     ...(details.msGraphResourceId ? { graphMeetingId: details.msGraphResourceId } : {}),
     ...(info.organizer?.aadObjectId ? { organizerAadObjectId: info.organizer.aadObjectId } : {}),
     ...(details.type ? { type: details.type } : {}),

@@ -6,13 +6,14 @@
  * fail → its card; no transcript text in the logs; a 2-hour transcript within Q's limits.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { LOCAL_MI_CLIENT_ID, LOCAL_MI_PATH } from '../../localdev/identity/managedIdentity';
 import { MS_GRAPH_PREFIX, SAMPLE_GRAPH_MEETING_ID, SAMPLE_MEETING_CHAT_ID, SAMPLE_MEETING_ORGANIZER_ID, SAMPLE_TEAMS_MEETING_ID } from '../../localdev/graph/meetings';
 import { RECAP_PROMPT } from '../../src/features/meetingRecap/meetingRecap';
 import { cardOf, cardTexts, idcUserIdOf, startStack, suiteStack, type Stack } from '../helpers/stack';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/telemetryReceivers';
 import type { LocalServices } from '../../localdev/server';
-import { ADA, GRACE, GROUP_CHAT, mention } from '../helpers/teamsActivities';
+import { ADA, execute, GRACE, GROUP_CHAT, mention, teamsUser } from '../helpers/teamsActivities';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -134,6 +135,31 @@ describe('meeting recaps', function () {
     assert.equal(ada?.principal, idcUserIdOf(ADA));
     assert.equal(grace?.principal, idcUserIdOf(GRACE));
     assert.ok((grace?.body as Record<string, any>).attachments?.length === 1, "Grace's conversation gets the transcript too");
+  });
+
+  it('a first recap waits for sign-in, then runs again with the transcript (the sign-in click carries no meeting of its own)', async () => {
+    const newcomer = teamsUser('Load User 07');
+    const signInCard = await inMeeting('recap', newcomer);
+    const action = signInCard.actions?.[0];
+    assert.equal(action?.verb, 'signin.inplace', 'no session yet: the in-place sign-in card');
+    assert.equal(chats().length, 0, 'Q is not asked before sign-in');
+
+    // Teams' Action.Execute with the SSO token: an invoke in the meeting chat, without channelData.meeting.
+    const click = execute(stack.serviceUrl, newcomer, 'sent-1', action.verb, action.data, SAMPLE_MEETING_CHAT_ID);
+    click.conversation = { ...(click.conversation as object), conversationType: 'groupChat' };
+    click.value = { ...(click.value as object), authentication: { id: randomUUID(), connectionName: 'AmazonQBusinessTeamsSso', token: await stack.mintToken({ aadObjectId: newcomer.aadObjectId }) } };
+    const signedIn = await stack.post(click);
+    assert.match(cardTexts(signedIn.body.value).join(' '), /Signed in. Your answer follows/);
+    const recap = cardOf(await stack.connector.waitFor('the recap', () => stack.connector.messages(SAMPLE_MEETING_CHAT_ID)[1]));
+    assert.match(cardTexts(recap).join('\n'), /Decisions[\s\S]*agreed on the 12th to the 14th/);
+
+    const [call] = chats();
+    assert.equal(call?.principal, idcUserIdOf(newcomer), 'asked as the person who just signed in');
+    const body = call?.body as Record<string, any>;
+    assert.equal(body.userMessage, RECAP_PROMPT);
+    assert.equal(body.attachments?.length, 1, 'the transcript is attached after sign-in, not only the prompt');
+    assert.deepEqual(stack.connector.meetingLookups, [SAMPLE_TEAMS_MEETING_ID, SAMPLE_TEAMS_MEETING_ID], 'the meeting found again by the id kept with the waiting question');
+    assert.equal(transcriptReads().length, 2, 'the transcript read again after sign-in (never kept while waiting)');
   });
 
   const failures: Array<[string, () => void, RegExp]> = [

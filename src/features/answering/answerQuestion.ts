@@ -59,10 +59,22 @@ export interface AskOptions {
   attachmentsIfNew?: QAttachment[];
   /** A line shown on the answer card about how it was made (e.g. a transcript trimmed to Q's limits). */
   notice?: string;
+  /** After a sign-in this question waits for: run the feature again instead of asking `prompt` alone. */
+  resume?: ResumeAfterSignIn;
+}
+
+/**
+ * A feature whose question is more than its words (a recap needs the meeting's transcript) asks
+ * to be run again after sign-in: `name` is what it registered with the sign-in flow, `data` what
+ * it needs to find its inputs again (kept with the waiting question: ids, never content).
+ */
+export interface ResumeAfterSignIn {
+  name: string;
+  data?: Readonly<Record<string, string>>;
 }
 
 /** Answered (or told why not), or the person must sign in first: `prompt` is what to ask after. */
-export type AnswerResult = { kind: 'replied' } | { kind: 'signInRequired'; prompt: string; askedBy?: string };
+export type AnswerResult = { kind: 'replied' } | { kind: 'signInRequired'; prompt: string; askedBy?: string; resume?: ResumeAfterSignIn };
 
 /** A reply in a shared space that only the asker may see: whom to show it to, and the question others see. */
 export interface PrivateTo {
@@ -141,7 +153,7 @@ export class Answering {
       const { error } = result;
       answerTimer.end(error.kind);
       if (error instanceof IdentityFailure) {
-        if (error.kind === 'signInRequired') return { kind: 'signInRequired', prompt, ...(askedBy ? { askedBy } : {}) };
+        if (error.kind === 'signInRequired') return { kind: 'signInRequired', prompt, ...(askedBy ? { askedBy } : {}), ...(options.resume ? { resume: options.resume } : {}) };
         log.warn({ outcome: error.kind, reason: error.adminDetail, awsRequestId: error.requestId }, 'no identity-aware session');
         return reply(cardMessage(identityFailureCard(error.kind, error.requestId)));
       }

@@ -46,8 +46,11 @@ export interface MeetingRecapDependencies {
   logger: Logger;
   now: Clock;
   /** How the meeting is found; default Teams' meeting API for the turn (development: the local services'). */
-  findMeeting?: (turn: TeamsTurn) => Promise<TeamsMeeting | undefined>;
+  findMeeting?: (turn: TeamsTurn, knownMeetingId?: string) => Promise<TeamsMeeting | undefined>;
 }
+
+/** What the sign-in flow runs again when a recap had to wait for sign-in (see `resumeAfterSignIn`). */
+export const RECAP_RESUME = 'meetingRecap';
 
 export class MeetingRecap {
   private readonly sent: ExpiringRecords<RecapRecord>;
@@ -56,7 +59,15 @@ export class MeetingRecap {
     this.sent = new ExpiringRecords(deps.storage, 'recap', RETENTION_MS.conversation, deps.now);
   }
 
-  async recap(turn: TeamsTurn): Promise<void> {
+  /**
+   * After a sign-in the recap waited for: the same recap, in the same meeting chat (a proactive
+   * turn knows no meeting of its own, so the meeting found before is looked up again by its id).
+   */
+  resumeAfterSignIn(turn: TeamsTurn, data: Readonly<Record<string, string>>): Promise<void> {
+    return this.recap(turn, data.meetingId);
+  }
+
+  async recap(turn: TeamsTurn, knownMeetingId?: string): Promise<void> {
     const log = this.deps.logger.child({ activityId: turn.activity.id, event: 'meetingRecap' });
     const fail = async (kind: RecapFailureKind, detail: { retryAfterSeconds?: number; requestId?: string; status?: number; code?: string } = {}): Promise<void> => {
       log.warn({ outcome: kind, graphStatus: detail.status, graphCode: detail.code, graphRequestId: detail.requestId }, 'no meeting recap');
@@ -68,7 +79,7 @@ export class MeetingRecap {
     const started = this.deps.now().getTime();
     let meeting: TeamsMeeting | undefined;
     try {
-      meeting = await (this.deps.findMeeting ? this.deps.findMeeting(turn) : turn.meeting());
+      meeting = await (this.deps.findMeeting ? this.deps.findMeeting(turn, knownMeetingId) : turn.meeting(knownMeetingId));
     } catch (error) {
       const status = (error as { statusCode?: unknown }).statusCode;
       if (status === 403) return fail('consentMissing', { status });
@@ -113,6 +124,8 @@ export class MeetingRecap {
       // Already in Q's conversation: sent again only if Q has lost the conversation and starts a new one.
       ...(alreadySent ? { attachmentsIfNew: fitted.files } : { attachments: fitted.files }),
       ...(notice ? { notice } : {}),
+      // Without a session this waits for sign-in: then the recap runs again and re-reads the transcript.
+      resume: { name: RECAP_RESUME, data: { meetingId: meeting.id } },
     });
     const after = await this.deps.turns.pointer(teamsConversationId, turn.asker.key);
     // Q answered (the pointer moved): its conversation (perhaps a new one) now holds the transcript.

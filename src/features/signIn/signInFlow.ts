@@ -18,10 +18,10 @@ import type { UserSessions } from '../../identity/userSessions';
 import { cardMessage } from '../../cards/messages';
 import type { AskingUser } from '../../domain/askingUser';
 import { isOneToOne, type ProactiveTurns, type TeamsTurn } from '../../domain/turn';
-import type { Answering, Ask, AskOptions } from '../answering/answerQuestion';
+import type { Answering, Ask, AskOptions, ResumeAfterSignIn } from '../answering/answerQuestion';
 import type { ConversationTurns } from '../answering/conversationTurns';
 import type { OnceClaims } from './onceClaims';
-import type { WaitingQuestionStore } from './waitingQuestions';
+import type { WaitingQuestion, WaitingQuestionStore } from './waitingQuestions';
 import { telemetry } from '../../telemetry';
 
 export interface SignInDependencies {
@@ -39,18 +39,28 @@ export interface SignInDependencies {
   answering: Pick<Answering, 'answer'>;
 }
 
+/** Runs a feature again after sign-in, in the conversation its question was asked in. */
+export type ResumeHandler = (turn: TeamsTurn, data: Readonly<Record<string, string>>) => Promise<void>;
+
 export class SignInFlow {
+  private readonly resumers = new Map<string, ResumeHandler>();
+
   constructor(private readonly deps: SignInDependencies) {}
+
+  /** A feature whose questions need more than their words registers how it runs again (see ResumeAfterSignIn). */
+  onResume(name: string, handler: ResumeHandler): void {
+    this.resumers.set(name, handler);
+  }
 
   private get signInUrl(): string | undefined {
     return this.deps.sso.botEndpoint ? `${this.deps.sso.botEndpoint}/auth-start.html` : undefined;
   }
 
   /** A question arrived from someone without a session: keep it, and start the right sign-in. */
-  async start(turn: TeamsTurn, question: string, askedBy?: string): Promise<void> {
+  async start(turn: TeamsTurn, question: string, askedBy?: string, resume?: ResumeAfterSignIn): Promise<void> {
     const user = turn.asker;
     const reference = turn.address();
-    const waiting = await this.deps.waiting.add(user.key, question, reference, askedBy);
+    const waiting = await this.deps.waiting.add(user.key, question, reference, askedBy, resume);
     const log = this.deps.logger.child({ activityId: turn.activity.id, event: 'signIn' });
 
     if (this.deps.devTokens) {
@@ -159,7 +169,7 @@ export class SignInFlow {
     }
     telemetry.signIns.add(1, { outcome: 'signedIn' });
     const [waiting] = await this.deps.waiting.take(user.key, { id: pendingKey });
-    if (waiting) await this.answer(turn, waiting.question, waiting.askedBy);
+    if (waiting) await this.answer(turn, waiting);
     return signedInCard(Boolean(waiting));
   }
 
@@ -217,10 +227,10 @@ export class SignInFlow {
     const waiting = await this.deps.waiting.take(user.key);
     const here = waiting.filter((item) => item.reference.conversation?.id === turn.activity.conversation.id);
     if (here.length === 0) await turn.send(cardMessage(signedInCard(false)));
-    for (const item of here) await this.answer(turn, item.question, item.askedBy);
+    for (const item of here) await this.answer(turn, item);
     // Questions asked elsewhere (a channel thread whose sign-in went through 1:1) are answered there.
     for (const item of waiting.filter((candidate) => !here.includes(candidate))) {
-      await this.deps.proactive.continueIn(item.reference, (there) => this.answer(there, item.question, item.askedBy));
+      await this.deps.proactive.continueIn(item.reference, (there) => this.answer(there, item));
     }
   }
 
@@ -240,10 +250,15 @@ export class SignInFlow {
     this.deps.logger.warn({ activityId: turn.activity.id, event: 'signIn', outcome: error.kind, reason: error.adminDetail, awsRequestId: error.requestId }, 'sign-in failed');
   }
 
-  /** The waiting question, answered now; should the session be gone again, sign-in starts over. */
-  private async answer(turn: TeamsTurn, question: string, askedBy?: string): Promise<void> {
-    const result = await this.deps.answering.answer(turn, question, askedBy ? { askedBy } : {});
-    if (result.kind === 'signInRequired') await this.start(turn, result.prompt, result.askedBy);
+  /**
+   * The waiting question, answered now (or its feature run again); should the session be gone
+   * again, sign-in starts over.
+   */
+  private async answer(turn: TeamsTurn, waiting: Pick<WaitingQuestion, 'question' | 'askedBy' | 'resume'>): Promise<void> {
+    const resumer = waiting.resume ? this.resumers.get(waiting.resume.name) : undefined;
+    if (resumer) return resumer(turn, waiting.resume?.data ?? {});
+    const result = await this.deps.answering.answer(turn, waiting.question, waiting.askedBy ? { askedBy: waiting.askedBy } : {});
+    if (result.kind === 'signInRequired') await this.start(turn, result.prompt, result.askedBy, result.resume);
   }
 
   private newResource(): { id: string; uri: string } {
@@ -261,7 +276,7 @@ function holderOf(turn: TeamsTurn): { tenantId?: string; aadObjectId?: string } 
 export function answerOrSignIn(answering: Pick<Answering, 'answer'>, signIn: SignInFlow | undefined): Ask {
   return async (turn: TeamsTurn, question: string, options: AskOptions = {}) => {
     const result = await answering.answer(turn, question, options);
-    if (result.kind === 'signInRequired' && signIn) await signIn.start(turn, result.prompt, result.askedBy);
+    if (result.kind === 'signInRequired' && signIn) await signIn.start(turn, result.prompt, result.askedBy, result.resume);
   };
 }
 

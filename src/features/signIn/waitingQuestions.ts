@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { RETENTION_MS } from '../../domain/retention';
 import type { ConversationAddress } from '../../domain/turn';
+import type { ResumeAfterSignIn } from '../answering/answerQuestion';
 import { ExpiringRecords, REMOVE, UNCHANGED, type Clock } from '../../state/expiringRecords';
 import type { StateStorage } from '../../state/stateStorage';
 
@@ -11,6 +12,8 @@ export interface WaitingQuestion {
   reference: ConversationAddress;
   /** In channels and group chats: who asked, for the answer card. */
   askedBy?: string;
+  /** The feature to run again instead of asking `question` alone (ids only, never content). */
+  resume?: ResumeAfterSignIn;
 }
 
 export class WaitingQuestionStore {
@@ -21,8 +24,8 @@ export class WaitingQuestionStore {
     this.records = new ExpiringRecords(storage, 'waiting', RETENTION_MS.waiting, now);
   }
 
-  async add(userKey: string, question: string, reference: ConversationAddress, askedBy?: string): Promise<WaitingQuestion> {
-    const waiting: WaitingQuestion = { id: randomUUID(), question, reference, ...(askedBy ? { askedBy } : {}) };
+  async add(userKey: string, question: string, reference: ConversationAddress, askedBy?: string, resume?: ResumeAfterSignIn): Promise<WaitingQuestion> {
+    const waiting: WaitingQuestion = { id: randomUUID(), question, reference, ...(askedBy ? { askedBy } : {}), ...(resume ? { resume } : {}) };
     await this.records.update(this.records.key(userKey), (current) => ({
       items: [...(current?.items ?? []), waiting].slice(-WaitingQuestionStore.MAX_PER_PERSON),
     }));
