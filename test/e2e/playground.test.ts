@@ -67,8 +67,9 @@ describe('end to end in the Agents Playground (headless Chromium)', function () 
     await rated.getByRole('button', { name: '👎 Change to not helpful' }).click();
     const form = page.locator('.ac-adaptiveCard', { hasText: 'What was wrong with this answer?' }).last();
     await form.waitFor({ timeout: 15000 });
-    // Filled until the values hold: on a loaded machine the card was seen re-rendered under the
-    // pointer once (choice and comment lost), which the person would simply redo.
+    // Filled until the values hold. The re-render once seen under the pointer here (choice and
+    // comment lost) came from the bot replacing the message with the form as well; it no longer does
+    // (test/integration/feedback.test.ts), and the loop stays as a guard against the playground's own.
     for (let attempt = 0; attempt < 3; attempt += 1) {
       await form.getByRole('combobox').click();
       await page.getByRole('option', { name: 'Incorrect or missing sources' }).click();

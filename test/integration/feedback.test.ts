@@ -78,9 +78,14 @@ describe('feedback on answers (Action.Execute and Action.Submit fallback → Put
     }
     assert.match(json, /"maxLength":1000/);
     assert.equal(feedbackCalls().length, 0);
+    // The form is the clicker's view, from the invoke response: the message is not replaced under them (a
+    // replaced card re-renders, and a form being filled in would lose its values).
+    assert.deepEqual(stack.connector.updates(), [], 'opening the form leaves the message as it is');
 
     const recorded = await click(answer, 'feedback.submitNegative', { reason: 'INCORRECT_OR_MISSING_SOURCES', comment: '  The portal link is outdated.  ' });
     assert.match(cardTexts(recorded.value).join(' '), /not helpful: Incorrect or missing sources/);
+    const update = await stack.connector.waitFor('message update', () => stack.connector.updates()[0]);
+    assert.match(cardTexts(cardOf(update)).join(' '), /not helpful: Incorrect or missing sources/, 'the recorded vote changes the message');
     const usefulness = (feedbackCalls()[0]?.body as any).messageUsefulness;
     assert.deepEqual({ usefulness: usefulness.usefulness, reason: usefulness.reason, comment: usefulness.comment }, {
       usefulness: 'NOT_USEFUL',
@@ -104,6 +109,7 @@ describe('feedback on answers (Action.Execute and Action.Submit fallback → Put
     const longComment = await click(answer, 'feedback.submitNegative', { reason: 'OTHER', comment: 'x'.repeat(1001) });
     assert.match(cardTexts(longComment.value).join(' '), /up to 1000 characters; yours has 1001/);
     assert.equal(feedbackCalls().length, 0);
+    assert.deepEqual(stack.connector.updates(), [], 'no vote recorded: the form, Cancel and refused forms never replace the message');
   });
 
   it('only the person who asked can rate the answer', async () => {

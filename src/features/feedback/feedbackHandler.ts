@@ -30,10 +30,17 @@ export interface FeedbackOutcome {
   /** What the clicker sees. */
   reply: FeedbackResult;
   /**
-   * The stored message as everyone sees it after the click, when it changed: in channels and group
-   * chats the view without rating controls (the asker gets theirs through refresh).
+   * The stored message as everyone sees it after the click: in channels and group chats the view
+   * without rating controls (the asker gets theirs through refresh).
    */
   everyone?: AdaptiveCardJson;
+  /**
+   * The click recorded a vote, so the stored message must change. Otherwise (the reasons form, a
+   * form refused with a problem, Cancel) the view is the clicker's alone: a client with Universal
+   * Actions shows it from the invoke response, and replacing the message would re-render the card
+   * under them (a form being filled loses its values; a private answer's refresh drops the form).
+   */
+  voted: boolean;
 }
 
 /** The verbs that record a vote (the others only show the card). */
@@ -46,46 +53,47 @@ export class FeedbackHandler {
 
   async handle(turn: TeamsTurn, verb: string, data: FeedbackActionData): Promise<FeedbackOutcome> {
     const answerKey = typeof data.answerKey === 'string' ? data.answerKey : undefined;
-    if (!answerKey) return { reply: 'That card is missing its answer reference; ask the question again to rate the answer.' };
+    if (!answerKey) return { reply: 'That card is missing its answer reference; ask the question again to rate the answer.', voted: false };
     // A vote ends in a conditional write, so it may start from the version this instance remembers;
     // everything else shows the record, so it reads the stored one.
     const remembered = VOTE_VERBS.has(verb) ? this.deps.answers.recall(answerKey) : undefined;
     const current = remembered ?? (await this.deps.answers.read(answerKey));
-    if (!current) return { reply: GONE };
+    if (!current) return { reply: GONE, voted: false };
     const record = current.value;
     const showing = verb === VERBS.refreshAnswer || verb === VERBS.showAnswer;
     if (record.askerKey !== turn.asker.key) {
       // A refresh from someone else just gets the view for everyone (a private answer's placeholder);
       // a click gets a polite no, which for a private answer is the placeholder saying whose it is.
-      if (showing) return { reply: viewForEveryone(record, verb === VERBS.showAnswer ? notYours(record) : undefined) };
-      if (isPrivate(record)) return { reply: viewForEveryone(record, notYours(record)) };
-      return { reply: `Only ${record.askerName ?? 'the person who asked'} can rate this answer.` };
+      if (showing) return { reply: viewForEveryone(record, verb === VERBS.showAnswer ? notYours(record) : undefined), voted: false };
+      if (isPrivate(record)) return { reply: viewForEveryone(record, notYours(record)), voted: false };
+      return { reply: `Only ${record.askerName ?? 'the person who asked'} can rate this answer.`, voted: false };
     }
-    const reply = await this.apply(turn, verb, data, answerKey, { current, fresh: !remembered });
-    // A refresh only shows the asker their view; any other click also changes the message itself.
-    if (typeof reply === 'string' || showing) return { reply };
-    return { reply, everyone: record.card.askerTeamsId ? viewForEveryone(record) : reply };
+    const { reply, voted } = await this.apply(turn, verb, data, answerKey, { current, fresh: !remembered });
+    // A refresh only shows the asker their view.
+    if (typeof reply === 'string' || showing) return { reply, voted: false };
+    return { reply, everyone: record.card.askerTeamsId ? viewForEveryone(record) : reply, voted };
   }
 
-  private async apply(turn: TeamsTurn, verb: string, data: FeedbackActionData, answerKey: string, known: KnownAnswer): Promise<FeedbackResult> {
+  private async apply(turn: TeamsTurn, verb: string, data: FeedbackActionData, answerKey: string, known: KnownAnswer): Promise<{ reply: FeedbackResult; voted: boolean }> {
     const record = known.current.value;
-    const render = (extra: Partial<AnswerCardModel> = {}): AdaptiveCardJson => askerView(record, extra);
+    const view = (extra: Partial<AnswerCardModel> = {}): { reply: FeedbackResult; voted: boolean } => ({ reply: askerView(record, extra), voted: false });
+    const vote = async (cast: Vote): Promise<{ reply: FeedbackResult; voted: boolean }> => ({ reply: await this.vote(turn, answerKey, cast, known), voted: true });
     switch (verb) {
       case VERBS.feedbackDown:
-        return render({ view: 'reasons' });
+        return view({ view: 'reasons' });
       case VERBS.feedbackUp:
-        return this.vote(turn, answerKey, { vote: 'up' }, known);
+        return vote({ vote: 'up' });
       case VERBS.feedbackSubmitNegative: {
-        if (!isNegativeFeedbackReason(data.reason)) return render({ view: 'reasons', feedbackProblem: 'Pick one of the reasons, then send.' });
+        if (!isNegativeFeedbackReason(data.reason)) return view({ view: 'reasons', feedbackProblem: 'Pick one of the reasons, then send.' });
         const comment = typeof data.comment === 'string' ? data.comment.trim() : '';
         if (comment.length > FEEDBACK_COMMENT_MAX_LENGTH) {
-          return render({ view: 'reasons', feedbackProblem: `Comments can be up to ${FEEDBACK_COMMENT_MAX_LENGTH} characters; yours has ${comment.length}.` });
+          return view({ view: 'reasons', feedbackProblem: `Comments can be up to ${FEEDBACK_COMMENT_MAX_LENGTH} characters; yours has ${comment.length}.` });
         }
-        return this.vote(turn, answerKey, { vote: 'down', reason: data.reason, ...(comment ? { comment } : {}) }, known);
+        return vote({ vote: 'down', reason: data.reason, ...(comment ? { comment } : {}) });
       }
       default:
         // Refresh and cancel: the answer as it stands.
-        return render();
+        return view();
     }
   }
 

@@ -62,8 +62,9 @@ const NO_PRIVATE_VIEW = 'This version of Teams can’t show a private answer in 
 export function registerFeedback(routes: FeatureRoutes, feedback: FeedbackHandler, logger: Logger): void {
   routes.cardExecute<FeedbackActionData>(FEEDBACK_VERBS, async (turn, data) => {
     const verb = (turn.activity.value as { action?: { verb?: string } } | undefined)?.action?.verb ?? '';
-    const { reply: result, everyone } = await feedback.handle(turn, verb, data);
-    if (everyone) await replaceCardMessage(turn, everyone, logger);
+    const { reply: result, everyone, voted } = await feedback.handle(turn, verb, data);
+    // Only a recorded vote changes the message: a form or Cancel is shown to the clicker by the invoke response.
+    if (everyone && voted) await replaceCardMessage(turn, everyone, logger);
     // Answered here, not by the library: for cards with `refresh` it would replace the message for
     // everyone with the clicker's view.
     await turn.send({
@@ -79,6 +80,7 @@ export function registerFeedback(routes: FeatureRoutes, feedback: FeedbackHandle
     return result;
   });
   routes.cardSubmit<FeedbackActionData & { verb?: string }>(FEEDBACK_VERBS, async (turn, data) => {
+    // Without Universal Actions the message is the only place a form or a vote can show: it always changes.
     const { reply, everyone } = await feedback.handle(turn, data.verb ?? '', data);
     if (typeof reply === 'string') await turn.send(reply);
     // A client without Universal Actions can't show one person their own card, and a message here
