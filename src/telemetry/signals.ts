@@ -17,6 +17,7 @@ export const METRICS = {
   serverErrors: 'qteams.http.server.errors',
   expertRequests: 'qteams.expert.requests',
   expertTimeToAnswer: 'qteams.expert.time_to_answer',
+  expertRatings: 'qteams.expert.ratings',
 } as const;
 
 /** The attribute (dimension) names each metric carries: the workbook and alert rules may use only these. */
@@ -30,6 +31,7 @@ export const METRIC_ATTRIBUTES: Record<(typeof METRICS)[keyof typeof METRICS], r
   'qteams.http.server.errors': ['http.response.status_code', 'http.route'],
   'qteams.expert.requests': ['state'],
   'qteams.expert.time_to_answer': [],
+  'qteams.expert.ratings': ['vote'],
 };
 
 /** The knowledge scope dimension of a space without one. */
@@ -67,6 +69,8 @@ class BotSignals {
   expertRequests: Counter<{ state: 'opened' | 'answered' }> = NOOP_COUNTER;
   /** Seconds from a request being opened to its answer. */
   expertTimeToAnswer: Histogram<Record<string, never>> = NOOP_HISTOGRAM;
+  /** The asker's one rating of an expert's answer (Q never sees it: it is not a Q message). */
+  expertRatings: Counter<{ vote: 'up' | 'down' }> = NOOP_COUNTER;
   qDuration: Histogram<{ operation: string; outcome: string }> = NOOP_HISTOGRAM;
   qThrottled: Counter<{ operation: string }> = NOOP_COUNTER;
   serverErrors: Counter<{ 'http.response.status_code': number; 'http.route': string }> = NOOP_COUNTER;
@@ -118,13 +122,14 @@ class BotSignals {
     this.serverErrors = meter.createCounter(METRICS.serverErrors, { description: 'HTTP responses with status 5xx' });
     this.expertRequests = meter.createCounter(METRICS.expertRequests, { description: 'Ask an expert: requests opened and answered' });
     this.expertTimeToAnswer = meter.createHistogram(METRICS.expertTimeToAnswer, { description: 'Ask an expert: time from request to answer', unit: 's' });
+    this.expertRatings = meter.createCounter(METRICS.expertRatings, { description: "Ask an expert: askers' ratings of experts' answers, once per answer" });
     this.on = true;
   }
 
   unbind(): void {
     this.on = false;
     this.votes = this.signIns = this.answerCount = this.qThrottled = NOOP_COUNTER;
-    this.serverErrors = this.expertRequests = NOOP_COUNTER;
+    this.serverErrors = this.expertRequests = this.expertRatings = NOOP_COUNTER;
     this.answerDuration = this.qDuration = this.expertTimeToAnswer = NOOP_HISTOGRAM;
   }
 }

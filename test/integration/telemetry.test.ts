@@ -73,6 +73,8 @@ describe('telemetry (OpenTelemetry → Application Insights and OTLP)', function
     const requestKey = (request.parameters.activity.attachments[0].content.actions as Array<{ data: { requestKey?: string } }>)[0]?.data.requestKey;
     const answered = await stack.post(dialogSubmit(GRACE, { verb: 'expert.answer', requestKey, answer: 'Use the portal.' }));
     assert.match(JSON.stringify(answered.body), /sent to the person who asked/);
+    // Ada rates it, then clicks again: counted once.
+    for (let click = 0; click < 2; click += 1) assert.equal((await stack.post(execute(stack.serviceUrl, ADA, 'delivered-expert-answer', 'expert.rate', { requestKey, vote: 'up' }, personalConversationId(ADA)))).status, 200);
 
     // Q refuses every attempt: a warning the bot exports as a log record (its default is warn and above).
     stack.q.state.addFault({ operation: 'ChatSync', error: 'ThrottlingException', count: 3 });
@@ -171,6 +173,7 @@ describe('telemetry (OpenTelemetry → Application Insights and OTLP)', function
     assert.equal(metric('qteams.expert.requests', (properties) => properties.state === 'opened'), 1);
     assert.equal(metric('qteams.expert.requests', (properties) => properties.state === 'answered'), 1);
     assert.ok(names.includes('qteams.expert.time_to_answer'));
+    assert.equal(metric('qteams.expert.ratings', (properties) => properties.vote === 'up'), 1, 'one rating however often the asker clicks');
     assert.equal(metric('qteams.q.throttled', (properties) => properties.operation === 'ChatSync'), 4, 'one retried attempt, then three refused');
     assert.ok(metric('qteams.q.duration', (properties) => properties.operation === 'ChatSync' && properties.outcome === 'ok') > 0);
   });

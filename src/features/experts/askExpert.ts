@@ -147,9 +147,12 @@ export class AskExpert {
     const request = requestKey ? await this.deps.requests.read(requestKey) : undefined;
     if (!request?.answer || !vote) return GONE;
     if (request.askerKey !== turn.asker.key) return request.sharedSpace ? expertAnswerPlaceholder({ requestKey, askerName: request.askerName, askerTeamsId: request.askerTeamsId, notice: 'Only the person who asked can rate this answer.' }) : GONE;
-    const rated = await this.deps.requests.rate(requestKey, vote);
-    this.deps.logger.info({ activityId: turn.activity.id, event: 'expertRating', requestKey, vote }, 'expert answer rated');
-    return answerView(requestKey, rated ?? request);
+    const { request: written, rated } = await this.deps.requests.rate(requestKey, vote);
+    if (rated) {
+      telemetry.expertRatings.add(1, { vote });
+      this.deps.logger.info({ activityId: turn.activity.id, event: 'expertRating', requestKey, vote }, 'expert answer rated');
+    }
+    return answerView(requestKey, written ?? request);
   }
 
   /** The asker's own stored answer (never someone else's), by the key on their card. */

@@ -41,9 +41,13 @@ export class ExpertRequestStore {
     return won ? { kind: 'answered', request: written.value } : { kind: 'alreadyAnswered', request: written.value };
   }
 
-  /** The asker's one rating of the expert's answer. */
-  async rate(key: string, rating: 'up' | 'down'): Promise<ExpertRequest | undefined> {
-    const written = await this.records.update(this.records.key(key), (current) => (!current?.answer || current.rating ? UNCHANGED : { ...current, rating }));
-    return written?.value;
+  /** The asker's one rating of the expert's answer; `rated`: this call wrote it (a repeat or a race writes nothing). */
+  async rate(key: string, rating: 'up' | 'down'): Promise<{ request: ExpertRequest | undefined; rated: boolean }> {
+    let rated = false;
+    const written = await this.records.update(this.records.key(key), (current) => {
+      rated = Boolean(current?.answer && !current.rating);
+      return rated && current ? { ...current, rating } : UNCHANGED;
+    });
+    return { request: written?.value, rated };
   }
 }
