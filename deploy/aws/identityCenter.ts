@@ -159,10 +159,13 @@ export async function findApplication(ctx: SetupContext, instanceArn: string): P
   return applications.find((application) => application.Name === applicationName(ctx.settings.environment))?.ApplicationArn;
 }
 
-/** The application, its grants, IAM authentication for the bot principal only, and Q's scopes. */
-export async function ensureApplication(ctx: SetupContext, instanceArn: string, issuerArn: string, botPrincipalArn: string): Promise<string> {
+/**
+ * The application, its grants, IAM authentication for the bot principal only, and Q's scopes.
+ * `found`: what `findApplication` already returned in this run (the list is not read again).
+ */
+export async function ensureApplication(ctx: SetupContext, instanceArn: string, issuerArn: string, botPrincipalArn: string, found?: { applicationArn: string | undefined }): Promise<string> {
   const { ssoAdmin } = ctx.clients;
-  let applicationArn = await findApplication(ctx, instanceArn);
+  let applicationArn = found ? found.applicationArn : await findApplication(ctx, instanceArn);
   const isNew = !applicationArn;
   if (!applicationArn) {
     const created = await ctx.change(`create the Identity Center application ${applicationName(ctx.settings.environment)}`, () =>

@@ -133,7 +133,7 @@ async function setUpAws(settings: SetupSettings, io: SetupIo): Promise<Record<st
   }
   await ensureRole(ctx, qUserRoleName(settings.environment), qUserTrustPolicy(botPrincipalArn), 'qbusiness-chat', qUserPermissions(qApplicationArn), 'Amazon Q Business Teams bot: chat as the signed-in person.');
   const issuerArn = await ensureTrustedTokenIssuer(ctx, instanceArn);
-  const idcApplicationArn = await ensureApplication(ctx, instanceArn, issuerArn, botPrincipalArn);
+  const idcApplicationArn = await ensureApplication(ctx, instanceArn, issuerArn, botPrincipalArn, settings.target === 'azure' ? { applicationArn: existingApplicationArn } : undefined);
   if (settings.target === 'azure' && idcApplicationArn !== existingApplicationArn) await botRole(idcApplicationArn, providerArn);
 
   io.write(ctx.plan.length === 0 ? '✔ AWS is already set up: nothing to change.' : `✔ ${ctx.plan.length} change(s) made.`);

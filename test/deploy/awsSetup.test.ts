@@ -345,8 +345,8 @@ describe('AWS setup script (scripts for teamsapp provision)', () => {
     const result = await run(['--target', 'azure']);
     assert.equal(result.code, 0, result.output.join('\n'));
     assert.deepEqual(writes(), [], 'nothing created twice');
-    // Listed twice: once to scope the bot role's token exchange to the application, once to ensure it.
-    assert.equal(sso.commandCalls(ssoSdk.ListApplicationsCommand as never).length, 4, 'both pages read, each time');
+    // Listed once (both pages): the application found to scope the bot role's token exchange is the one ensured.
+    assert.equal(sso.commandCalls(ssoSdk.ListApplicationsCommand as never).length, 2, 'both pages read, once');
     assert.match(result.env, new RegExp(`^RUNTIME_IDC_APPLICATION_ARN=${APP_ARN.replace(/[/.]/g, '\\$&')}$`, 'm'));
   });
 
