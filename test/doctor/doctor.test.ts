@@ -4,14 +4,12 @@
  * broken on purpose; every ✘ line must name the cause and the fix, and the exit code must say so.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BREAKS, breakPiece } from '../../localdev/admin/breaks';
 import { doctorEnvironment, seedAdminData } from '../../localdev/admin/data';
 import { LocalIam } from '../../localdev/identity/iam';
-import { startLocalServices, type LocalServices } from '../../localdev/server';
-import { closedPort, doctorFolder, envFileText, PROJECT_ROOT, runDoctor, writesAmong, type DoctorRun } from '../helpers/doctorRun';
-import { DOCUMENTS } from '../helpers/stack';
+import { closedPort, doctorSuite, envFileText, PROJECT_ROOT, runDoctor, writesAmong, type DoctorRun } from '../helpers/doctorRun';
 
 interface Misconfiguration {
   piece?: string;
@@ -70,31 +68,20 @@ function assertNoStack(run: DoctorRun): void {
 
 describe('npm run doctor', function () {
   this.timeout(60_000);
-  let services: LocalServices;
-  let folder: string;
-
-  before(async () => {
-    services = await startLocalServices({ documentsFolder: DOCUMENTS });
-    folder = doctorFolder();
-  });
-  after(async () => {
-    await services.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
-  beforeEach(() => services.resetAdmin());
+  const suite = doctorSuite();
 
   it('passes every check of a correct deployment, reading only', async () => {
-    const run = await runDoctor(services, folder, { args: ['--env-file', join(folder, 'doctor.env'), '--user', 'ada@example.com'] });
+    const run = await runDoctor(suite.services, suite.folder, { args: ['--env-file', join(suite.folder, 'doctor.env'), '--user', 'ada@example.com'] });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.deepEqual(run.failures, []);
     assert.ok(run.lines.length >= 25, `${run.lines.length} checks`);
     assert.ok(run.lines.every((line) => line.startsWith('✔ ')), run.stdout);
     assert.match(run.stdout, /All \d+ checks passed/);
-    assert.ok(services.admin.served.length > 15);
+    assert.ok(suite.services.admin.served.length > 15);
     // The policy simulator evaluates and changes nothing (IAM lists it among its read actions).
-    const writes = writesAmong(services.admin.served);
-    assert.ok(services.admin.served.includes('iam SimulatePrincipalPolicy'), 'permission policies are read through the simulator');
-    assert.deepEqual(writes, [], 'only reads reach the services');
+    const writes = writesAmong(suite.services.admin.served);
+    assert.ok(suite.services.admin.served.includes('iam SimulatePrincipalPolicy'), 'permission policies are read through the simulator');
+    assert.deepEqual(writes, [], 'only reads reach the suite.services');
   });
 
   it('has a named breakage for each misconfiguration tested here', () => {
@@ -104,8 +91,8 @@ describe('npm run doctor', function () {
 
   for (const { piece, user, check, cause, fix } of MISCONFIGURATIONS) {
     it(`${piece ?? 'as seeded'}${user ? ` (--user ${user})` : ''}: ✘ ${check}, with cause and fix`, async () => {
-      if (piece) breakPiece(services.admin, piece);
-      const run = await runDoctor(services, folder, user ? { args: ['--env-file', join(folder, 'doctor.env'), '--user', user] } : {});
+      if (piece) breakPiece(suite.services.admin, piece);
+      const run = await runDoctor(suite.services, suite.folder, user ? { args: ['--env-file', join(suite.folder, 'doctor.env'), '--user', user] } : {});
       assert.notEqual(run.code, 0, 'exit code');
       const line = run.failures.find((candidate) => candidate.startsWith(`✘ ${check}`));
       assert.ok(line, `a ✘ line for "${check}" in:\n${run.stdout}`);
@@ -119,8 +106,8 @@ describe('npm run doctor', function () {
   }
 
   it('finds Identity Center in another account and another Region with its own profile', async () => {
-    services.resetAdmin({ idcAccountId: '444455556666', idcRegion: 'eu-west-1' });
-    const run = await runDoctor(services, folder, { env: { AWS_PROFILE_IDENTITY_CENTER: 'idc-admin', AWS_IDC_REGION: 'eu-west-1' }, args: ['--env-file', join(folder, 'doctor.env'), '--user', 'ada@example.com'] });
+    suite.services.resetAdmin({ idcAccountId: '444455556666', idcRegion: 'eu-west-1' });
+    const run = await runDoctor(suite.services, suite.folder, { env: { AWS_PROFILE_IDENTITY_CENTER: 'idc-admin', AWS_IDC_REGION: 'eu-west-1' }, args: ['--env-file', join(suite.folder, 'doctor.env'), '--user', 'ada@example.com'] });
     assert.equal(run.code, 0, run.stdout);
     assert.match(run.stdout, /✔ AWS access, Identity Center account: account 444455556666 .*\(profile idc-admin, eu-west-1\)/);
     assert.match(run.stdout, /✔ Identity Center instance: arn:aws:sso:::instance\/ssoins-7223a1b2c3d4e5f6 \(account 444455556666, eu-west-1/);
@@ -128,8 +115,8 @@ describe('npm run doctor', function () {
   });
 
   it('says which profile and Region to set when Identity Center is elsewhere but the env file does not say so', async () => {
-    services.resetAdmin({ idcAccountId: '444455556666', idcRegion: 'eu-west-1' });
-    const run = await runDoctor(services, folder, { env: { AWS_PROFILE_IDENTITY_CENTER: 'idc-admin', AWS_IDC_REGION: 'us-east-1' } });
+    suite.services.resetAdmin({ idcAccountId: '444455556666', idcRegion: 'eu-west-1' });
+    const run = await runDoctor(suite.services, suite.folder, { env: { AWS_PROFILE_IDENTITY_CENTER: 'idc-admin', AWS_IDC_REGION: 'us-east-1' } });
     assert.notEqual(run.code, 0);
     const line = run.failures.find((candidate) => candidate.startsWith('✘ Identity Center instance'));
     assert.match(line ?? '', /not in us-east-1 for account 444455556666 .*another Region. Fix: set AWS_IDC_REGION/);
@@ -137,7 +124,7 @@ describe('npm run doctor', function () {
 
   it('falls back to aad.manifest.json when Graph cannot be reached, and says so on every line', async () => {
     const port = await closedPort();
-    const run = await runDoctor(services, folder, { env: { DOCTOR_GRAPH_URL: `http://127.0.0.1:${port}/graph` }, args: ['--env-file', join(folder, 'doctor.env'), '--project', PROJECT_ROOT] });
+    const run = await runDoctor(suite.services, suite.folder, { env: { DOCTOR_GRAPH_URL: `http://127.0.0.1:${port}/graph` }, args: ['--env-file', join(suite.folder, 'doctor.env'), '--project', PROJECT_ROOT] });
     assert.notEqual(run.code, 0);
     assert.match(run.stdout, /✘ SSO app registration, read through Microsoft Graph: Microsoft Graph could not be read \(http:\/\/127\.0\.0\.1:\d+\/graph could not be reached \(ECONNREFUSED\)\); the lines below come from aad\.manifest\.json on disk, not from Entra\. Fix: sign in .*az login --tenant 5f1d3c2b-/);
     for (const title of ['v2 access tokens', 'email optional claim in access tokens', 'Identifier URI the bot names', 'Teams and Office clients pre-authorised for access_as_user']) {
@@ -148,7 +135,7 @@ describe('npm run doctor', function () {
 
   it('gives a clear ✘ without a stack when AWS cannot be reached, and skips what depends on it', async () => {
     const port = await closedPort();
-    const run = await runDoctor(services, folder, { processEnv: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` } });
+    const run = await runDoctor(suite.services, suite.folder, { processEnv: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` } });
     assert.notEqual(run.code, 0);
     assert.match(run.stdout, /✘ AWS access, Q Business account: AWS could not be reached to identify the caller \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) Fix: check the network path to AWS/);
     assert.match(run.stdout, /— Amazon Q Business application: no AWS access to the Q Business account \(see above\)/);
@@ -157,13 +144,13 @@ describe('npm run doctor', function () {
   });
 
   it('reads --env like the toolkit (env/.env.<env> then .user) and never prints a secret', async () => {
-    const project = join(folder, 'project');
+    const project = join(suite.folder, 'project');
     mkdirSync(join(project, 'env'), { recursive: true });
-    const values: Record<string, string> = { ...doctorEnvironment(services.admin, { graphUrl: `${services.url}/graph`, armUrl: `${services.url}/arm` }), AWS_PROFILE_QBUSINESS: 'q-admin', AWS_PROFILE_IDENTITY_CENTER: 'q-admin' };
+    const values: Record<string, string> = { ...doctorEnvironment(suite.services.admin, { graphUrl: `${suite.services.url}/graph`, armUrl: `${suite.services.url}/arm` }), AWS_PROFILE_QBUSINESS: 'q-admin', AWS_PROFILE_IDENTITY_CENTER: 'q-admin' };
     writeFileSync(join(project, 'env', '.env.staging'), envFileText({ ...values, AAD_APP_CLIENT_ID: '' }));
     // The .user file completes it, and holds secrets the doctor must never echo.
     writeFileSync(join(project, 'env', '.env.staging.user'), envFileText({ AAD_APP_CLIENT_ID: values.AAD_APP_CLIENT_ID ?? '', SECRET_TOKEN_STORE_KEY: 'c2VjcmV0LXRva2VuLXN0b3JlLWtleS1uZXZlci1wcmludA==', BOT_PASSWORD: 'never-print-this-password' }));
-    const run = await runDoctor(services, folder, { args: ['--env', 'staging', '--project', project, '--json'] });
+    const run = await runDoctor(suite.services, suite.folder, { args: ['--env', 'staging', '--project', project, '--json'] });
     assert.equal(run.code, 0, run.stdout);
     const report = JSON.parse(run.stdout) as { ok: boolean; environment: string; checks: Array<{ id: string; status: string; fix?: string }> };
     assert.equal(report.ok, true);
@@ -173,8 +160,8 @@ describe('npm run doctor', function () {
   });
 
   it('--json lists each broken check with its id, cause and fix', async () => {
-    breakPiece(services.admin, 'refresh-grant');
-    const run = await runDoctor(services, folder, { args: ['--env-file', join(folder, 'doctor.env'), '--json'] });
+    breakPiece(suite.services.admin, 'refresh-grant');
+    const run = await runDoctor(suite.services, suite.folder, { args: ['--env-file', join(suite.folder, 'doctor.env'), '--json'] });
     assert.equal(run.code, 1);
     const report = JSON.parse(run.stdout) as { ok: boolean; checks: Array<{ id: string; status: string; detail: string; fix?: string }> };
     assert.equal(report.ok, false);
@@ -184,8 +171,8 @@ describe('npm run doctor', function () {
   });
 
   it('the policy simulator refused (AccessDenied): one clear ✘ line per role, no crash, the other checks still run', async () => {
-    breakPiece(services.admin, 'simulator-denied');
-    const run = await runDoctor(services, folder);
+    breakPiece(suite.services.admin, 'simulator-denied');
+    const run = await runDoctor(suite.services, suite.folder);
     assert.equal(run.code, 1);
     assert.deepEqual(run.failures.map((line) => line.split(':')[0]), ['✘ Bot role may exchange tokens and act as the Q user role', '✘ Q user role may chat on the Q application']);
     for (const line of run.failures) assert.match(line, /the policy simulator refused: profile q-admin may not simulate the permissions of \S+ \(iam:SimulatePrincipalPolicy\): User: arn:aws:iam::111122223333:user\/q-admin is not authorized .* Fix: allow iam:SimulatePrincipalPolicy for profile q-admin/);
@@ -194,13 +181,13 @@ describe('npm run doctor', function () {
   });
 
   it('refuses bad arguments with a usage line and exit code 2', async () => {
-    const run = await runDoctor(services, folder, { args: ['--user', 'not-an-address'] });
+    const run = await runDoctor(suite.services, suite.folder, { args: ['--user', 'not-an-address'] });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /--user needs an e-mail address, got "not-an-address"\.\nusage: npm run doctor/);
     assertNoStack(run);
   });
 
-  it('the playground env file matches the local services\' sample organisation', () => {
+  it('the playground env file matches the local suite.services\' sample organisation', () => {
     const committed = readFileSync(join(PROJECT_ROOT, 'localdev/admin/doctor.env'), 'utf8');
     const url = 'http://127.0.0.1:8088';
     const expected = doctorEnvironment(seedAdminData(`${url}/_local/bot`, { iam: new LocalIam(), managedIdentityKeys: { keys: [] } }), { graphUrl: `${url}/graph`, armUrl: `${url}/arm` });

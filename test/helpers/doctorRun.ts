@@ -3,12 +3,13 @@
  * AWS profiles and an Azure CLI sign-in — against the local services' admin data.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { doctorEnvironment } from '../../localdev/admin/data';
-import type { LocalServices } from '../../localdev/server';
+import { startLocalServices, type LocalServices } from '../../localdev/server';
+import { DOCUMENTS } from './stack';
 
 export const PROJECT_ROOT = resolve(__dirname, '../../..');
 const DOCTOR = join(PROJECT_ROOT, 'lib/src/doctor/main.js');
@@ -31,6 +32,24 @@ export interface RunOptions {
   processEnv?: Record<string, string>;
   /** Another build of the doctor (the deploy package's bundle). */
   entry?: string;
+}
+
+/**
+ * Mocha hooks for a doctor suite: the local services and an operator's folder (AWS profiles),
+ * started once; the admin data reset before each test. Read `services` and `folder` in tests.
+ */
+export function doctorSuite(): { services: LocalServices; folder: string } {
+  const suite = {} as { services: LocalServices; folder: string };
+  before(async () => {
+    suite.services = await startLocalServices({ documentsFolder: DOCUMENTS });
+    suite.folder = doctorFolder();
+  });
+  after(async () => {
+    await suite.services?.close();
+    if (suite.folder) rmSync(suite.folder, { recursive: true, force: true });
+  });
+  beforeEach(() => suite.services.resetAdmin());
+  return suite;
 }
 
 /** A port nothing listens on: for "unreachable" cases. */

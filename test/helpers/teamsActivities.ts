@@ -38,6 +38,14 @@ function envelope(serviceUrl: string, user: TeamsUser, conversationId: string, c
   };
 }
 
+/**
+ * Any activity in a given conversation, with its own channelData (a dialog in another team's
+ * channel, say): for shapes the builders here do not cover.
+ */
+export function activityIn(serviceUrl: string, user: TeamsUser, conversation: { id: string; conversationType: string }, extra: Record<string, unknown>, channelData: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...envelope(serviceUrl, user, conversation.id, conversation.conversationType), channelData: { tenant: { id: TENANT }, ...channelData }, ...extra };
+}
+
 export function personalConversationId(user: TeamsUser): string {
   return `a:personal-${user.aadObjectId}`;
 }

@@ -8,11 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { LOCAL_TENANT_ID } from '../../localdev/directory';
 import { activityProblems } from '../helpers/contentChecks';
 import { startScaledStack, type ScaledStack } from '../helpers/scaledStack';
 import { cardTexts, startStack, type Stack } from '../helpers/stack';
-import { ADA, BOT, execute, GRACE, LINUS, message, personalConversationId, tokenExchange, type TeamsUser } from '../helpers/teamsActivities';
+import { activityIn, ADA, execute, GRACE, LINUS, message, personalConversationId, tokenExchange, type TeamsUser } from '../helpers/teamsActivities';
 
 const EXPERTS_TEAM = '19:team-experts@thread.tacv2';
 const EXPERTS_CHANNEL = '19:experts-desk@thread.tacv2';
@@ -23,25 +22,10 @@ const HOSTILE_ANSWER = [
   '[sign in here](https://evil.example/login "Click") \u202Egnp.exe',
 ].join('\n\n');
 
-function activity(serviceUrl: string, user: TeamsUser, conversation: { id: string; conversationType: string }, extra: Record<string, unknown>, channelData: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: randomUUID(),
-    channelId: 'msteams',
-    serviceUrl,
-    timestamp: new Date().toISOString(),
-    from: user,
-    recipient: BOT,
-    conversation: { ...conversation, tenantId: LOCAL_TENANT_ID },
-    channelData: { tenant: { id: LOCAL_TENANT_ID }, ...channelData },
-    locale: 'en-US',
-    ...extra,
-  };
-}
-
 function dialogInvoke(serviceUrl: string, user: TeamsUser, name: 'task/fetch' | 'task/submit', data: Record<string, unknown>, where: 'asker' | 'experts', replyToId?: string): Record<string, unknown> {
   const conversation = where === 'asker' ? { id: personalConversationId(user), conversationType: 'personal' } : { id: `${EXPERTS_CHANNEL};messageid=1700000000001`, conversationType: 'channel' };
   const channelData = where === 'experts' ? { team: { id: EXPERTS_TEAM }, channel: { id: EXPERTS_CHANNEL } } : {};
-  return activity(serviceUrl, user, conversation, { type: 'invoke', name, value: { data, context: { theme: 'default' } }, ...(replyToId ? { replyToId } : {}) }, channelData);
+  return activityIn(serviceUrl, user, conversation, { type: 'invoke', name, value: { data, context: { theme: 'default' } }, ...(replyToId ? { replyToId } : {}) }, channelData);
 }
 
 const THREAD = '19:general@thread.tacv2;messageid=1700000000000';
@@ -49,7 +33,14 @@ const OPERATIONS_TEAM = { id: '19:team-operations@thread.tacv2', name: 'Operatio
 
 /** An invoke from Ada's channel thread (where she asked). */
 function inThread(serviceUrl: string, user: TeamsUser, extra: Record<string, unknown>): Record<string, unknown> {
-  return activity(serviceUrl, user, { id: THREAD, conversationType: 'channel' }, extra, { team: OPERATIONS_TEAM, channel: { id: THREAD.split(';')[0] } });
+  return activityIn(serviceUrl, user, { id: THREAD, conversationType: 'channel' }, extra, { team: OPERATIONS_TEAM, channel: { id: THREAD.split(';')[0] } });
+}
+
+/** Two instances on Azurite with the experts' channel set, Grace its only member. */
+async function expertsStack(): Promise<ScaledStack> {
+  const stack = await startScaledStack(2, { EXPERTS_CHANNEL: `${EXPERTS_TEAM},${EXPERTS_CHANNEL}` });
+  stack.connector.teamMembers.set(EXPERTS_TEAM, new Set([GRACE.id]));
+  return stack;
 }
 
 function actionsOf(card: Record<string, any>): Array<Record<string, any>> {
@@ -64,8 +55,7 @@ describe('Ask an expert (two instances on Azurite)', function () {
   this.timeout(120_000);
   let stack: ScaledStack;
   before(async () => {
-    stack = await startScaledStack(2, { EXPERTS_CHANNEL: `${EXPERTS_TEAM},${EXPERTS_CHANNEL}` });
-    stack.connector.teamMembers.set(EXPERTS_TEAM, new Set([GRACE.id]));
+    stack = await expertsStack();
   });
   after(async () => stack?.stop());
 
@@ -189,8 +179,7 @@ describe('Ask an expert from a channel: the answer comes back privately', functi
   this.timeout(120_000);
   let stack: ScaledStack;
   before(async () => {
-    stack = await startScaledStack(2, { EXPERTS_CHANNEL: `${EXPERTS_TEAM},${EXPERTS_CHANNEL}` });
-    stack.connector.teamMembers.set(EXPERTS_TEAM, new Set([GRACE.id]));
+    stack = await expertsStack();
   });
   after(async () => stack?.stop());
 
