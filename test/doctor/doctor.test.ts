@@ -180,6 +180,16 @@ describe('npm run doctor', function () {
     assertNoStack(run);
   });
 
+  it('in App Service (WEBSITE_INSTANCE_ID), a refused policy simulator is a — line, not a ✘: the bot role may not simulate, on purpose', async () => {
+    breakPiece(suite.services.admin, 'simulator-denied');
+    const run = await runDoctor(suite.services, suite.folder, { processEnv: { WEBSITE_INSTANCE_ID: 'instance-0' } });
+    const simulated = run.lines.filter((line) => /^. (Bot role may exchange tokens|Q user role may chat)/.test(line));
+    assert.equal(simulated.length, 2, run.stdout);
+    for (const line of simulated) assert.match(line, /^— .*not checked in App Service: the doctor runs there as the bot's role, which may not use IAM's policy simulator.*Run npm run doctor -- --env dev from a machine with an administrator's AWS profile/);
+    assert.ok(!run.failures.some((line) => /Bot role may exchange|Q user role may chat/.test(line)), 'neither is a failure');
+    assertNoStack(run);
+  });
+
   it('refuses bad arguments with a usage line and exit code 2', async () => {
     const run = await runDoctor(suite.services, suite.folder, { args: ['--user', 'not-an-address'] });
     assert.equal(run.code, 2);
