@@ -6,7 +6,7 @@ import { USER_MESSAGE_MAX_LENGTH } from '../domain/answer';
 import type { QFailure } from '../domain/failure';
 import { submitAction } from './actions';
 import { plainLine, TEXT_LIMITS } from '../content/plainText';
-import { SURFACE_BUDGETS, utf16Bytes } from '../content/sizeBudget';
+import { itemsBytes, SURFACE_BUDGETS, utf16Bytes } from '../content/sizeBudget';
 import { renderAnswer } from './markdown';
 import { plainTextBlock, richTextBlock, textRun } from './richText';
 import { VERBS } from './verbs';
@@ -125,7 +125,7 @@ function interruptedAnswerCard(partialAnswer: string, explanation: AdaptiveCardJ
   let room = INTERRUPTED_CARD_BUDGET_UTF16_BYTES - utf16Bytes({ ...explanation, body: [notice, ...explanation.body] });
   const kept = [];
   for (const block of renderAnswer(partialAnswer).blocks) {
-    const bytes = block.elements.reduce((sum, element) => sum + utf16Bytes(element) + 2, 0);
+    const bytes = itemsBytes(block.elements);
     if (bytes > room) break;
     room -= bytes;
     kept.push(...block.elements);

@@ -10,7 +10,7 @@
  * again (on its own) while it is cut.
  */
 import type { Source } from '../domain/answer';
-import { largestFitting, shortenAtBoundary as cutAtBoundary, SURFACE_BUDGETS, utf16Bytes, type Surface } from '../content/sizeBudget';
+import { itemsBytes, largestFitting, shortenAtBoundary as cutAtBoundary, SURFACE_BUDGETS, utf16Bytes, type Surface } from '../content/sizeBudget';
 import { answerCardWith, citationTargets, type AnswerCardModel } from './answerCard';
 import { renderAnswer, type AnswerBlock } from './markdown';
 import type { AdaptiveCardJson, CardElement } from './types';
@@ -39,7 +39,7 @@ export function fitAnswerToTeams(model: AnswerCardModel, budget: number = CARD_B
   const elements = rendered.blocks.flatMap((block) => block.elements);
   // A cap cut the answer before it was parsed: the stored text is what was rendered.
   const whole: AnswerCardModel = rendered.cut ? { ...capped, markdown: rendered.text, truncated: true } : capped;
-  const blockBytes = rendered.blocks.map(sizeOf);
+  const blockBytes = rendered.blocks.map((block) => itemsBytes(block.elements));
   const answerBytes = blockBytes.reduce((sum, bytes) => sum + bytes, 0);
   if (largestViewBytes(whole) + answerBytes <= budget) return { model: whole, card: answerCardWith(whole, elements) };
 
@@ -78,7 +78,7 @@ function partThatFits(text: string, bytes: number, room: number, render: (text: 
   for (let attempt = 0; attempt < MAX_PART_RENDERS && length > 0; attempt += 1, length = Math.floor(length * 0.8)) {
     const part = shortenAtBoundary(text, length);
     const elements = render(part);
-    if (elements.reduce((sum, element) => sum + elementBytes(element), 0) <= room) return { text: part, elements };
+    if (itemsBytes(elements) <= room) return { text: part, elements };
   }
   return undefined;
 }
@@ -100,15 +100,6 @@ function largestViewBytes(model: AnswerCardModel): number {
   return utf16Bytes(answerCardWith({ ...model, view: 'reasons', viewer: 'asker', feedbackProblem: LONGEST_FEEDBACK_PROBLEM }, []));
 }
 const LONGEST_FEEDBACK_PROBLEM = 'x'.repeat(300);
-
-/** A block's share of the card: its elements' JSON plus the comma before each. */
-function sizeOf(block: AnswerBlock): number {
-  return block.elements.reduce((sum, element) => sum + elementBytes(element), 0);
-}
-
-function elementBytes(element: CardElement): number {
-  return utf16Bytes(element) + 2;
-}
 
 function capSources(sources: Source[]): Source[] {
   return sources.length > MAX_SOURCES ? sources.slice(0, MAX_SOURCES) : sources;

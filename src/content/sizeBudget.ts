@@ -18,6 +18,11 @@ export function utf16Bytes(value: unknown): number {
   return (typeof value === 'string' ? value : JSON.stringify(value) ?? '').length * 2;
 }
 
+/** What `items` add to an array they join (a card's body): each one's JSON plus the comma before it. */
+export function itemsBytes(items: readonly unknown[]): number {
+  return items.reduce<number>((sum, item) => sum + utf16Bytes(item) + 2, 0);
+}
+
 /** Caps text at `maxLength` code units, ending with `…`, never splitting a surrogate pair; prefers a word boundary. */
 export function capText(text: string, maxLength: number): string {
   if (text.length <= maxLength) return text;
