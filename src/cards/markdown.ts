@@ -9,7 +9,7 @@
  */
 import type { Token, Tokens } from 'marked';
 import { answerTokens, prepareAnswerText } from '../content/answerText';
-import { CITATION_MARKER, isMarkerCharacter, markerLabel, markersAsLabels, withoutMarkerCharacters } from '../content/citationMarkers';
+import { CITATION_MARKER, isMarkerCharacter, isMarkerLabel, markerLabel, markersAsLabels, withoutMarkerCharacters } from '../content/citationMarkers';
 import { honestLabel } from '../content/honestLinks';
 import { safeLink, type SafeLink } from '../content/links';
 import { capText } from '../content/sizeBudget';
@@ -81,7 +81,7 @@ export function answerPlainText(markdown: string, maxCharacters: number): string
     if (text.length > maxCharacters || !node || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(collect);
     const element = node as Record<string, unknown>;
-    if (element.type === 'TextRun' && !String(element.text).match(/^\[\d+\]$/)) text += String(element.text);
+    if (element.type === 'TextRun' && !isMarkerLabel(String(element.text))) text += String(element.text);
     else if (element.type === 'CodeBlock') text += ` ${String(element.codeSnippet)} `;
     else if (element.type !== 'CodeBlock') for (const [key, value] of Object.entries(element)) if (key !== 'fallback' && key !== 'selectAction') collect(value);
     if (element.type === 'RichTextBlock') text += ' ';
@@ -299,7 +299,7 @@ function merged(runs: TextRun[]): TextRun[] {
   const out: TextRun[] = [];
   for (const run of runs) {
     const last = out.at(-1);
-    if (last && !last.selectAction && !run.selectAction && sameStyle(last, run) && !/^\[\d+\]$/.test(run.text) && !/^\[\d+\]$/.test(last.text)) last.text += run.text;
+    if (last && !last.selectAction && !run.selectAction && sameStyle(last, run) && !isMarkerLabel(run.text) && !isMarkerLabel(last.text)) last.text += run.text;
     else out.push({ ...run });
   }
   return out;

@@ -24,6 +24,11 @@ export function markerLabel(number: number | string): string {
   return `[${number}]`;
 }
 
+/** Whether a card run's whole text is a marker's label (a marker run stays a run of its own). */
+export function isMarkerLabel(text: string): boolean {
+  return /^\[\d+\]$/.test(text);
+}
+
 /** Untrusted text with the marker characters removed, typed or as references: it can then hold no marker of ours. */
 export function withoutMarkerCharacters(untrusted: string): string {
   const typed = untrusted.includes(OPEN) || untrusted.includes(CLOSE) ? untrusted.replace(MARKER_CHARACTERS, '') : untrusted;
