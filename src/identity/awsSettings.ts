@@ -60,16 +60,9 @@ export function readAwsSettings(read: SettingsReader<NamesOf<typeof AWS_SETTINGS
   }
   const shared = read.text('AWS_ENDPOINT_URL');
   const endpoint = (name: 'AWS_ENDPOINT_URL_QBUSINESS' | 'AWS_ENDPOINT_URL_SSO_OIDC' | 'AWS_ENDPOINT_URL_STS'): string | undefined => read.text(name) ?? shared;
-  const endpoints: AwsEndpointOverrides = {};
-  const qbusiness = endpoint('AWS_ENDPOINT_URL_QBUSINESS');
-  const ssoOidc = endpoint('AWS_ENDPOINT_URL_SSO_OIDC');
-  const sts = endpoint('AWS_ENDPOINT_URL_STS');
-  if (qbusiness) endpoints.qbusiness = qbusiness;
-  if (ssoOidc) endpoints.ssoOidc = ssoOidc;
-  if (sts) endpoints.sts = sts;
   return {
     ...(roleArn ? { botAwsWebIdentity: { roleArn, audience, managedIdentityClientId: managedIdentityClientId ?? '' } } : {}),
     awsSdkEnvironment,
-    endpoints,
+    endpoints: { qbusiness: endpoint('AWS_ENDPOINT_URL_QBUSINESS'), ssoOidc: endpoint('AWS_ENDPOINT_URL_SSO_OIDC'), sts: endpoint('AWS_ENDPOINT_URL_STS') },
   };
 }
