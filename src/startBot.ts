@@ -20,7 +20,7 @@ import { createBotFrameworkParts } from './frontDoor/botFramework';
 import { serveReadiness } from './server';
 import { Readiness, readinessChecks } from './readiness';
 import { AwsIdentityChain } from './identity/awsIdentityChain';
-import { awsCredentialsFromAzureManagedIdentity } from './identity/azureWebIdentity';
+import { awsCredentialsFromAzureManagedIdentity, TOKEN_EXCHANGE_RESOURCE } from './identity/azureWebIdentity';
 import { EntraTokenValidator } from './identity/entraToken';
 import { LocalDevTokens } from './identity/localDevTokens';
 import { RefreshTokenStore } from './identity/refreshTokenStore';
@@ -150,7 +150,7 @@ export async function startBot(config: AppConfig, options: StartOptions = {}): P
 }
 
 function meetingTranscripts(settings: NonNullable<AppConfig['meetingRecaps']>): MeetingTranscripts {
-  const credential = appOnlyGraphCredential({ ...settings, assertionAudience: 'api://AzureADTokenExchange' });
+  const credential = appOnlyGraphCredential({ ...settings, assertionAudience: TOKEN_EXCHANGE_RESOURCE });
   return new MeetingTranscripts(new GraphClient({ baseUrl: settings.graphBaseUrl, credential }));
 }
 

@@ -11,7 +11,10 @@
  */
 import { AzureCliCredential, AzureDeveloperCliCredential, ChainedTokenCredential, type TokenCredential } from '@azure/identity';
 import type { BotSettingName } from '../../src/config';
+import { FEDERATED_CREDENTIAL_NAME } from '../../src/graph/appOnlyCredential';
+import { TOKEN_EXCHANGE_RESOURCE } from '../../src/identity/azureWebIdentity';
 import type { DoctorSettingName } from '../../src/doctor/settings';
+import { issuerUrl } from '../aws/identityCenter';
 import { defineSettings } from '../../src/settings/definition';
 import { environmentSource, settingsReader } from '../../src/settings/reader';
 
@@ -22,8 +25,6 @@ export const FEDERATED_CREDENTIAL_SETTINGS = defineSettings([
 /** The bot's and the doctor's settings this step reads too (described in their tables). */
 export const FEDERATED_CREDENTIAL_BORROWS = ['AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID', 'BOT_TENANT_ID', 'BOT_MANAGED_IDENTITY_PRINCIPAL_ID'] as const satisfies readonly (BotSettingName | DoctorSettingName)[];
 
-export const CREDENTIAL_NAME = 'qteams-bot-managed-identity';
-export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
 
 export interface FederatedCredentialSettings {
   appId: string;
@@ -65,16 +66,16 @@ export async function ensureFederatedCredential(settings: FederatedCredentialSet
   if (!token) throw new Error('no Microsoft Graph token: sign in with az login (an owner of the app registration).');
   const collection = `${settings.graphUrl}/v1.0/applications(appId='${settings.appId}')/federatedIdentityCredentials`;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const issuer = `https://login.microsoftonline.com/${settings.identityTenantId}/v2.0`;
+  const issuer = issuerUrl(settings.identityTenantId);
   const listed = await fetch(collection, { headers });
   if (!listed.ok) throw new Error(`reading the federated credentials of app ${settings.appId} failed: HTTP ${listed.status} ${await listed.text()}`);
   const existing = ((await listed.json()) as { value?: Credential[] }).value ?? [];
-  const matching = existing.find((item) => item.issuer === issuer && item.subject === settings.identityPrincipalId && (item.audiences ?? []).includes(TOKEN_EXCHANGE_AUDIENCE));
+  const matching = existing.find((item) => item.issuer === issuer && item.subject === settings.identityPrincipalId && (item.audiences ?? []).includes(TOKEN_EXCHANGE_RESOURCE));
   if (matching) return `federated credential ${matching.name ?? ''} already trusts managed identity ${settings.identityPrincipalId}`;
-  if (existing.some((item) => item.name === CREDENTIAL_NAME)) throw new Error(`app ${settings.appId} has a federated credential named ${CREDENTIAL_NAME} for another identity: delete it in the Entra admin center (Certificates & secrets → Federated credentials) and provision again.`);
-  const created = await fetch(collection, { method: 'POST', headers, body: JSON.stringify({ name: CREDENTIAL_NAME, issuer, subject: settings.identityPrincipalId, audiences: [TOKEN_EXCHANGE_AUDIENCE], description: 'The Amazon Q Business Teams bot reads meeting transcripts as this app, without a secret.' }) });
+  if (existing.some((item) => item.name === FEDERATED_CREDENTIAL_NAME)) throw new Error(`app ${settings.appId} has a federated credential named ${FEDERATED_CREDENTIAL_NAME} for another identity: delete it in the Entra admin center (Certificates & secrets → Federated credentials) and provision again.`);
+  const created = await fetch(collection, { method: 'POST', headers, body: JSON.stringify({ name: FEDERATED_CREDENTIAL_NAME, issuer, subject: settings.identityPrincipalId, audiences: [TOKEN_EXCHANGE_RESOURCE], description: 'The Amazon Q Business Teams bot reads meeting transcripts as this app, without a secret.' }) });
   if (!created.ok) throw new Error(`creating the federated credential on app ${settings.appId} failed: HTTP ${created.status} ${await created.text()}`);
-  return `created federated credential ${CREDENTIAL_NAME}: ${issuer}, subject ${settings.identityPrincipalId}`;
+  return `created federated credential ${FEDERATED_CREDENTIAL_NAME}: ${issuer}, subject ${settings.identityPrincipalId}`;
 }
 
 async function main(): Promise<void> {

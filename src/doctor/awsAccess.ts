@@ -9,7 +9,7 @@ import { QBusinessClient } from '@aws-sdk/client-qbusiness';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { DoctorConfig } from './settings';
-import { awsCredentialsFromAzureManagedIdentity } from '../identity/azureWebIdentity';
+import { awsCredentialsFromAzureManagedIdentity, TOKEN_EXCHANGE_RESOURCE } from '../identity/azureWebIdentity';
 
 export interface AwsAccount {
   /** How this account is reached, for messages: `profile qadmin` or `the default credentials`. */
@@ -40,7 +40,7 @@ function base(config: DoctorConfig, region: string, profile: string | undefined)
   }
   // In the App Service console the only AWS identity is the bot's own role, through its managed identity.
   if (config.onAzure && config.botRoleArn && config.botId) {
-    options.credentials = awsCredentialsFromAzureManagedIdentity({ roleArn: config.botRoleArn, audience: 'api://AzureADTokenExchange', managedIdentityClientId: config.botId, region: config.qRegion });
+    options.credentials = awsCredentialsFromAzureManagedIdentity({ roleArn: config.botRoleArn, audience: TOKEN_EXCHANGE_RESOURCE, managedIdentityClientId: config.botId, region: config.qRegion });
     return { options, via: `the bot role ${config.botRoleArn} (managed identity)` };
   }
   return { options, via: 'the default AWS credentials' };

@@ -6,12 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FEDERATED_CREDENTIAL_NAME } from '../graph/appOnlyCredential';
+import { TOKEN_EXCHANGE_RESOURCE } from '../identity/azureWebIdentity';
 import type { AzureReadFailure } from './azureAccess';
 import { envFileName, type DoctorContext } from './context';
+import { entraIssuerUrl } from './identityCenter';
 import { failed, ok, skipped, type CheckLine } from './report';
 
-/** The audience Entra expects in a managed identity's token used as a client assertion (public cloud). */
-export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
 /** Resource-specific consent the recap needs: the meeting's details and its transcripts. */
 export const MEETING_RSC_PERMISSIONS = ['OnlineMeeting.ReadBasic.Chat', 'OnlineMeetingTranscript.Read.Chat'];
 
@@ -36,9 +37,9 @@ async function checkFederatedCredential(ctx: DoctorContext): Promise<CheckLine> 
   if (config.botType?.toLowerCase() !== 'userassignedmsi') return skipped(...LINES.credential, 'the bot does not run as a user-assigned managed identity (BOT_TYPE), so meeting recaps are off');
   const missing = [!config.ssoClientId && 'AAD_APP_CLIENT_ID', !config.botTenantId && 'BOT_TENANT_ID', !config.managedIdentityPrincipalId && 'BOT_MANAGED_IDENTITY_PRINCIPAL_ID'].filter(Boolean);
   if (missing.length > 0) return skipped(...LINES.credential, `${missing.join(', ')} not set in ${envFileName(ctx)}`);
-  const issuer = `https://login.microsoftonline.com/${config.botTenantId}/v2.0`;
+  const issuer = entraIssuerUrl(config.botTenantId as string);
   const subject = config.managedIdentityPrincipalId as string;
-  const fix = `az ad app federated-credential create --id ${config.ssoClientId} --parameters '{"name":"qteams-bot-managed-identity","issuer":"${issuer}","subject":"${subject}","audiences":["${TOKEN_EXCHANGE_AUDIENCE}"]}' (or re-run teamsapp provision --env ${ctx.envName ?? 'dev'})`;
+  const fix = `az ad app federated-credential create --id ${config.ssoClientId} --parameters '{"name":"${FEDERATED_CREDENTIAL_NAME}","issuer":"${issuer}","subject":"${subject}","audiences":["${TOKEN_EXCHANGE_RESOURCE}"]}' (or re-run teamsapp provision --env ${ctx.envName ?? 'dev'})`;
   let credentials: FederatedCredential[];
   try {
     const page = await ctx.azure.get('graph', `/v1.0/applications(appId='${config.ssoClientId}')/federatedIdentityCredentials`);
@@ -47,11 +48,11 @@ async function checkFederatedCredential(ctx: DoctorContext): Promise<CheckLine> 
     const failure = error as AzureReadFailure;
     return skipped(...LINES.credential, failure.kind === 'notFound' ? 'no app registration (see above)' : `Microsoft Graph could not be read (${failure.message})`);
   }
-  const match = credentials.find((credential) => credential.issuer === issuer && credential.subject === subject && (credential.audiences ?? []).includes(TOKEN_EXCHANGE_AUDIENCE));
+  const match = credentials.find((credential) => credential.issuer === issuer && credential.subject === subject && (credential.audiences ?? []).includes(TOKEN_EXCHANGE_RESOURCE));
   if (match) return ok(...LINES.credential, `${match.name ?? 'credential'}: ${issuer}, subject ${subject}`);
   const near = credentials.find((credential) => credential.subject === subject);
   const cause = near
-    ? `the credential ${near.name ?? ''} names the managed identity but issuer ${near.issuer ?? '?'} and audiences ${JSON.stringify(near.audiences ?? [])}, not ${issuer} and ${TOKEN_EXCHANGE_AUDIENCE}: Entra refuses the bot's assertion (AADSTS700211/700212), so recaps say Graph is unavailable.`
+    ? `the credential ${near.name ?? ''} names the managed identity but issuer ${near.issuer ?? '?'} and audiences ${JSON.stringify(near.audiences ?? [])}, not ${issuer} and ${TOKEN_EXCHANGE_RESOURCE}: Entra refuses the bot's assertion (AADSTS700211/700212), so recaps say Graph is unavailable.`
     : `app ${config.ssoClientId} has no federated credential for the managed identity ${subject} (issuer ${issuer}): the bot cannot get Graph tokens, so recaps say Graph is unavailable.`;
   return failed(...LINES.credential, cause, fix);
 }

@@ -7,6 +7,9 @@
  */
 import { ClientAssertionCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 
+/** The federated credential provisioning creates on the app registration (deploy/entra) and the doctor checks. */
+export const FEDERATED_CREDENTIAL_NAME = 'qteams-bot-managed-identity';
+
 export interface AppOnlyGraphSettings {
   /** The Entra app registration the Teams app's resource-specific consent is granted to. */
   clientId: string;

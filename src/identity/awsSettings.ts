@@ -6,6 +6,7 @@
 import { defineSettings, type NamesOf } from '../settings/definition';
 import type { SettingsReader } from '../settings/reader';
 import { ROLE_ARN } from '../settings/values';
+import { TOKEN_EXCHANGE_RESOURCE } from './azureWebIdentity';
 
 const AWS_CREDENTIAL_VARIABLES = ['AWS_PROFILE', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'] as const;
 const AWS_ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_QBUSINESS', 'AWS_ENDPOINT_URL_SSO_OIDC', 'AWS_ENDPOINT_URL_STS'] as const;
@@ -48,7 +49,7 @@ export interface AwsSettings {
 /** `managedIdentityClientId`: BOT_ID when the bot runs as a user-assigned managed identity. */
 export function readAwsSettings(read: SettingsReader<NamesOf<typeof AWS_SETTINGS>>, managedIdentityClientId: string | undefined): AwsSettings {
   const roleArn = read.text('BOT_AWS_ROLE_ARN');
-  const audience = read.text('BOT_AWS_TOKEN_AUDIENCE') ?? 'api://AzureADTokenExchange';
+  const audience = read.text('BOT_AWS_TOKEN_AUDIENCE') ?? TOKEN_EXCHANGE_RESOURCE;
   if (roleArn && !ROLE_ARN.test(roleArn)) read.problem(`BOT_AWS_ROLE_ARN has an unexpected value "${roleArn}": the IAM role the bot assumes with its Azure managed identity.`);
   if (roleArn && !managedIdentityClientId) read.problem('BOT_AWS_ROLE_ARN needs the bot to run as a user-assigned managed identity: set BOT_ID (its client ID) and BOT_TYPE=UserAssignedMsi.');
 

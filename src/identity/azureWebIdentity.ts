@@ -9,6 +9,12 @@ import { ManagedIdentityCredential } from '@azure/identity';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentials, AwsCredentialsSource } from '../domain/credentials';
 
+/**
+ * The resource a managed identity token is requested for when another service accepts it: AWS STS
+ * (the bot role's web identity) and Entra itself (a federated credential's client assertion).
+ */
+export const TOKEN_EXCHANGE_RESOURCE = 'api://AzureADTokenExchange';
+
 export interface AzureWebIdentitySettings {
   roleArn: string;
   /** The resource the managed identity token is requested for (api://AzureADTokenExchange). */
